@@ -1,0 +1,143 @@
+// Serves a contract over NATS request/reply: one subscription per unary method on parley.rpc.<domain>.<Method>,
+// in the queue group parley.rpc.<domain> so replicas share the load and a dead replica simply stops receiving.
+import { headers as natsHeadersFactory, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { ErrorDetail as ErrorDetailCodec } from '@parley/protos/parley/common/v1/error';
+import type { Logger } from 'pino';
+import { KitErrorCode } from '../errors/error-codes.js';
+import { ParleyError } from '../errors/parley-error.js';
+import { Status } from '../errors/status.js';
+import { extractFromNatsHeaders } from '../telemetry/trace-context.js';
+import { deadlineSignal, type CallContext, type UnaryHandler } from './call-context.js';
+import { defaultRpcDomainOf, methodsOf, rpcSubjects, type ContractDefinition, type MethodInfo } from './contract.js';
+import { encodeHeaderText, natsHeaders } from './error-wire.js';
+import type { ContractHandlers } from './handlers.js';
+import { runServerCall } from './instrumentation.js';
+
+const reservedHeaders = new Set(
+  [natsHeaders.deadline, natsHeaders.status, natsHeaders.message, 'traceparent', 'tracestate', 'baggage'].map((h) =>
+    h.toLowerCase(),
+  ),
+);
+
+export interface NatsServeOptions {
+  /** Subject token; defaults to the proto package's service segment ("routing"). */
+  domain?: string;
+}
+
+export class NatsRpcServer {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly logger: Logger;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    logger: Logger,
+  ) {
+    this.logger = logger.child({ module: 'nats-rpc' });
+  }
+
+  serve<Definition extends ContractDefinition>(
+    definition: Definition,
+    handlers: ContractHandlers<Definition>,
+    options: NatsServeOptions = {},
+  ): void {
+    const domain = options.domain ?? defaultRpcDomainOf(definition);
+    for (const method of methodsOf(definition)) {
+      const subject = rpcSubjects.method(domain, method.name);
+      const handler = (handlers as Record<string, unknown>)[method.key];
+      if (typeof handler !== 'function') throw new Error(`no handler for ${method.path}`);
+      const subscription = this.nc.subscribe(subject, {
+        queue: rpcSubjects.queueGroup(domain),
+        callback: (error, msg) => {
+          if (error) {
+            this.logger.error({ err: error, subject }, 'RPC subscription failed');
+            return;
+          }
+          void this.handle(method, handler as UnaryHandler<unknown, unknown>, msg);
+        },
+      });
+      this.subscriptions.push(subscription);
+    }
+    this.logger.debug({ domain, methods: methodsOf(definition).length }, 'serving contract over NATS');
+  }
+
+  private async handle(method: MethodInfo, handler: UnaryHandler<unknown, unknown>, msg: Msg): Promise<void> {
+    if (!msg.reply) return; // a publish, not a request: nobody to answer
+    if (method.definition.requestStream || method.definition.responseStream) {
+      this.replyError(msg, new ParleyError(KitErrorCode.RPC_UNIMPLEMENTED, `${method.path} is streaming; call it over gRPC`, { status: Status.UNIMPLEMENTED }));
+      return;
+    }
+    const deadline = parseDeadline(msg.headers);
+    if (deadline && deadline.getTime() <= Date.now()) {
+      this.replyError(msg, new ParleyError(KitErrorCode.RPC_DEADLINE_EXCEEDED, 'deadline passed before the call started', { status: Status.DEADLINE_EXCEEDED }));
+      return;
+    }
+    const outcome = await runServerCall(
+      { transport: 'nats', method: method.path },
+      extractFromNatsHeaders(msg.headers),
+      this.logger,
+      async () => {
+        let request: unknown;
+        try {
+          request = method.definition.requestDeserialize(Buffer.from(msg.data));
+        } catch (cause) {
+          throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `request is not a valid ${method.path} request`, { status: Status.INVALID_ARGUMENT, cause });
+        }
+        const context: CallContext = {
+          method: method.path,
+          transport: 'nats',
+          deadline,
+          signal: deadlineSignal(deadline),
+          metadata: metadataFrom(msg.headers),
+        };
+        return handler(request, context);
+      },
+    );
+    if (!outcome.ok) {
+      this.replyError(msg, outcome.error);
+      return;
+    }
+    const replyHeaders = natsHeadersFactory();
+    replyHeaders.set(natsHeaders.status, String(Status.OK));
+    this.respond(msg, method.definition.responseSerialize(outcome.response), replyHeaders);
+  }
+
+  private replyError(msg: Msg, error: ParleyError): void {
+    const replyHeaders = natsHeadersFactory();
+    replyHeaders.set(natsHeaders.status, String(error.status));
+    replyHeaders.set(natsHeaders.message, encodeHeaderText(error.message));
+    this.respond(msg, Buffer.from(ErrorDetailCodec.encode(error.toDetail()).finish()), replyHeaders);
+  }
+
+  private respond(msg: Msg, data: Uint8Array, replyHeaders: MsgHdrs): void {
+    try {
+      msg.respond(data, { headers: replyHeaders });
+    } catch (error) {
+      // The connection is closing or the reply is too large; the caller will see its deadline expire.
+      this.logger.warn({ err: error, subject: msg.subject }, 'could not send RPC reply');
+    }
+  }
+
+  /** Idempotent: stops taking new requests and lets in-flight handlers reply. */
+  close(): Promise<void> {
+    this.closing ??= Promise.all(this.subscriptions.map((s) => (s.isClosed() ? undefined : s.drain()))).then(() => undefined);
+    return this.closing;
+  }
+}
+
+function parseDeadline(headers: MsgHdrs | undefined): Date | undefined {
+  const value = headers?.get(natsHeaders.deadline);
+  if (!value) return undefined;
+  const epochMs = Number(value);
+  return Number.isFinite(epochMs) ? new Date(epochMs) : undefined;
+}
+
+function metadataFrom(headers: MsgHdrs | undefined): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  if (!headers) return metadata;
+  for (const key of headers.keys()) {
+    const lower = key.toLowerCase();
+    if (!reservedHeaders.has(lower)) metadata[lower] = headers.get(key);
+  }
+  return metadata;
+}
