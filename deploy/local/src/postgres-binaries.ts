@@ -46,7 +46,9 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
 async function hydrateSymlinks(packageRoot: string, packageName: string): Promise<void> {
   let entries: SymlinkEntry[];
   try {
-    entries = JSON.parse(await readFile(path.join(packageRoot, 'native', 'pg-symlinks.json'), 'utf8')) as SymlinkEntry[];
+    entries = JSON.parse(
+      await readFile(path.join(packageRoot, 'native', 'pg-symlinks.json'), 'utf8'),
+    ) as SymlinkEntry[];
   } catch {
     return; // platforms without a list (or a list already applied and removed) need nothing
   }

@@ -52,8 +52,12 @@ async function readPackageJson(file: string): Promise<PackageJson | undefined> {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as PackageJson;
   } catch (cause) {
-    throw new LocalRunnerError('PARLEY_LOCAL_SERVICE_PACKAGE_INVALID', `${file} is not valid package.json: ${String(cause)}`, {
-      cause,
-    });
+    throw new LocalRunnerError(
+      'PARLEY_LOCAL_SERVICE_PACKAGE_INVALID',
+      `${file} is not valid package.json: ${String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }

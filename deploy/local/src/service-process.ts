@@ -61,7 +61,9 @@ export async function startService(service: ServicePackage, context: ServiceCont
       stopping = true;
       const { forced } = await group.stop('SIGTERM', graceMs);
       context.output[forced ? 'error' : 'info'](
-        forced ? `service ${service.name} ignored SIGTERM for ${graceMs / 1000} s: killed` : `service ${service.name} stopped`,
+        forced
+          ? `service ${service.name} ignored SIGTERM for ${graceMs / 1000} s: killed`
+          : `service ${service.name} stopped`,
       );
     },
     kill: () => group.kill(),

@@ -48,7 +48,9 @@ describe('local runner config', () => {
   });
 
   it('rejects the same port for the local NATS and PostgreSQL', () => {
-    expect(configError({ PARLEY_LOCAL_NATS_PORT: '5000', PARLEY_LOCAL_PG_PORT: '5000' }).message).toContain('must differ');
+    expect(configError({ PARLEY_LOCAL_NATS_PORT: '5000', PARLEY_LOCAL_PG_PORT: '5000' }).message).toContain(
+      'must differ',
+    );
   });
 
   it('accepts a comma-separated NATS server list', () => {
@@ -56,7 +58,11 @@ describe('local runner config', () => {
   });
 
   it('resolves relative folders against the directory pnpm was started from', () => {
-    const config = load({ INIT_CWD: '/home/dev/parley', PARLEY_DATA_DIR: 'tmp/data', PARLEY_SERVICES_DIR: '/srv/services' });
+    const config = load({
+      INIT_CWD: '/home/dev/parley',
+      PARLEY_DATA_DIR: 'tmp/data',
+      PARLEY_SERVICES_DIR: '/srv/services',
+    });
     expect(config.dataDir).toBe('/home/dev/parley/tmp/data');
     expect(config.servicesDir).toBe('/srv/services');
   });
@@ -74,7 +80,9 @@ describe('local runner config', () => {
   });
 
   it('ignores npm_execpath when npm (not pnpm) runs it', () => {
-    expect(load({ npm_config_user_agent: 'npm/11.0.0', npm_execpath: '/usr/lib/npm-cli.js' }).pnpmExecPath).toBeUndefined();
+    expect(
+      load({ npm_config_user_agent: 'npm/11.0.0', npm_execpath: '/usr/lib/npm-cli.js' }).pnpmExecPath,
+    ).toBeUndefined();
   });
 
   it('colours only a terminal, unless NO_COLOR or FORCE_COLOR says otherwise', () => {

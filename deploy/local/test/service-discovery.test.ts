@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,10 +17,14 @@ describe('service discovery', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'parley-discovery-'));
     await mkdir(path.join(dir, 'broken'));
     await writeFile(path.join(dir, 'broken', 'package.json'), '{ "scripts": ');
-    await expect(discoverServices(dir)).rejects.toMatchObject({
-      code: 'PARLEY_LOCAL_SERVICE_PACKAGE_INVALID',
-      message: expect.stringContaining(path.join(dir, 'broken', 'package.json')),
-    });
+    try {
+      await expect(discoverServices(dir)).rejects.toMatchObject({
+        code: 'PARLEY_LOCAL_SERVICE_PACKAGE_INVALID',
+        message: expect.stringContaining(path.join(dir, 'broken', 'package.json')),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails clearly when the services folder does not exist', async () => {

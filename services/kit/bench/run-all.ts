@@ -85,10 +85,21 @@ async function main(): Promise<void> {
   const streams = await createTestEventStreams(jsm);
   const publisher = new EventPublisher(jetstream(nc), streams.config);
   const total = 20_000;
-  const payload = new Uint8Array(1024 - 120).fill(7); // with the envelope's ids and type, about 1 KB on the wire
-  const events = Array.from({ length: total }, () =>
-    Envelope.fromPartial({ id: ulid(), type: 'interaction.message_sent', site: 'bench', occurredAt: new Date(), interactionId: ulid(), source: Buffer.from(payload).toString('base64').slice(0, 1024 - 160) }),
-  );
+  // A chat message event whose body brings the encoded envelope to about 1 KB.
+  const body = 'Hello, I would like to change the delivery address of my last order. '.repeat(12).slice(0, 800);
+  const events = Array.from({ length: total }, () => {
+    const interactionId = ulid();
+    return Envelope.fromPartial({
+      id: ulid(),
+      type: 'interaction.message_sent',
+      site: 'bench',
+      occurredAt: new Date(),
+      interactionId,
+      source: 'api/bench',
+      correlationId: interactionId,
+      interactionMessageSent: { message: { id: ulid(), senderKind: 1, senderId: 'visitor-1', senderDisplayName: 'Visitor', text: body, sentAt: new Date() } },
+    });
+  });
   const size = Envelope.encode(events[0]!).finish().length;
   const t0 = performance.now();
   await publisher.publishAll(events, 256);

@@ -20,3 +20,15 @@ export function deadlineSignal(deadline: Date | undefined, parent?: AbortSignal)
   if (deadline) signals.push(AbortSignal.timeout(Math.max(0, deadline.getTime() - Date.now())));
   return signals.length === 0 ? new AbortController().signal : AbortSignal.any(signals);
 }
+
+/**
+ * Builds a CallContext whose `signal` is created only if the handler reads it: a timer per call is a measurable
+ * cost on the hot path, and most handlers never need one.
+ */
+export function createCallContext(fields: Omit<CallContext, 'signal'>, parent?: AbortSignal): CallContext {
+  let signal: AbortSignal | undefined;
+  return Object.defineProperty({ ...fields }, 'signal', {
+    enumerable: true,
+    get: () => (signal ??= deadlineSignal(fields.deadline, parent)),
+  }) as CallContext;
+}

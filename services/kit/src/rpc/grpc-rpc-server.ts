@@ -15,7 +15,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { extractFromGrpcMetadata } from '../telemetry/trace-context.js';
-import { deadlineSignal, type CallContext, type ServerStreamHandler, type UnaryHandler } from './call-context.js';
+import { createCallContext, type CallContext, type ServerStreamHandler, type UnaryHandler } from './call-context.js';
 import { methodsOf, protoServiceNameOf, type ContractDefinition, type MethodInfo } from './contract.js';
 import { toGrpcStatus } from './error-wire.js';
 import type { ContractHandlers } from './handlers.js';
@@ -122,7 +122,7 @@ function contextOf(method: MethodInfo, call: ServerUnaryCall<unknown, unknown> |
   for (const [key, value] of Object.entries(call.metadata.getMap())) {
     if (!strippedMetadata.has(key) && !key.startsWith('grpc-') && typeof value === 'string') metadata[key] = value;
   }
-  return { method: method.path, transport: 'grpc', deadline, signal: deadlineSignal(deadline, cancelled.signal), metadata };
+  return createCallContext({ method: method.path, transport: 'grpc', deadline, metadata }, cancelled.signal);
 }
 
 function reflectionPackages(extra: Buffer[]): PackageDefinition {

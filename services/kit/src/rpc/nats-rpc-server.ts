@@ -7,7 +7,7 @@ import { KitErrorCode } from '../errors/error-codes.js';
 import { ParleyError } from '../errors/parley-error.js';
 import { Status } from '../errors/status.js';
 import { extractFromNatsHeaders } from '../telemetry/trace-context.js';
-import { deadlineSignal, type CallContext, type UnaryHandler } from './call-context.js';
+import { createCallContext, type CallContext, type UnaryHandler } from './call-context.js';
 import { defaultRpcDomainOf, methodsOf, rpcSubjects, type ContractDefinition, type MethodInfo } from './contract.js';
 import { encodeHeaderText, natsHeaders } from './error-wire.js';
 import type { ContractHandlers } from './handlers.js';
@@ -83,13 +83,12 @@ export class NatsRpcServer {
         } catch (cause) {
           throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `request is not a valid ${method.path} request`, { status: Status.INVALID_ARGUMENT, cause });
         }
-        const context: CallContext = {
+        const context: CallContext = createCallContext({
           method: method.path,
           transport: 'nats',
           deadline,
-          signal: deadlineSignal(deadline),
           metadata: metadataFrom(msg.headers),
-        };
+        });
         return handler(request, context);
       },
     );

@@ -7,7 +7,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -49,6 +49,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       },
     ],
     spanProcessors,
+    // Without an exporter nothing would read recorded spans: keep trace ids (logs, propagation) but record nothing.
+    // With one, the sampler comes from OTEL_TRACES_SAMPLER (default: parent-based, always on).
+    ...(options.otlpEndpoint ? {} : { sampler: new AlwaysOffSampler() }),
     logRecordProcessors: [],
     // Instrumentation is explicit in the kit's RPC and event code: auto-instrumentation cannot patch ES modules
     // without a loader hook, and our NATS transport has no upstream instrumentation anyway.

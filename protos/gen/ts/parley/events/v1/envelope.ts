@@ -7,18 +7,357 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { AgentCapacityChanged, AgentLoggedIn, AgentLoggedOut, AgentStateChanged } from "./agent_events.js";
+import { CustomerErased, CustomerMerged } from "./customer_events.js";
+import {
+  InteractionAbandoned,
+  InteractionAttributesUpdated,
+  InteractionCallbackRequested,
+  InteractionCompleted,
+  InteractionConnected,
+  InteractionCreated,
+  InteractionDispositionSet,
+  InteractionFailed,
+  InteractionHeld,
+  InteractionIvrStarted,
+  InteractionMessageSent,
+  InteractionNoteAdded,
+  InteractionOffered,
+  InteractionOverflowed,
+  InteractionQueued,
+  InteractionResumed,
+  InteractionTransferred,
+  InteractionWrapUpStarted,
+} from "./interaction_events.js";
+import {
+  MediaBridged,
+  MediaDtmfReceived,
+  MediaEndpointClosed,
+  MediaEndpointCreated,
+  MediaPromptFinished,
+  MediaSupervisionStarted,
+  MediaSupervisionStopped,
+  MediaUnbridged,
+  MediaWorkerDied,
+} from "./media_events.js";
+import {
+  RecordingDeleted,
+  RecordingPaused,
+  RecordingResumed,
+  RecordingStarted,
+  RecordingStopped,
+  RecordingStored,
+} from "./recording_events.js";
+import {
+  OfferAccepted,
+  OfferCreated,
+  OfferRejected,
+  OfferRescinded,
+  OfferTimedOut,
+  QueueStatsSnapshot,
+  RoutingReconciled,
+} from "./routing_events.js";
 
+/**
+ * Envelope wraps every event published to JetStream. The NATS subject is `parley.evt.<site>.<type>`, e.g.
+ * `parley.evt.waw.interaction.queued`; the message id (`Nats-Msg-Id`) is `id`; trace context travels in headers.
+ *
+ * Rules for producers and consumers:
+ * - `type` is always the payload's oneof field name with the first "_" turned into ".": the oneof case decides the
+ *   type, and the kit derives one from the other. A consumer that meets an unknown payload (a newer producer) acks
+ *   and ignores it.
+ * - Events are immutable facts; consumers are idempotent by `id` (redelivery happens after crashes).
+ * - Order is guaranteed only per subject and stream; consumers converge on out-of-order events using `occurred_at`
+ *   and the lifecycle rules.
+ * - Fields 1–4 are fixed: the shared kit reads them without knowing the payloads.
+ */
 export interface Envelope {
+  /** ULID of the event; also the JetStream `Nats-Msg-Id` for de-duplication. */
   id: string;
+  /** "<domain>.<type>", e.g. "interaction.queued". */
   type: string;
+  /** Site (Site.id) where the event happened; the subject's site token. */
   site: string;
-  occurredAt?: Date | undefined;
+  /** When it happened (not when it was published). */
+  occurredAt?:
+    | Date
+    | undefined;
+  /**
+   * Subject ids: every id the event is about, so consumers can filter and key without decoding the payload.
+   * Interaction concerned.
+   */
   interactionId: string;
+  /** Segment of the interaction (the new segment for interaction.transferred). */
+  segmentId: string;
+  /** Agent concerned. */
+  agentId: string;
+  /** Queue concerned. */
+  queueId: string;
+  /** Customer concerned (history's id), when known. */
+  customerId: string;
+  /** Offer concerned. */
+  offerId: string;
+  /** SIP gateway call concerned. */
+  callId: string;
+  /** Recording concerned. */
+  recordingId: string;
+  /** Emitting service and instance, e.g. "routing/routing-7f9c-2". */
   source: string;
+  /**
+   * Id shared by every event and RPC of one logical operation (e.g. the interaction id of a call's whole life, or
+   * the request id from the edge).
+   */
+  correlationId: string;
+  /** Id of the event (or request) that directly caused this one. */
+  causationId: string;
+  /** interaction.created */
+  interactionCreated?:
+    | InteractionCreated
+    | undefined;
+  /** interaction.ivr_started */
+  interactionIvrStarted?:
+    | InteractionIvrStarted
+    | undefined;
+  /** interaction.queued */
+  interactionQueued?:
+    | InteractionQueued
+    | undefined;
+  /** interaction.offered */
+  interactionOffered?:
+    | InteractionOffered
+    | undefined;
+  /** interaction.connected */
+  interactionConnected?:
+    | InteractionConnected
+    | undefined;
+  /** interaction.held */
+  interactionHeld?:
+    | InteractionHeld
+    | undefined;
+  /** interaction.resumed */
+  interactionResumed?:
+    | InteractionResumed
+    | undefined;
+  /** interaction.transferred */
+  interactionTransferred?:
+    | InteractionTransferred
+    | undefined;
+  /** interaction.wrap_up_started */
+  interactionWrapUpStarted?:
+    | InteractionWrapUpStarted
+    | undefined;
+  /** interaction.completed */
+  interactionCompleted?:
+    | InteractionCompleted
+    | undefined;
+  /** interaction.abandoned */
+  interactionAbandoned?:
+    | InteractionAbandoned
+    | undefined;
+  /** interaction.failed */
+  interactionFailed?:
+    | InteractionFailed
+    | undefined;
+  /** interaction.attributes_updated */
+  interactionAttributesUpdated?:
+    | InteractionAttributesUpdated
+    | undefined;
+  /** interaction.callback_requested */
+  interactionCallbackRequested?:
+    | InteractionCallbackRequested
+    | undefined;
+  /** interaction.message_sent */
+  interactionMessageSent?:
+    | InteractionMessageSent
+    | undefined;
+  /** interaction.note_added */
+  interactionNoteAdded?:
+    | InteractionNoteAdded
+    | undefined;
+  /** interaction.disposition_set */
+  interactionDispositionSet?:
+    | InteractionDispositionSet
+    | undefined;
+  /** interaction.overflowed */
+  interactionOverflowed?:
+    | InteractionOverflowed
+    | undefined;
+  /** agent.state_changed */
+  agentStateChanged?:
+    | AgentStateChanged
+    | undefined;
+  /** agent.logged_in */
+  agentLoggedIn?:
+    | AgentLoggedIn
+    | undefined;
+  /** agent.logged_out */
+  agentLoggedOut?:
+    | AgentLoggedOut
+    | undefined;
+  /** agent.capacity_changed */
+  agentCapacityChanged?:
+    | AgentCapacityChanged
+    | undefined;
+  /** offer.created */
+  offerCreated?:
+    | OfferCreated
+    | undefined;
+  /** offer.accepted */
+  offerAccepted?:
+    | OfferAccepted
+    | undefined;
+  /** offer.rejected */
+  offerRejected?:
+    | OfferRejected
+    | undefined;
+  /** offer.timed_out */
+  offerTimedOut?:
+    | OfferTimedOut
+    | undefined;
+  /** offer.rescinded */
+  offerRescinded?:
+    | OfferRescinded
+    | undefined;
+  /** queue.stats_snapshot */
+  queueStatsSnapshot?:
+    | QueueStatsSnapshot
+    | undefined;
+  /** routing.reconciled */
+  routingReconciled?:
+    | RoutingReconciled
+    | undefined;
+  /** media.endpoint_created */
+  mediaEndpointCreated?:
+    | MediaEndpointCreated
+    | undefined;
+  /** media.endpoint_closed */
+  mediaEndpointClosed?:
+    | MediaEndpointClosed
+    | undefined;
+  /** media.bridged */
+  mediaBridged?:
+    | MediaBridged
+    | undefined;
+  /** media.unbridged */
+  mediaUnbridged?:
+    | MediaUnbridged
+    | undefined;
+  /** media.dtmf_received */
+  mediaDtmfReceived?:
+    | MediaDtmfReceived
+    | undefined;
+  /** media.prompt_finished */
+  mediaPromptFinished?:
+    | MediaPromptFinished
+    | undefined;
+  /** media.supervision_started */
+  mediaSupervisionStarted?:
+    | MediaSupervisionStarted
+    | undefined;
+  /** media.supervision_stopped */
+  mediaSupervisionStopped?:
+    | MediaSupervisionStopped
+    | undefined;
+  /** media.worker_died */
+  mediaWorkerDied?:
+    | MediaWorkerDied
+    | undefined;
+  /** recording.started */
+  recordingStarted?:
+    | RecordingStarted
+    | undefined;
+  /** recording.paused */
+  recordingPaused?:
+    | RecordingPaused
+    | undefined;
+  /** recording.resumed */
+  recordingResumed?:
+    | RecordingResumed
+    | undefined;
+  /** recording.stopped */
+  recordingStopped?:
+    | RecordingStopped
+    | undefined;
+  /** recording.stored */
+  recordingStored?:
+    | RecordingStored
+    | undefined;
+  /** recording.deleted */
+  recordingDeleted?:
+    | RecordingDeleted
+    | undefined;
+  /** customer.merged */
+  customerMerged?:
+    | CustomerMerged
+    | undefined;
+  /** customer.erased */
+  customerErased?: CustomerErased | undefined;
 }
 
 function createBaseEnvelope(): Envelope {
-  return { id: "", type: "", site: "", occurredAt: undefined, interactionId: "", source: "" };
+  return {
+    id: "",
+    type: "",
+    site: "",
+    occurredAt: undefined,
+    interactionId: "",
+    segmentId: "",
+    agentId: "",
+    queueId: "",
+    customerId: "",
+    offerId: "",
+    callId: "",
+    recordingId: "",
+    source: "",
+    correlationId: "",
+    causationId: "",
+    interactionCreated: undefined,
+    interactionIvrStarted: undefined,
+    interactionQueued: undefined,
+    interactionOffered: undefined,
+    interactionConnected: undefined,
+    interactionHeld: undefined,
+    interactionResumed: undefined,
+    interactionTransferred: undefined,
+    interactionWrapUpStarted: undefined,
+    interactionCompleted: undefined,
+    interactionAbandoned: undefined,
+    interactionFailed: undefined,
+    interactionAttributesUpdated: undefined,
+    interactionCallbackRequested: undefined,
+    interactionMessageSent: undefined,
+    interactionNoteAdded: undefined,
+    interactionDispositionSet: undefined,
+    interactionOverflowed: undefined,
+    agentStateChanged: undefined,
+    agentLoggedIn: undefined,
+    agentLoggedOut: undefined,
+    agentCapacityChanged: undefined,
+    offerCreated: undefined,
+    offerAccepted: undefined,
+    offerRejected: undefined,
+    offerTimedOut: undefined,
+    offerRescinded: undefined,
+    queueStatsSnapshot: undefined,
+    routingReconciled: undefined,
+    mediaEndpointCreated: undefined,
+    mediaEndpointClosed: undefined,
+    mediaBridged: undefined,
+    mediaUnbridged: undefined,
+    mediaDtmfReceived: undefined,
+    mediaPromptFinished: undefined,
+    mediaSupervisionStarted: undefined,
+    mediaSupervisionStopped: undefined,
+    mediaWorkerDied: undefined,
+    recordingStarted: undefined,
+    recordingPaused: undefined,
+    recordingResumed: undefined,
+    recordingStopped: undefined,
+    recordingStored: undefined,
+    recordingDeleted: undefined,
+    customerMerged: undefined,
+    customerErased: undefined,
+  };
 }
 
 export const Envelope: MessageFns<Envelope> = {
@@ -38,8 +377,173 @@ export const Envelope: MessageFns<Envelope> = {
     if (message.interactionId !== "") {
       writer.uint32(42).string(message.interactionId);
     }
+    if (message.segmentId !== "") {
+      writer.uint32(50).string(message.segmentId);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(58).string(message.agentId);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(66).string(message.queueId);
+    }
+    if (message.customerId !== "") {
+      writer.uint32(74).string(message.customerId);
+    }
+    if (message.offerId !== "") {
+      writer.uint32(82).string(message.offerId);
+    }
+    if (message.callId !== "") {
+      writer.uint32(90).string(message.callId);
+    }
+    if (message.recordingId !== "") {
+      writer.uint32(98).string(message.recordingId);
+    }
     if (message.source !== "") {
-      writer.uint32(74).string(message.source);
+      writer.uint32(106).string(message.source);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(114).string(message.correlationId);
+    }
+    if (message.causationId !== "") {
+      writer.uint32(122).string(message.causationId);
+    }
+    if (message.interactionCreated !== undefined) {
+      InteractionCreated.encode(message.interactionCreated, writer.uint32(802).fork()).join();
+    }
+    if (message.interactionIvrStarted !== undefined) {
+      InteractionIvrStarted.encode(message.interactionIvrStarted, writer.uint32(810).fork()).join();
+    }
+    if (message.interactionQueued !== undefined) {
+      InteractionQueued.encode(message.interactionQueued, writer.uint32(818).fork()).join();
+    }
+    if (message.interactionOffered !== undefined) {
+      InteractionOffered.encode(message.interactionOffered, writer.uint32(826).fork()).join();
+    }
+    if (message.interactionConnected !== undefined) {
+      InteractionConnected.encode(message.interactionConnected, writer.uint32(834).fork()).join();
+    }
+    if (message.interactionHeld !== undefined) {
+      InteractionHeld.encode(message.interactionHeld, writer.uint32(842).fork()).join();
+    }
+    if (message.interactionResumed !== undefined) {
+      InteractionResumed.encode(message.interactionResumed, writer.uint32(850).fork()).join();
+    }
+    if (message.interactionTransferred !== undefined) {
+      InteractionTransferred.encode(message.interactionTransferred, writer.uint32(858).fork()).join();
+    }
+    if (message.interactionWrapUpStarted !== undefined) {
+      InteractionWrapUpStarted.encode(message.interactionWrapUpStarted, writer.uint32(866).fork()).join();
+    }
+    if (message.interactionCompleted !== undefined) {
+      InteractionCompleted.encode(message.interactionCompleted, writer.uint32(874).fork()).join();
+    }
+    if (message.interactionAbandoned !== undefined) {
+      InteractionAbandoned.encode(message.interactionAbandoned, writer.uint32(882).fork()).join();
+    }
+    if (message.interactionFailed !== undefined) {
+      InteractionFailed.encode(message.interactionFailed, writer.uint32(890).fork()).join();
+    }
+    if (message.interactionAttributesUpdated !== undefined) {
+      InteractionAttributesUpdated.encode(message.interactionAttributesUpdated, writer.uint32(898).fork()).join();
+    }
+    if (message.interactionCallbackRequested !== undefined) {
+      InteractionCallbackRequested.encode(message.interactionCallbackRequested, writer.uint32(906).fork()).join();
+    }
+    if (message.interactionMessageSent !== undefined) {
+      InteractionMessageSent.encode(message.interactionMessageSent, writer.uint32(914).fork()).join();
+    }
+    if (message.interactionNoteAdded !== undefined) {
+      InteractionNoteAdded.encode(message.interactionNoteAdded, writer.uint32(922).fork()).join();
+    }
+    if (message.interactionDispositionSet !== undefined) {
+      InteractionDispositionSet.encode(message.interactionDispositionSet, writer.uint32(930).fork()).join();
+    }
+    if (message.interactionOverflowed !== undefined) {
+      InteractionOverflowed.encode(message.interactionOverflowed, writer.uint32(938).fork()).join();
+    }
+    if (message.agentStateChanged !== undefined) {
+      AgentStateChanged.encode(message.agentStateChanged, writer.uint32(1602).fork()).join();
+    }
+    if (message.agentLoggedIn !== undefined) {
+      AgentLoggedIn.encode(message.agentLoggedIn, writer.uint32(1610).fork()).join();
+    }
+    if (message.agentLoggedOut !== undefined) {
+      AgentLoggedOut.encode(message.agentLoggedOut, writer.uint32(1618).fork()).join();
+    }
+    if (message.agentCapacityChanged !== undefined) {
+      AgentCapacityChanged.encode(message.agentCapacityChanged, writer.uint32(1626).fork()).join();
+    }
+    if (message.offerCreated !== undefined) {
+      OfferCreated.encode(message.offerCreated, writer.uint32(2002).fork()).join();
+    }
+    if (message.offerAccepted !== undefined) {
+      OfferAccepted.encode(message.offerAccepted, writer.uint32(2010).fork()).join();
+    }
+    if (message.offerRejected !== undefined) {
+      OfferRejected.encode(message.offerRejected, writer.uint32(2018).fork()).join();
+    }
+    if (message.offerTimedOut !== undefined) {
+      OfferTimedOut.encode(message.offerTimedOut, writer.uint32(2026).fork()).join();
+    }
+    if (message.offerRescinded !== undefined) {
+      OfferRescinded.encode(message.offerRescinded, writer.uint32(2034).fork()).join();
+    }
+    if (message.queueStatsSnapshot !== undefined) {
+      QueueStatsSnapshot.encode(message.queueStatsSnapshot, writer.uint32(2402).fork()).join();
+    }
+    if (message.routingReconciled !== undefined) {
+      RoutingReconciled.encode(message.routingReconciled, writer.uint32(2802).fork()).join();
+    }
+    if (message.mediaEndpointCreated !== undefined) {
+      MediaEndpointCreated.encode(message.mediaEndpointCreated, writer.uint32(3202).fork()).join();
+    }
+    if (message.mediaEndpointClosed !== undefined) {
+      MediaEndpointClosed.encode(message.mediaEndpointClosed, writer.uint32(3210).fork()).join();
+    }
+    if (message.mediaBridged !== undefined) {
+      MediaBridged.encode(message.mediaBridged, writer.uint32(3218).fork()).join();
+    }
+    if (message.mediaUnbridged !== undefined) {
+      MediaUnbridged.encode(message.mediaUnbridged, writer.uint32(3226).fork()).join();
+    }
+    if (message.mediaDtmfReceived !== undefined) {
+      MediaDtmfReceived.encode(message.mediaDtmfReceived, writer.uint32(3234).fork()).join();
+    }
+    if (message.mediaPromptFinished !== undefined) {
+      MediaPromptFinished.encode(message.mediaPromptFinished, writer.uint32(3242).fork()).join();
+    }
+    if (message.mediaSupervisionStarted !== undefined) {
+      MediaSupervisionStarted.encode(message.mediaSupervisionStarted, writer.uint32(3250).fork()).join();
+    }
+    if (message.mediaSupervisionStopped !== undefined) {
+      MediaSupervisionStopped.encode(message.mediaSupervisionStopped, writer.uint32(3258).fork()).join();
+    }
+    if (message.mediaWorkerDied !== undefined) {
+      MediaWorkerDied.encode(message.mediaWorkerDied, writer.uint32(3266).fork()).join();
+    }
+    if (message.recordingStarted !== undefined) {
+      RecordingStarted.encode(message.recordingStarted, writer.uint32(4002).fork()).join();
+    }
+    if (message.recordingPaused !== undefined) {
+      RecordingPaused.encode(message.recordingPaused, writer.uint32(4010).fork()).join();
+    }
+    if (message.recordingResumed !== undefined) {
+      RecordingResumed.encode(message.recordingResumed, writer.uint32(4018).fork()).join();
+    }
+    if (message.recordingStopped !== undefined) {
+      RecordingStopped.encode(message.recordingStopped, writer.uint32(4026).fork()).join();
+    }
+    if (message.recordingStored !== undefined) {
+      RecordingStored.encode(message.recordingStored, writer.uint32(4034).fork()).join();
+    }
+    if (message.recordingDeleted !== undefined) {
+      RecordingDeleted.encode(message.recordingDeleted, writer.uint32(4042).fork()).join();
+    }
+    if (message.customerMerged !== undefined) {
+      CustomerMerged.encode(message.customerMerged, writer.uint32(4402).fork()).join();
+    }
+    if (message.customerErased !== undefined) {
+      CustomerErased.encode(message.customerErased, writer.uint32(4410).fork()).join();
     }
     return writer;
   },
@@ -97,12 +601,452 @@ export const Envelope: MessageFns<Envelope> = {
             message.interactionId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.segmentId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
           case 9: {
             if (tag !== 74) {
               break;
             }
 
+            message.customerId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.offerId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.callId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.recordingId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
             message.source = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.causationId = reader.string();
+            continue;
+          }
+          case 100: {
+            if (tag !== 802) {
+              break;
+            }
+
+            message.interactionCreated = InteractionCreated.decode(reader, reader.uint32());
+            continue;
+          }
+          case 101: {
+            if (tag !== 810) {
+              break;
+            }
+
+            message.interactionIvrStarted = InteractionIvrStarted.decode(reader, reader.uint32());
+            continue;
+          }
+          case 102: {
+            if (tag !== 818) {
+              break;
+            }
+
+            message.interactionQueued = InteractionQueued.decode(reader, reader.uint32());
+            continue;
+          }
+          case 103: {
+            if (tag !== 826) {
+              break;
+            }
+
+            message.interactionOffered = InteractionOffered.decode(reader, reader.uint32());
+            continue;
+          }
+          case 104: {
+            if (tag !== 834) {
+              break;
+            }
+
+            message.interactionConnected = InteractionConnected.decode(reader, reader.uint32());
+            continue;
+          }
+          case 105: {
+            if (tag !== 842) {
+              break;
+            }
+
+            message.interactionHeld = InteractionHeld.decode(reader, reader.uint32());
+            continue;
+          }
+          case 106: {
+            if (tag !== 850) {
+              break;
+            }
+
+            message.interactionResumed = InteractionResumed.decode(reader, reader.uint32());
+            continue;
+          }
+          case 107: {
+            if (tag !== 858) {
+              break;
+            }
+
+            message.interactionTransferred = InteractionTransferred.decode(reader, reader.uint32());
+            continue;
+          }
+          case 108: {
+            if (tag !== 866) {
+              break;
+            }
+
+            message.interactionWrapUpStarted = InteractionWrapUpStarted.decode(reader, reader.uint32());
+            continue;
+          }
+          case 109: {
+            if (tag !== 874) {
+              break;
+            }
+
+            message.interactionCompleted = InteractionCompleted.decode(reader, reader.uint32());
+            continue;
+          }
+          case 110: {
+            if (tag !== 882) {
+              break;
+            }
+
+            message.interactionAbandoned = InteractionAbandoned.decode(reader, reader.uint32());
+            continue;
+          }
+          case 111: {
+            if (tag !== 890) {
+              break;
+            }
+
+            message.interactionFailed = InteractionFailed.decode(reader, reader.uint32());
+            continue;
+          }
+          case 112: {
+            if (tag !== 898) {
+              break;
+            }
+
+            message.interactionAttributesUpdated = InteractionAttributesUpdated.decode(reader, reader.uint32());
+            continue;
+          }
+          case 113: {
+            if (tag !== 906) {
+              break;
+            }
+
+            message.interactionCallbackRequested = InteractionCallbackRequested.decode(reader, reader.uint32());
+            continue;
+          }
+          case 114: {
+            if (tag !== 914) {
+              break;
+            }
+
+            message.interactionMessageSent = InteractionMessageSent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 115: {
+            if (tag !== 922) {
+              break;
+            }
+
+            message.interactionNoteAdded = InteractionNoteAdded.decode(reader, reader.uint32());
+            continue;
+          }
+          case 116: {
+            if (tag !== 930) {
+              break;
+            }
+
+            message.interactionDispositionSet = InteractionDispositionSet.decode(reader, reader.uint32());
+            continue;
+          }
+          case 117: {
+            if (tag !== 938) {
+              break;
+            }
+
+            message.interactionOverflowed = InteractionOverflowed.decode(reader, reader.uint32());
+            continue;
+          }
+          case 200: {
+            if (tag !== 1602) {
+              break;
+            }
+
+            message.agentStateChanged = AgentStateChanged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 201: {
+            if (tag !== 1610) {
+              break;
+            }
+
+            message.agentLoggedIn = AgentLoggedIn.decode(reader, reader.uint32());
+            continue;
+          }
+          case 202: {
+            if (tag !== 1618) {
+              break;
+            }
+
+            message.agentLoggedOut = AgentLoggedOut.decode(reader, reader.uint32());
+            continue;
+          }
+          case 203: {
+            if (tag !== 1626) {
+              break;
+            }
+
+            message.agentCapacityChanged = AgentCapacityChanged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 250: {
+            if (tag !== 2002) {
+              break;
+            }
+
+            message.offerCreated = OfferCreated.decode(reader, reader.uint32());
+            continue;
+          }
+          case 251: {
+            if (tag !== 2010) {
+              break;
+            }
+
+            message.offerAccepted = OfferAccepted.decode(reader, reader.uint32());
+            continue;
+          }
+          case 252: {
+            if (tag !== 2018) {
+              break;
+            }
+
+            message.offerRejected = OfferRejected.decode(reader, reader.uint32());
+            continue;
+          }
+          case 253: {
+            if (tag !== 2026) {
+              break;
+            }
+
+            message.offerTimedOut = OfferTimedOut.decode(reader, reader.uint32());
+            continue;
+          }
+          case 254: {
+            if (tag !== 2034) {
+              break;
+            }
+
+            message.offerRescinded = OfferRescinded.decode(reader, reader.uint32());
+            continue;
+          }
+          case 300: {
+            if (tag !== 2402) {
+              break;
+            }
+
+            message.queueStatsSnapshot = QueueStatsSnapshot.decode(reader, reader.uint32());
+            continue;
+          }
+          case 350: {
+            if (tag !== 2802) {
+              break;
+            }
+
+            message.routingReconciled = RoutingReconciled.decode(reader, reader.uint32());
+            continue;
+          }
+          case 400: {
+            if (tag !== 3202) {
+              break;
+            }
+
+            message.mediaEndpointCreated = MediaEndpointCreated.decode(reader, reader.uint32());
+            continue;
+          }
+          case 401: {
+            if (tag !== 3210) {
+              break;
+            }
+
+            message.mediaEndpointClosed = MediaEndpointClosed.decode(reader, reader.uint32());
+            continue;
+          }
+          case 402: {
+            if (tag !== 3218) {
+              break;
+            }
+
+            message.mediaBridged = MediaBridged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 403: {
+            if (tag !== 3226) {
+              break;
+            }
+
+            message.mediaUnbridged = MediaUnbridged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 404: {
+            if (tag !== 3234) {
+              break;
+            }
+
+            message.mediaDtmfReceived = MediaDtmfReceived.decode(reader, reader.uint32());
+            continue;
+          }
+          case 405: {
+            if (tag !== 3242) {
+              break;
+            }
+
+            message.mediaPromptFinished = MediaPromptFinished.decode(reader, reader.uint32());
+            continue;
+          }
+          case 406: {
+            if (tag !== 3250) {
+              break;
+            }
+
+            message.mediaSupervisionStarted = MediaSupervisionStarted.decode(reader, reader.uint32());
+            continue;
+          }
+          case 407: {
+            if (tag !== 3258) {
+              break;
+            }
+
+            message.mediaSupervisionStopped = MediaSupervisionStopped.decode(reader, reader.uint32());
+            continue;
+          }
+          case 408: {
+            if (tag !== 3266) {
+              break;
+            }
+
+            message.mediaWorkerDied = MediaWorkerDied.decode(reader, reader.uint32());
+            continue;
+          }
+          case 500: {
+            if (tag !== 4002) {
+              break;
+            }
+
+            message.recordingStarted = RecordingStarted.decode(reader, reader.uint32());
+            continue;
+          }
+          case 501: {
+            if (tag !== 4010) {
+              break;
+            }
+
+            message.recordingPaused = RecordingPaused.decode(reader, reader.uint32());
+            continue;
+          }
+          case 502: {
+            if (tag !== 4018) {
+              break;
+            }
+
+            message.recordingResumed = RecordingResumed.decode(reader, reader.uint32());
+            continue;
+          }
+          case 503: {
+            if (tag !== 4026) {
+              break;
+            }
+
+            message.recordingStopped = RecordingStopped.decode(reader, reader.uint32());
+            continue;
+          }
+          case 504: {
+            if (tag !== 4034) {
+              break;
+            }
+
+            message.recordingStored = RecordingStored.decode(reader, reader.uint32());
+            continue;
+          }
+          case 505: {
+            if (tag !== 4042) {
+              break;
+            }
+
+            message.recordingDeleted = RecordingDeleted.decode(reader, reader.uint32());
+            continue;
+          }
+          case 550: {
+            if (tag !== 4402) {
+              break;
+            }
+
+            message.customerMerged = CustomerMerged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 551: {
+            if (tag !== 4410) {
+              break;
+            }
+
+            message.customerErased = CustomerErased.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -132,7 +1076,282 @@ export const Envelope: MessageFns<Envelope> = {
         : isSet(object.interaction_id)
         ? globalThis.String(object.interaction_id)
         : "",
+      segmentId: isSet(object.segmentId)
+        ? globalThis.String(object.segmentId)
+        : isSet(object.segment_id)
+        ? globalThis.String(object.segment_id)
+        : "",
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      queueId: isSet(object.queueId)
+        ? globalThis.String(object.queueId)
+        : isSet(object.queue_id)
+        ? globalThis.String(object.queue_id)
+        : "",
+      customerId: isSet(object.customerId)
+        ? globalThis.String(object.customerId)
+        : isSet(object.customer_id)
+        ? globalThis.String(object.customer_id)
+        : "",
+      offerId: isSet(object.offerId)
+        ? globalThis.String(object.offerId)
+        : isSet(object.offer_id)
+        ? globalThis.String(object.offer_id)
+        : "",
+      callId: isSet(object.callId)
+        ? globalThis.String(object.callId)
+        : isSet(object.call_id)
+        ? globalThis.String(object.call_id)
+        : "",
+      recordingId: isSet(object.recordingId)
+        ? globalThis.String(object.recordingId)
+        : isSet(object.recording_id)
+        ? globalThis.String(object.recording_id)
+        : "",
       source: isSet(object.source) ? globalThis.String(object.source) : "",
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+      causationId: isSet(object.causationId)
+        ? globalThis.String(object.causationId)
+        : isSet(object.causation_id)
+        ? globalThis.String(object.causation_id)
+        : "",
+      interactionCreated: isSet(object.interactionCreated)
+        ? InteractionCreated.fromJSON(object.interactionCreated)
+        : isSet(object.interaction_created)
+        ? InteractionCreated.fromJSON(object.interaction_created)
+        : undefined,
+      interactionIvrStarted: isSet(object.interactionIvrStarted)
+        ? InteractionIvrStarted.fromJSON(object.interactionIvrStarted)
+        : isSet(object.interaction_ivr_started)
+        ? InteractionIvrStarted.fromJSON(object.interaction_ivr_started)
+        : undefined,
+      interactionQueued: isSet(object.interactionQueued)
+        ? InteractionQueued.fromJSON(object.interactionQueued)
+        : isSet(object.interaction_queued)
+        ? InteractionQueued.fromJSON(object.interaction_queued)
+        : undefined,
+      interactionOffered: isSet(object.interactionOffered)
+        ? InteractionOffered.fromJSON(object.interactionOffered)
+        : isSet(object.interaction_offered)
+        ? InteractionOffered.fromJSON(object.interaction_offered)
+        : undefined,
+      interactionConnected: isSet(object.interactionConnected)
+        ? InteractionConnected.fromJSON(object.interactionConnected)
+        : isSet(object.interaction_connected)
+        ? InteractionConnected.fromJSON(object.interaction_connected)
+        : undefined,
+      interactionHeld: isSet(object.interactionHeld)
+        ? InteractionHeld.fromJSON(object.interactionHeld)
+        : isSet(object.interaction_held)
+        ? InteractionHeld.fromJSON(object.interaction_held)
+        : undefined,
+      interactionResumed: isSet(object.interactionResumed)
+        ? InteractionResumed.fromJSON(object.interactionResumed)
+        : isSet(object.interaction_resumed)
+        ? InteractionResumed.fromJSON(object.interaction_resumed)
+        : undefined,
+      interactionTransferred: isSet(object.interactionTransferred)
+        ? InteractionTransferred.fromJSON(object.interactionTransferred)
+        : isSet(object.interaction_transferred)
+        ? InteractionTransferred.fromJSON(object.interaction_transferred)
+        : undefined,
+      interactionWrapUpStarted: isSet(object.interactionWrapUpStarted)
+        ? InteractionWrapUpStarted.fromJSON(object.interactionWrapUpStarted)
+        : isSet(object.interaction_wrap_up_started)
+        ? InteractionWrapUpStarted.fromJSON(object.interaction_wrap_up_started)
+        : undefined,
+      interactionCompleted: isSet(object.interactionCompleted)
+        ? InteractionCompleted.fromJSON(object.interactionCompleted)
+        : isSet(object.interaction_completed)
+        ? InteractionCompleted.fromJSON(object.interaction_completed)
+        : undefined,
+      interactionAbandoned: isSet(object.interactionAbandoned)
+        ? InteractionAbandoned.fromJSON(object.interactionAbandoned)
+        : isSet(object.interaction_abandoned)
+        ? InteractionAbandoned.fromJSON(object.interaction_abandoned)
+        : undefined,
+      interactionFailed: isSet(object.interactionFailed)
+        ? InteractionFailed.fromJSON(object.interactionFailed)
+        : isSet(object.interaction_failed)
+        ? InteractionFailed.fromJSON(object.interaction_failed)
+        : undefined,
+      interactionAttributesUpdated: isSet(object.interactionAttributesUpdated)
+        ? InteractionAttributesUpdated.fromJSON(object.interactionAttributesUpdated)
+        : isSet(object.interaction_attributes_updated)
+        ? InteractionAttributesUpdated.fromJSON(object.interaction_attributes_updated)
+        : undefined,
+      interactionCallbackRequested: isSet(object.interactionCallbackRequested)
+        ? InteractionCallbackRequested.fromJSON(object.interactionCallbackRequested)
+        : isSet(object.interaction_callback_requested)
+        ? InteractionCallbackRequested.fromJSON(object.interaction_callback_requested)
+        : undefined,
+      interactionMessageSent: isSet(object.interactionMessageSent)
+        ? InteractionMessageSent.fromJSON(object.interactionMessageSent)
+        : isSet(object.interaction_message_sent)
+        ? InteractionMessageSent.fromJSON(object.interaction_message_sent)
+        : undefined,
+      interactionNoteAdded: isSet(object.interactionNoteAdded)
+        ? InteractionNoteAdded.fromJSON(object.interactionNoteAdded)
+        : isSet(object.interaction_note_added)
+        ? InteractionNoteAdded.fromJSON(object.interaction_note_added)
+        : undefined,
+      interactionDispositionSet: isSet(object.interactionDispositionSet)
+        ? InteractionDispositionSet.fromJSON(object.interactionDispositionSet)
+        : isSet(object.interaction_disposition_set)
+        ? InteractionDispositionSet.fromJSON(object.interaction_disposition_set)
+        : undefined,
+      interactionOverflowed: isSet(object.interactionOverflowed)
+        ? InteractionOverflowed.fromJSON(object.interactionOverflowed)
+        : isSet(object.interaction_overflowed)
+        ? InteractionOverflowed.fromJSON(object.interaction_overflowed)
+        : undefined,
+      agentStateChanged: isSet(object.agentStateChanged)
+        ? AgentStateChanged.fromJSON(object.agentStateChanged)
+        : isSet(object.agent_state_changed)
+        ? AgentStateChanged.fromJSON(object.agent_state_changed)
+        : undefined,
+      agentLoggedIn: isSet(object.agentLoggedIn)
+        ? AgentLoggedIn.fromJSON(object.agentLoggedIn)
+        : isSet(object.agent_logged_in)
+        ? AgentLoggedIn.fromJSON(object.agent_logged_in)
+        : undefined,
+      agentLoggedOut: isSet(object.agentLoggedOut)
+        ? AgentLoggedOut.fromJSON(object.agentLoggedOut)
+        : isSet(object.agent_logged_out)
+        ? AgentLoggedOut.fromJSON(object.agent_logged_out)
+        : undefined,
+      agentCapacityChanged: isSet(object.agentCapacityChanged)
+        ? AgentCapacityChanged.fromJSON(object.agentCapacityChanged)
+        : isSet(object.agent_capacity_changed)
+        ? AgentCapacityChanged.fromJSON(object.agent_capacity_changed)
+        : undefined,
+      offerCreated: isSet(object.offerCreated)
+        ? OfferCreated.fromJSON(object.offerCreated)
+        : isSet(object.offer_created)
+        ? OfferCreated.fromJSON(object.offer_created)
+        : undefined,
+      offerAccepted: isSet(object.offerAccepted)
+        ? OfferAccepted.fromJSON(object.offerAccepted)
+        : isSet(object.offer_accepted)
+        ? OfferAccepted.fromJSON(object.offer_accepted)
+        : undefined,
+      offerRejected: isSet(object.offerRejected)
+        ? OfferRejected.fromJSON(object.offerRejected)
+        : isSet(object.offer_rejected)
+        ? OfferRejected.fromJSON(object.offer_rejected)
+        : undefined,
+      offerTimedOut: isSet(object.offerTimedOut)
+        ? OfferTimedOut.fromJSON(object.offerTimedOut)
+        : isSet(object.offer_timed_out)
+        ? OfferTimedOut.fromJSON(object.offer_timed_out)
+        : undefined,
+      offerRescinded: isSet(object.offerRescinded)
+        ? OfferRescinded.fromJSON(object.offerRescinded)
+        : isSet(object.offer_rescinded)
+        ? OfferRescinded.fromJSON(object.offer_rescinded)
+        : undefined,
+      queueStatsSnapshot: isSet(object.queueStatsSnapshot)
+        ? QueueStatsSnapshot.fromJSON(object.queueStatsSnapshot)
+        : isSet(object.queue_stats_snapshot)
+        ? QueueStatsSnapshot.fromJSON(object.queue_stats_snapshot)
+        : undefined,
+      routingReconciled: isSet(object.routingReconciled)
+        ? RoutingReconciled.fromJSON(object.routingReconciled)
+        : isSet(object.routing_reconciled)
+        ? RoutingReconciled.fromJSON(object.routing_reconciled)
+        : undefined,
+      mediaEndpointCreated: isSet(object.mediaEndpointCreated)
+        ? MediaEndpointCreated.fromJSON(object.mediaEndpointCreated)
+        : isSet(object.media_endpoint_created)
+        ? MediaEndpointCreated.fromJSON(object.media_endpoint_created)
+        : undefined,
+      mediaEndpointClosed: isSet(object.mediaEndpointClosed)
+        ? MediaEndpointClosed.fromJSON(object.mediaEndpointClosed)
+        : isSet(object.media_endpoint_closed)
+        ? MediaEndpointClosed.fromJSON(object.media_endpoint_closed)
+        : undefined,
+      mediaBridged: isSet(object.mediaBridged)
+        ? MediaBridged.fromJSON(object.mediaBridged)
+        : isSet(object.media_bridged)
+        ? MediaBridged.fromJSON(object.media_bridged)
+        : undefined,
+      mediaUnbridged: isSet(object.mediaUnbridged)
+        ? MediaUnbridged.fromJSON(object.mediaUnbridged)
+        : isSet(object.media_unbridged)
+        ? MediaUnbridged.fromJSON(object.media_unbridged)
+        : undefined,
+      mediaDtmfReceived: isSet(object.mediaDtmfReceived)
+        ? MediaDtmfReceived.fromJSON(object.mediaDtmfReceived)
+        : isSet(object.media_dtmf_received)
+        ? MediaDtmfReceived.fromJSON(object.media_dtmf_received)
+        : undefined,
+      mediaPromptFinished: isSet(object.mediaPromptFinished)
+        ? MediaPromptFinished.fromJSON(object.mediaPromptFinished)
+        : isSet(object.media_prompt_finished)
+        ? MediaPromptFinished.fromJSON(object.media_prompt_finished)
+        : undefined,
+      mediaSupervisionStarted: isSet(object.mediaSupervisionStarted)
+        ? MediaSupervisionStarted.fromJSON(object.mediaSupervisionStarted)
+        : isSet(object.media_supervision_started)
+        ? MediaSupervisionStarted.fromJSON(object.media_supervision_started)
+        : undefined,
+      mediaSupervisionStopped: isSet(object.mediaSupervisionStopped)
+        ? MediaSupervisionStopped.fromJSON(object.mediaSupervisionStopped)
+        : isSet(object.media_supervision_stopped)
+        ? MediaSupervisionStopped.fromJSON(object.media_supervision_stopped)
+        : undefined,
+      mediaWorkerDied: isSet(object.mediaWorkerDied)
+        ? MediaWorkerDied.fromJSON(object.mediaWorkerDied)
+        : isSet(object.media_worker_died)
+        ? MediaWorkerDied.fromJSON(object.media_worker_died)
+        : undefined,
+      recordingStarted: isSet(object.recordingStarted)
+        ? RecordingStarted.fromJSON(object.recordingStarted)
+        : isSet(object.recording_started)
+        ? RecordingStarted.fromJSON(object.recording_started)
+        : undefined,
+      recordingPaused: isSet(object.recordingPaused)
+        ? RecordingPaused.fromJSON(object.recordingPaused)
+        : isSet(object.recording_paused)
+        ? RecordingPaused.fromJSON(object.recording_paused)
+        : undefined,
+      recordingResumed: isSet(object.recordingResumed)
+        ? RecordingResumed.fromJSON(object.recordingResumed)
+        : isSet(object.recording_resumed)
+        ? RecordingResumed.fromJSON(object.recording_resumed)
+        : undefined,
+      recordingStopped: isSet(object.recordingStopped)
+        ? RecordingStopped.fromJSON(object.recordingStopped)
+        : isSet(object.recording_stopped)
+        ? RecordingStopped.fromJSON(object.recording_stopped)
+        : undefined,
+      recordingStored: isSet(object.recordingStored)
+        ? RecordingStored.fromJSON(object.recordingStored)
+        : isSet(object.recording_stored)
+        ? RecordingStored.fromJSON(object.recording_stored)
+        : undefined,
+      recordingDeleted: isSet(object.recordingDeleted)
+        ? RecordingDeleted.fromJSON(object.recordingDeleted)
+        : isSet(object.recording_deleted)
+        ? RecordingDeleted.fromJSON(object.recording_deleted)
+        : undefined,
+      customerMerged: isSet(object.customerMerged)
+        ? CustomerMerged.fromJSON(object.customerMerged)
+        : isSet(object.customer_merged)
+        ? CustomerMerged.fromJSON(object.customer_merged)
+        : undefined,
+      customerErased: isSet(object.customerErased)
+        ? CustomerErased.fromJSON(object.customerErased)
+        : isSet(object.customer_erased)
+        ? CustomerErased.fromJSON(object.customer_erased)
+        : undefined,
     };
   },
 
@@ -153,8 +1372,173 @@ export const Envelope: MessageFns<Envelope> = {
     if (message.interactionId !== "") {
       obj.interactionId = message.interactionId;
     }
+    if (message.segmentId !== "") {
+      obj.segmentId = message.segmentId;
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.queueId !== "") {
+      obj.queueId = message.queueId;
+    }
+    if (message.customerId !== "") {
+      obj.customerId = message.customerId;
+    }
+    if (message.offerId !== "") {
+      obj.offerId = message.offerId;
+    }
+    if (message.callId !== "") {
+      obj.callId = message.callId;
+    }
+    if (message.recordingId !== "") {
+      obj.recordingId = message.recordingId;
+    }
     if (message.source !== "") {
       obj.source = message.source;
+    }
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    if (message.causationId !== "") {
+      obj.causationId = message.causationId;
+    }
+    if (message.interactionCreated !== undefined) {
+      obj.interactionCreated = InteractionCreated.toJSON(message.interactionCreated);
+    }
+    if (message.interactionIvrStarted !== undefined) {
+      obj.interactionIvrStarted = InteractionIvrStarted.toJSON(message.interactionIvrStarted);
+    }
+    if (message.interactionQueued !== undefined) {
+      obj.interactionQueued = InteractionQueued.toJSON(message.interactionQueued);
+    }
+    if (message.interactionOffered !== undefined) {
+      obj.interactionOffered = InteractionOffered.toJSON(message.interactionOffered);
+    }
+    if (message.interactionConnected !== undefined) {
+      obj.interactionConnected = InteractionConnected.toJSON(message.interactionConnected);
+    }
+    if (message.interactionHeld !== undefined) {
+      obj.interactionHeld = InteractionHeld.toJSON(message.interactionHeld);
+    }
+    if (message.interactionResumed !== undefined) {
+      obj.interactionResumed = InteractionResumed.toJSON(message.interactionResumed);
+    }
+    if (message.interactionTransferred !== undefined) {
+      obj.interactionTransferred = InteractionTransferred.toJSON(message.interactionTransferred);
+    }
+    if (message.interactionWrapUpStarted !== undefined) {
+      obj.interactionWrapUpStarted = InteractionWrapUpStarted.toJSON(message.interactionWrapUpStarted);
+    }
+    if (message.interactionCompleted !== undefined) {
+      obj.interactionCompleted = InteractionCompleted.toJSON(message.interactionCompleted);
+    }
+    if (message.interactionAbandoned !== undefined) {
+      obj.interactionAbandoned = InteractionAbandoned.toJSON(message.interactionAbandoned);
+    }
+    if (message.interactionFailed !== undefined) {
+      obj.interactionFailed = InteractionFailed.toJSON(message.interactionFailed);
+    }
+    if (message.interactionAttributesUpdated !== undefined) {
+      obj.interactionAttributesUpdated = InteractionAttributesUpdated.toJSON(message.interactionAttributesUpdated);
+    }
+    if (message.interactionCallbackRequested !== undefined) {
+      obj.interactionCallbackRequested = InteractionCallbackRequested.toJSON(message.interactionCallbackRequested);
+    }
+    if (message.interactionMessageSent !== undefined) {
+      obj.interactionMessageSent = InteractionMessageSent.toJSON(message.interactionMessageSent);
+    }
+    if (message.interactionNoteAdded !== undefined) {
+      obj.interactionNoteAdded = InteractionNoteAdded.toJSON(message.interactionNoteAdded);
+    }
+    if (message.interactionDispositionSet !== undefined) {
+      obj.interactionDispositionSet = InteractionDispositionSet.toJSON(message.interactionDispositionSet);
+    }
+    if (message.interactionOverflowed !== undefined) {
+      obj.interactionOverflowed = InteractionOverflowed.toJSON(message.interactionOverflowed);
+    }
+    if (message.agentStateChanged !== undefined) {
+      obj.agentStateChanged = AgentStateChanged.toJSON(message.agentStateChanged);
+    }
+    if (message.agentLoggedIn !== undefined) {
+      obj.agentLoggedIn = AgentLoggedIn.toJSON(message.agentLoggedIn);
+    }
+    if (message.agentLoggedOut !== undefined) {
+      obj.agentLoggedOut = AgentLoggedOut.toJSON(message.agentLoggedOut);
+    }
+    if (message.agentCapacityChanged !== undefined) {
+      obj.agentCapacityChanged = AgentCapacityChanged.toJSON(message.agentCapacityChanged);
+    }
+    if (message.offerCreated !== undefined) {
+      obj.offerCreated = OfferCreated.toJSON(message.offerCreated);
+    }
+    if (message.offerAccepted !== undefined) {
+      obj.offerAccepted = OfferAccepted.toJSON(message.offerAccepted);
+    }
+    if (message.offerRejected !== undefined) {
+      obj.offerRejected = OfferRejected.toJSON(message.offerRejected);
+    }
+    if (message.offerTimedOut !== undefined) {
+      obj.offerTimedOut = OfferTimedOut.toJSON(message.offerTimedOut);
+    }
+    if (message.offerRescinded !== undefined) {
+      obj.offerRescinded = OfferRescinded.toJSON(message.offerRescinded);
+    }
+    if (message.queueStatsSnapshot !== undefined) {
+      obj.queueStatsSnapshot = QueueStatsSnapshot.toJSON(message.queueStatsSnapshot);
+    }
+    if (message.routingReconciled !== undefined) {
+      obj.routingReconciled = RoutingReconciled.toJSON(message.routingReconciled);
+    }
+    if (message.mediaEndpointCreated !== undefined) {
+      obj.mediaEndpointCreated = MediaEndpointCreated.toJSON(message.mediaEndpointCreated);
+    }
+    if (message.mediaEndpointClosed !== undefined) {
+      obj.mediaEndpointClosed = MediaEndpointClosed.toJSON(message.mediaEndpointClosed);
+    }
+    if (message.mediaBridged !== undefined) {
+      obj.mediaBridged = MediaBridged.toJSON(message.mediaBridged);
+    }
+    if (message.mediaUnbridged !== undefined) {
+      obj.mediaUnbridged = MediaUnbridged.toJSON(message.mediaUnbridged);
+    }
+    if (message.mediaDtmfReceived !== undefined) {
+      obj.mediaDtmfReceived = MediaDtmfReceived.toJSON(message.mediaDtmfReceived);
+    }
+    if (message.mediaPromptFinished !== undefined) {
+      obj.mediaPromptFinished = MediaPromptFinished.toJSON(message.mediaPromptFinished);
+    }
+    if (message.mediaSupervisionStarted !== undefined) {
+      obj.mediaSupervisionStarted = MediaSupervisionStarted.toJSON(message.mediaSupervisionStarted);
+    }
+    if (message.mediaSupervisionStopped !== undefined) {
+      obj.mediaSupervisionStopped = MediaSupervisionStopped.toJSON(message.mediaSupervisionStopped);
+    }
+    if (message.mediaWorkerDied !== undefined) {
+      obj.mediaWorkerDied = MediaWorkerDied.toJSON(message.mediaWorkerDied);
+    }
+    if (message.recordingStarted !== undefined) {
+      obj.recordingStarted = RecordingStarted.toJSON(message.recordingStarted);
+    }
+    if (message.recordingPaused !== undefined) {
+      obj.recordingPaused = RecordingPaused.toJSON(message.recordingPaused);
+    }
+    if (message.recordingResumed !== undefined) {
+      obj.recordingResumed = RecordingResumed.toJSON(message.recordingResumed);
+    }
+    if (message.recordingStopped !== undefined) {
+      obj.recordingStopped = RecordingStopped.toJSON(message.recordingStopped);
+    }
+    if (message.recordingStored !== undefined) {
+      obj.recordingStored = RecordingStored.toJSON(message.recordingStored);
+    }
+    if (message.recordingDeleted !== undefined) {
+      obj.recordingDeleted = RecordingDeleted.toJSON(message.recordingDeleted);
+    }
+    if (message.customerMerged !== undefined) {
+      obj.customerMerged = CustomerMerged.toJSON(message.customerMerged);
+    }
+    if (message.customerErased !== undefined) {
+      obj.customerErased = CustomerErased.toJSON(message.customerErased);
     }
     return obj;
   },
@@ -169,7 +1553,164 @@ export const Envelope: MessageFns<Envelope> = {
     message.site = object.site ?? "";
     message.occurredAt = object.occurredAt ?? undefined;
     message.interactionId = object.interactionId ?? "";
+    message.segmentId = object.segmentId ?? "";
+    message.agentId = object.agentId ?? "";
+    message.queueId = object.queueId ?? "";
+    message.customerId = object.customerId ?? "";
+    message.offerId = object.offerId ?? "";
+    message.callId = object.callId ?? "";
+    message.recordingId = object.recordingId ?? "";
     message.source = object.source ?? "";
+    message.correlationId = object.correlationId ?? "";
+    message.causationId = object.causationId ?? "";
+    message.interactionCreated = (object.interactionCreated !== undefined && object.interactionCreated !== null)
+      ? InteractionCreated.fromPartial(object.interactionCreated)
+      : undefined;
+    message.interactionIvrStarted =
+      (object.interactionIvrStarted !== undefined && object.interactionIvrStarted !== null)
+        ? InteractionIvrStarted.fromPartial(object.interactionIvrStarted)
+        : undefined;
+    message.interactionQueued = (object.interactionQueued !== undefined && object.interactionQueued !== null)
+      ? InteractionQueued.fromPartial(object.interactionQueued)
+      : undefined;
+    message.interactionOffered = (object.interactionOffered !== undefined && object.interactionOffered !== null)
+      ? InteractionOffered.fromPartial(object.interactionOffered)
+      : undefined;
+    message.interactionConnected = (object.interactionConnected !== undefined && object.interactionConnected !== null)
+      ? InteractionConnected.fromPartial(object.interactionConnected)
+      : undefined;
+    message.interactionHeld = (object.interactionHeld !== undefined && object.interactionHeld !== null)
+      ? InteractionHeld.fromPartial(object.interactionHeld)
+      : undefined;
+    message.interactionResumed = (object.interactionResumed !== undefined && object.interactionResumed !== null)
+      ? InteractionResumed.fromPartial(object.interactionResumed)
+      : undefined;
+    message.interactionTransferred =
+      (object.interactionTransferred !== undefined && object.interactionTransferred !== null)
+        ? InteractionTransferred.fromPartial(object.interactionTransferred)
+        : undefined;
+    message.interactionWrapUpStarted =
+      (object.interactionWrapUpStarted !== undefined && object.interactionWrapUpStarted !== null)
+        ? InteractionWrapUpStarted.fromPartial(object.interactionWrapUpStarted)
+        : undefined;
+    message.interactionCompleted = (object.interactionCompleted !== undefined && object.interactionCompleted !== null)
+      ? InteractionCompleted.fromPartial(object.interactionCompleted)
+      : undefined;
+    message.interactionAbandoned = (object.interactionAbandoned !== undefined && object.interactionAbandoned !== null)
+      ? InteractionAbandoned.fromPartial(object.interactionAbandoned)
+      : undefined;
+    message.interactionFailed = (object.interactionFailed !== undefined && object.interactionFailed !== null)
+      ? InteractionFailed.fromPartial(object.interactionFailed)
+      : undefined;
+    message.interactionAttributesUpdated =
+      (object.interactionAttributesUpdated !== undefined && object.interactionAttributesUpdated !== null)
+        ? InteractionAttributesUpdated.fromPartial(object.interactionAttributesUpdated)
+        : undefined;
+    message.interactionCallbackRequested =
+      (object.interactionCallbackRequested !== undefined && object.interactionCallbackRequested !== null)
+        ? InteractionCallbackRequested.fromPartial(object.interactionCallbackRequested)
+        : undefined;
+    message.interactionMessageSent =
+      (object.interactionMessageSent !== undefined && object.interactionMessageSent !== null)
+        ? InteractionMessageSent.fromPartial(object.interactionMessageSent)
+        : undefined;
+    message.interactionNoteAdded = (object.interactionNoteAdded !== undefined && object.interactionNoteAdded !== null)
+      ? InteractionNoteAdded.fromPartial(object.interactionNoteAdded)
+      : undefined;
+    message.interactionDispositionSet =
+      (object.interactionDispositionSet !== undefined && object.interactionDispositionSet !== null)
+        ? InteractionDispositionSet.fromPartial(object.interactionDispositionSet)
+        : undefined;
+    message.interactionOverflowed =
+      (object.interactionOverflowed !== undefined && object.interactionOverflowed !== null)
+        ? InteractionOverflowed.fromPartial(object.interactionOverflowed)
+        : undefined;
+    message.agentStateChanged = (object.agentStateChanged !== undefined && object.agentStateChanged !== null)
+      ? AgentStateChanged.fromPartial(object.agentStateChanged)
+      : undefined;
+    message.agentLoggedIn = (object.agentLoggedIn !== undefined && object.agentLoggedIn !== null)
+      ? AgentLoggedIn.fromPartial(object.agentLoggedIn)
+      : undefined;
+    message.agentLoggedOut = (object.agentLoggedOut !== undefined && object.agentLoggedOut !== null)
+      ? AgentLoggedOut.fromPartial(object.agentLoggedOut)
+      : undefined;
+    message.agentCapacityChanged = (object.agentCapacityChanged !== undefined && object.agentCapacityChanged !== null)
+      ? AgentCapacityChanged.fromPartial(object.agentCapacityChanged)
+      : undefined;
+    message.offerCreated = (object.offerCreated !== undefined && object.offerCreated !== null)
+      ? OfferCreated.fromPartial(object.offerCreated)
+      : undefined;
+    message.offerAccepted = (object.offerAccepted !== undefined && object.offerAccepted !== null)
+      ? OfferAccepted.fromPartial(object.offerAccepted)
+      : undefined;
+    message.offerRejected = (object.offerRejected !== undefined && object.offerRejected !== null)
+      ? OfferRejected.fromPartial(object.offerRejected)
+      : undefined;
+    message.offerTimedOut = (object.offerTimedOut !== undefined && object.offerTimedOut !== null)
+      ? OfferTimedOut.fromPartial(object.offerTimedOut)
+      : undefined;
+    message.offerRescinded = (object.offerRescinded !== undefined && object.offerRescinded !== null)
+      ? OfferRescinded.fromPartial(object.offerRescinded)
+      : undefined;
+    message.queueStatsSnapshot = (object.queueStatsSnapshot !== undefined && object.queueStatsSnapshot !== null)
+      ? QueueStatsSnapshot.fromPartial(object.queueStatsSnapshot)
+      : undefined;
+    message.routingReconciled = (object.routingReconciled !== undefined && object.routingReconciled !== null)
+      ? RoutingReconciled.fromPartial(object.routingReconciled)
+      : undefined;
+    message.mediaEndpointCreated = (object.mediaEndpointCreated !== undefined && object.mediaEndpointCreated !== null)
+      ? MediaEndpointCreated.fromPartial(object.mediaEndpointCreated)
+      : undefined;
+    message.mediaEndpointClosed = (object.mediaEndpointClosed !== undefined && object.mediaEndpointClosed !== null)
+      ? MediaEndpointClosed.fromPartial(object.mediaEndpointClosed)
+      : undefined;
+    message.mediaBridged = (object.mediaBridged !== undefined && object.mediaBridged !== null)
+      ? MediaBridged.fromPartial(object.mediaBridged)
+      : undefined;
+    message.mediaUnbridged = (object.mediaUnbridged !== undefined && object.mediaUnbridged !== null)
+      ? MediaUnbridged.fromPartial(object.mediaUnbridged)
+      : undefined;
+    message.mediaDtmfReceived = (object.mediaDtmfReceived !== undefined && object.mediaDtmfReceived !== null)
+      ? MediaDtmfReceived.fromPartial(object.mediaDtmfReceived)
+      : undefined;
+    message.mediaPromptFinished = (object.mediaPromptFinished !== undefined && object.mediaPromptFinished !== null)
+      ? MediaPromptFinished.fromPartial(object.mediaPromptFinished)
+      : undefined;
+    message.mediaSupervisionStarted =
+      (object.mediaSupervisionStarted !== undefined && object.mediaSupervisionStarted !== null)
+        ? MediaSupervisionStarted.fromPartial(object.mediaSupervisionStarted)
+        : undefined;
+    message.mediaSupervisionStopped =
+      (object.mediaSupervisionStopped !== undefined && object.mediaSupervisionStopped !== null)
+        ? MediaSupervisionStopped.fromPartial(object.mediaSupervisionStopped)
+        : undefined;
+    message.mediaWorkerDied = (object.mediaWorkerDied !== undefined && object.mediaWorkerDied !== null)
+      ? MediaWorkerDied.fromPartial(object.mediaWorkerDied)
+      : undefined;
+    message.recordingStarted = (object.recordingStarted !== undefined && object.recordingStarted !== null)
+      ? RecordingStarted.fromPartial(object.recordingStarted)
+      : undefined;
+    message.recordingPaused = (object.recordingPaused !== undefined && object.recordingPaused !== null)
+      ? RecordingPaused.fromPartial(object.recordingPaused)
+      : undefined;
+    message.recordingResumed = (object.recordingResumed !== undefined && object.recordingResumed !== null)
+      ? RecordingResumed.fromPartial(object.recordingResumed)
+      : undefined;
+    message.recordingStopped = (object.recordingStopped !== undefined && object.recordingStopped !== null)
+      ? RecordingStopped.fromPartial(object.recordingStopped)
+      : undefined;
+    message.recordingStored = (object.recordingStored !== undefined && object.recordingStored !== null)
+      ? RecordingStored.fromPartial(object.recordingStored)
+      : undefined;
+    message.recordingDeleted = (object.recordingDeleted !== undefined && object.recordingDeleted !== null)
+      ? RecordingDeleted.fromPartial(object.recordingDeleted)
+      : undefined;
+    message.customerMerged = (object.customerMerged !== undefined && object.customerMerged !== null)
+      ? CustomerMerged.fromPartial(object.customerMerged)
+      : undefined;
+    message.customerErased = (object.customerErased !== undefined && object.customerErased !== null)
+      ? CustomerErased.fromPartial(object.customerErased)
+      : undefined;
     return message;
   },
 };

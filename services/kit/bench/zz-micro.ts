@@ -1,0 +1,22 @@
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { headers } from '@nats-io/transport-node';
+import { startTelemetry } from '../src/index.js';
+startTelemetry({ serviceName: 'p', site: 's' });
+const N = 200000;
+function time(name: string, fn: () => void) { for (let i = 0; i < 20000; i++) fn(); const t = process.cpuUsage(); for (let i = 0; i < N; i++) fn(); const d = process.cpuUsage(t); console.log(name.padEnd(30), ((d.user + d.system) / N).toFixed(2), 'us'); }
+const tracer = trace.getTracer('x');
+const h = metrics.getMeter('x').createHistogram('h');
+time('startSpan+end', () => { const s = tracer.startSpan('a', { attributes: { a: 'b', c: 'd' } }); s.end(); });
+time('startActiveSpan sync', () => tracer.startActiveSpan('a', (s) => { s.end(); }));
+time('histogram record 3 attrs', () => h.record(1.5, { transport: 'nats', method: '/parley.x.v1.Y/Z', status: 'OK' }));
+time('headers set 2 + encode', () => { const x = headers(); x.set('Parley-Deadline', '1234567890123'); x.set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'); (x as any).encode(); });
+time('inject', () => { const x = headers(); propagation.inject(context.active(), x, { set: (c, k, v) => c.set(k, v) }); });
+time('performance.now x2', () => { performance.now(); performance.now(); });
+time('new Date', () => { new Date(Date.now() + 5000); });
+const { EchoServiceService: E } = await import('../test/protos/gen/ts/parley/kittest/v1/echo.js');
+const req = { text: 'hello', delayMs: 0, failWithCode: 0, padding: Buffer.alloc(0) };
+const res = { text: 'hello', replicaId: 'bench', traceId: '', metadata: {}, transport: 'nats' };
+time('req ser+deser', () => { E.echo.requestDeserialize(E.echo.requestSerialize(req)); });
+time('res ser+deser', () => { E.echo.responseDeserialize(E.echo.responseSerialize(res)); });
+time('async chain x6', () => { (async () => { await (async () => { await (async () => 1)(); })(); })(); });
+process.exit(0);

@@ -1,0 +1,17 @@
+import { connectNats, createLogger, createNatsRpcClient, NatsRpcServer, startTelemetry } from '/work/main/services/kit/src/index.js';
+import { EchoServiceService } from '/work/main/services/kit/test/protos/gen/ts/parley/kittest/v1/echo.js';
+import { createEchoHandlers } from '/work/main/services/kit/test/support/echo-handlers.js';
+import { closedLoop } from '/work/main/services/kit/bench/load-patterns.js';
+if (process.env.TEL) startTelemetry({ serviceName: 'p', site: 's' });
+const logger = createLogger({ service: 'p', level: 'warn' });
+const nc = await connectNats({ servers: ['nats://127.0.0.1:4222'], name: 'p', logger });
+const nc2 = await connectNats({ servers: ['nats://127.0.0.1:4222'], name: 'p2', logger });
+const s = new NatsRpcServer(nc2, logger); s.serve(EchoServiceService, createEchoHandlers('x'), { domain: 'prof' });
+const c = createNatsRpcClient(nc, EchoServiceService, { domain: 'prof' });
+const req = { text: 'hello', delayMs: 0, failWithCode: 0, padding: Buffer.alloc(0) };
+await closedLoop(() => c.echo(req), 64, 20000, 3);
+let u = process.cpuUsage(); const r = await closedLoop(() => c.echo(req), 64, 40000, 20); let d = process.cpuUsage(u); const kitUs = (d.user + d.system) / r.count;
+nc2.subscribe('prof.raw', { callback: (_e, m) => { m.respond(m.data); } });
+u = process.cpuUsage(); const r2 = await closedLoop(() => nc.request('prof.raw', new Uint8Array(10), { timeout: 5000 }), 64, 40000, 20); d = process.cpuUsage(u); const rawUs = (d.user + d.system) / r2.count;
+console.log('kit', r.perSecond.toFixed(0), 'raw', r2.perSecond.toFixed(0), 'cpu us/call kit', kitUs.toFixed(1), 'raw', rawUs.toFixed(1));
+process.exit(0);
