@@ -25,7 +25,12 @@ export function summarise(latenciesMs: number[], errors: number, seconds: number
 }
 
 /** Keeps `concurrency` calls in flight until `total` calls are done or `maxSeconds` pass. */
-export async function closedLoop(call: () => Promise<unknown>, concurrency: number, total: number, maxSeconds: number): Promise<LatencySummary> {
+export async function closedLoop(
+  call: () => Promise<unknown>,
+  concurrency: number,
+  total: number,
+  maxSeconds: number,
+): Promise<LatencySummary> {
   const latencies: number[] = [];
   let errors = 0;
   let started = 0;
@@ -47,7 +52,11 @@ export async function closedLoop(call: () => Promise<unknown>, concurrency: numb
   return summarise(latencies, errors, (performance.now() - begin) / 1000);
 }
 
-/** Starts calls on a fixed schedule (`rate` per second for `seconds`), measuring from the scheduled start time. */
+/**
+ * Starts calls on a fixed schedule (`rate` per second for `seconds`) and measures each from its scheduled start, so
+ * a stall on the caller's side shows up as latency instead of silently sending fewer requests. A call never starts
+ * before its scheduled time; timers fire late, never early, so calls due together start together.
+ */
 export async function openLoop(call: () => Promise<unknown>, rate: number, seconds: number): Promise<LatencySummary> {
   const latencies: number[] = [];
   let errors = 0;
@@ -55,16 +64,21 @@ export async function openLoop(call: () => Promise<unknown>, rate: number, secon
   const intervalMs = 1000 / rate;
   const begin = performance.now();
   const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const scheduled = begin + i * intervalMs;
-    const wait = scheduled - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(
-      call().then(
-        () => void latencies.push(performance.now() - scheduled),
-        () => void errors++,
-      ),
-    );
+  let next = 0;
+  while (next < total) {
+    const now = performance.now();
+    while (next < total && begin + next * intervalMs <= now) {
+      const scheduled = begin + next * intervalMs;
+      inFlight.push(
+        call().then(
+          () => void latencies.push(performance.now() - scheduled),
+          () => void errors++,
+        ),
+      );
+      next++;
+    }
+    if (next < total)
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, begin + next * intervalMs - performance.now())));
   }
   await Promise.all(inFlight);
   return summarise(latencies, errors, (performance.now() - begin) / 1000);

@@ -4,9 +4,18 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 import { ulid } from 'ulid';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
-import { closeNats, connectNats, createGrpcRpcClient, createLogger, createNatsRpcClient, EventPublisher, startTelemetry } from '../src/index.js';
+import {
+  closeNats,
+  connectNats,
+  createGrpcRpcClient,
+  createLogger,
+  createNatsRpcClient,
+  EventPublisher,
+  startTelemetry,
+} from '../src/index.js';
 import { createTestEventStreams, uniqueName } from '../src/testing/index.js';
 import { EchoRequest, EchoServiceService } from '../test/protos/gen/ts/parley/kittest/v1/echo.js';
 import { closedLoop, openLoop, type LatencySummary } from './load-patterns.js';
@@ -17,12 +26,21 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const domain = uniqueName('kitbench');
 const rawSubject = `${domain}.raw`;
 
-const telemetry = startTelemetry({ serviceName: 'kit-bench-client', site: 'bench' });
+const telemetryOn = process.env.BENCH_TELEMETRY !== 'off';
+const telemetry = telemetryOn ? startTelemetry({ serviceName: 'kit-bench-client', site: 'bench' }) : undefined;
 const logger = createLogger({ service: 'kit-bench', level: 'warn' });
 
 async function startServer(): Promise<{ grpcPort: number; stop: () => void }> {
-  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=parley-source', '--import', 'tsx', script, natsUrl, domain, rawSubject], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Compiled (production-like) when this file is compiled; through tsx only when run from source.
+  const compiled = import.meta.url.endsWith('.js');
+  const script = fileURLToPath(new URL(compiled ? './bench-server.js' : './bench-server.ts', import.meta.url));
+  const loader = compiled ? [] : ['--conditions=parley-source', '--import', 'tsx'];
+  const profile = process.env.BENCH_SERVER_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, ...loader, script, natsUrl, domain, rawSubject], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -42,13 +60,24 @@ function row(name: string, s: LatencySummary): string {
 
 async function main(): Promise<void> {
   console.log(`machine: ${describeMachine()}`);
-  console.log(`nats: ${natsUrl}; ${seconds} s per throughput run; open loop at 1,000 req/s for ${seconds} s\n`);
+  console.log(`nats: ${natsUrl}; ${seconds} s per throughput run; open loop at 1,000 req/s for ${seconds} s`);
+  console.log(
+    `telemetry: ${telemetryOn ? 'on in caller and callee (as services run; BENCH_TELEMETRY=off to compare)' : 'off'}\n`,
+  );
   const server = await startServer();
   const nc = await connectNats({ servers: [natsUrl], name: 'kit-bench-client', logger });
   const request = { text: 'hello', delayMs: 0, failWithCode: 0, padding: Buffer.alloc(0) };
   const requestBytes = EchoRequest.encode(request).finish();
   const calls = {
     'raw NATS request/reply': () => nc.request(rawSubject, requestBytes, { timeout: 5_000 }),
+    'raw NATS + the kit headers': (() => {
+      return () => {
+        const h = headers();
+        h.set('Parley-Deadline', String(Date.now() + 5_000));
+        h.set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00');
+        return nc.request(rawSubject, requestBytes, { timeout: 5_000, headers: h });
+      };
+    })(),
     'kit RPC over NATS': (() => {
       const client = createNatsRpcClient(nc, EchoServiceService, { domain });
       return () => client.echo(request);
@@ -65,10 +94,21 @@ async function main(): Promise<void> {
   console.log('Throughput, closed loop, 64 calls in flight');
   console.log(header);
   const throughput: Record<string, LatencySummary> = {};
+  const cpuPerCall: Record<string, string> = {};
+  const serverCpu = async () =>
+    Number(new TextDecoder().decode((await nc.request(`${rawSubject}.cpu`, undefined, { timeout: 2_000 })).data));
   for (const [name, call] of Object.entries(calls)) {
+    const clientBefore = process.cpuUsage();
+    const serverBefore = await serverCpu();
     throughput[name] = await closedLoop(call, 64, 2_000_000, seconds);
+    const client = process.cpuUsage(clientBefore);
+    const server = (await serverCpu()) - serverBefore;
+    const count = throughput[name].count;
+    cpuPerCall[name] =
+      `client ${((client.user + client.system) / count).toFixed(1)} µs, server ${(server / count).toFixed(1)} µs`;
     console.log(row(name, throughput[name]));
   }
+  for (const [name, cpu] of Object.entries(cpuPerCall)) console.log(`  CPU per call, ${name}: ${cpu}`);
   const ratio = throughput['kit RPC over NATS']!.perSecond / throughput['raw NATS request/reply']!.perSecond;
   console.log(`kit RPC over NATS reaches ${(ratio * 100).toFixed(1)} % of raw NATS throughput (goal ≥ 80 %)\n`);
 
@@ -97,7 +137,16 @@ async function main(): Promise<void> {
       interactionId,
       source: 'api/bench',
       correlationId: interactionId,
-      interactionMessageSent: { message: { id: ulid(), senderKind: 1, senderId: 'visitor-1', senderDisplayName: 'Visitor', text: body, sentAt: new Date() } },
+      interactionMessageSent: {
+        message: {
+          id: ulid(),
+          senderKind: 1,
+          senderId: 'visitor-1',
+          senderDisplayName: 'Visitor',
+          text: body,
+          sentAt: new Date(),
+        },
+      },
     });
   });
   const size = Envelope.encode(events[0]!).finish().length;
@@ -109,11 +158,15 @@ async function main(): Promise<void> {
   const duplicateSeconds = (performance.now() - t1) / 1000;
   const stored = (await jsm.streams.info(streams.config.stream)).state.messages;
   console.log('JetStream publish with de-duplication (file storage, acks awaited, 256 in flight)');
-  console.log(`${total} events of ${size} bytes in ${publishSeconds.toFixed(2)} s = ${(total / publishSeconds).toFixed(0)} events/s (goal ≥ 20,000/s)`);
-  console.log(`re-published 5,000 of them: ${(5_000 / duplicateSeconds).toFixed(0)} events/s, duplicates flagged: ${again.filter((r) => r.duplicate).length}, stream holds ${stored} (expected ${total})`);
+  console.log(
+    `${total} events of ${size} bytes in ${publishSeconds.toFixed(2)} s = ${(total / publishSeconds).toFixed(0)} events/s (goal ≥ 20,000/s)`,
+  );
+  console.log(
+    `re-published 5,000 of them: ${(5_000 / duplicateSeconds).toFixed(0)} events/s, duplicates flagged: ${again.filter((r) => r.duplicate).length}, stream holds ${stored} (expected ${total})`,
+  );
   await streams.remove();
   await closeNats(nc);
-  await telemetry.shutdown();
+  await telemetry?.shutdown();
 }
 
 await main();

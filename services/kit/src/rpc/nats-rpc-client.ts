@@ -35,7 +35,7 @@ export function createNatsRpcClient<Definition extends ContractDefinition>(
   return client as RpcClient<Definition>;
 }
 
-async function callUnary(
+function callUnary(
   nc: NatsConnection,
   method: MethodInfo,
   subject: string,
@@ -43,20 +43,21 @@ async function callUnary(
   deadline: Date,
   metadata: Record<string, string> | undefined,
 ): Promise<unknown> {
-  return runClientCall({ transport: 'nats', method: method.path }, async (spanContext) => {
+  return runClientCall({ transport: 'nats', method: method.path }, (spanContext) => {
+    const timeout = deadline.getTime() - Date.now();
+    if (timeout <= 0) {
+      return Promise.reject(new RpcError(method.path, Status.DEADLINE_EXCEEDED, 'deadline passed before the call was sent'));
+    }
     const requestHeaders = natsHeadersFactory();
-    for (const [key, value] of Object.entries(metadata ?? {})) requestHeaders.set(key, value);
+    if (metadata) for (const key in metadata) requestHeaders.set(key, metadata[key] as string);
     requestHeaders.set(natsHeaders.deadline, String(deadline.getTime()));
     injectIntoNatsHeaders(requestHeaders, spanContext);
-    const timeout = deadline.getTime() - Date.now();
-    if (timeout <= 0) throw new RpcError(method.path, Status.DEADLINE_EXCEEDED, 'deadline passed before the call was sent');
-    let reply: Msg;
-    try {
-      reply = await nc.request(subject, method.definition.requestSerialize(request), { timeout, headers: requestHeaders });
-    } catch (error) {
-      throw transportFailure(method.path, error);
-    }
-    return decodeReply(method, reply);
+    return nc.request(subject, method.definition.requestSerialize(request), { timeout, headers: requestHeaders }).then(
+      (reply) => decodeReply(method, reply),
+      (error: unknown) => {
+        throw transportFailure(method.path, error);
+      },
+    );
   });
 }
 
@@ -66,18 +67,21 @@ async function* refuseStreaming(method: MethodInfo): AsyncIterable<never> {
   throw new RpcError(method.path, Status.UNIMPLEMENTED, `${method.path} is streaming; call it over gRPC`);
 }
 
+/** Success replies carry no headers (the common case stays as cheap as raw NATS); errors carry Parley-Status. */
 function decodeReply(method: MethodInfo, reply: Msg): unknown {
   const statusHeader = reply.headers?.get(natsHeaders.status);
-  const status = Number(statusHeader);
-  if (!statusHeader || !Number.isInteger(status) || !isStatusCode(status)) {
-    throw new RpcError(method.path, Status.INTERNAL, `reply from ${reply.subject || 'callee'} carries no valid ${natsHeaders.status} header`);
-  }
-  if (status !== Status.OK) {
-    const message = decodeHeaderText(reply.headers?.get(natsHeaders.message) ?? '');
-    throw new RpcError(method.path, status, message, safeDecodeDetail(reply.data));
+  if (statusHeader) {
+    const status = Number(statusHeader);
+    if (!Number.isInteger(status) || !isStatusCode(status)) {
+      throw new RpcError(method.path, Status.INTERNAL, `reply carries an invalid ${natsHeaders.status} header "${statusHeader}"`);
+    }
+    if (status !== Status.OK) {
+      const message = decodeHeaderText(reply.headers?.get(natsHeaders.message) ?? '');
+      throw new RpcError(method.path, status, message, safeDecodeDetail(reply.data));
+    }
   }
   try {
-    return method.definition.responseDeserialize(Buffer.from(reply.data));
+    return method.definition.responseDeserialize(Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength));
   } catch (cause) {
     throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `response is not a valid ${method.path} response`, { status: Status.INTERNAL, cause });
   }

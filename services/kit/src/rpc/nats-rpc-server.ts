@@ -61,7 +61,7 @@ export class NatsRpcServer {
     this.logger.debug({ domain, methods: methodsOf(definition).length }, 'serving contract over NATS');
   }
 
-  private async handle(method: MethodInfo, handler: UnaryHandler<unknown, unknown>, msg: Msg): Promise<void> {
+  private handle(method: MethodInfo, handler: UnaryHandler<unknown, unknown>, msg: Msg): void {
     if (!msg.reply) return; // a publish, not a request: nobody to answer
     if (method.definition.requestStream || method.definition.responseStream) {
       this.replyError(msg, new ParleyError(KitErrorCode.RPC_UNIMPLEMENTED, `${method.path} is streaming; call it over gRPC`, { status: Status.UNIMPLEMENTED }));
@@ -72,33 +72,19 @@ export class NatsRpcServer {
       this.replyError(msg, new ParleyError(KitErrorCode.RPC_DEADLINE_EXCEEDED, 'deadline passed before the call started', { status: Status.DEADLINE_EXCEEDED }));
       return;
     }
-    const outcome = await runServerCall(
-      { transport: 'nats', method: method.path },
-      extractFromNatsHeaders(msg.headers),
-      this.logger,
-      async () => {
-        let request: unknown;
-        try {
-          request = method.definition.requestDeserialize(Buffer.from(msg.data));
-        } catch (cause) {
-          throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `request is not a valid ${method.path} request`, { status: Status.INVALID_ARGUMENT, cause });
-        }
-        const context: CallContext = createCallContext({
-          method: method.path,
-          transport: 'nats',
-          deadline,
-          metadata: metadataFrom(msg.headers),
-        });
-        return handler(request, context);
-      },
-    );
-    if (!outcome.ok) {
-      this.replyError(msg, outcome.error);
-      return;
-    }
-    const replyHeaders = natsHeadersFactory();
-    replyHeaders.set(natsHeaders.status, String(Status.OK));
-    this.respond(msg, method.definition.responseSerialize(outcome.response), replyHeaders);
+    void runServerCall({ transport: 'nats', method: method.path }, extractFromNatsHeaders(msg.headers), this.logger, () => {
+      let request: unknown;
+      try {
+        request = method.definition.requestDeserialize(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
+      } catch (cause) {
+        throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `request is not a valid ${method.path} request`, { status: Status.INVALID_ARGUMENT, cause });
+      }
+      const context: CallContext = createCallContext({ method: method.path, transport: 'nats', deadline, metadata: metadataFrom(msg.headers) });
+      return handler(request, context);
+    }).then((outcome) => {
+      if (outcome.ok) this.respond(msg, method.definition.responseSerialize(outcome.response));
+      else this.replyError(msg, outcome.error);
+    });
   }
 
   private replyError(msg: Msg, error: ParleyError): void {
@@ -108,9 +94,9 @@ export class NatsRpcServer {
     this.respond(msg, Buffer.from(ErrorDetailCodec.encode(error.toDetail()).finish()), replyHeaders);
   }
 
-  private respond(msg: Msg, data: Uint8Array, replyHeaders: MsgHdrs): void {
+  private respond(msg: Msg, data: Uint8Array, replyHeaders?: MsgHdrs): void {
     try {
-      msg.respond(data, { headers: replyHeaders });
+      msg.respond(data, replyHeaders ? { headers: replyHeaders } : undefined);
     } catch (error) {
       // The connection is closing or the reply is too large; the caller will see its deadline expire.
       this.logger.warn({ err: error, subject: msg.subject }, 'could not send RPC reply');
