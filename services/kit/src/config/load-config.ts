@@ -1,5 +1,5 @@
 // Typed configuration from the environment: one zod schema per service, every bad variable named at once.
-import { z } from 'zod';
+import { type z } from 'zod';
 import { KitErrorCode } from '../errors/error-codes.js';
 import { ParleyError } from '../errors/parley-error.js';
 import { Status } from '../errors/status.js';

@@ -47,9 +47,17 @@ export class ParleyError extends Error {
 /** INVALID_ARGUMENT naming every bad field; the message lists them so a log line alone is enough. */
 export class InvalidArgumentError extends ParleyError {
   override readonly name = 'InvalidArgumentError';
-  constructor(code: string, violations: FieldViolation[], options: Omit<ParleyErrorOptions, 'status' | 'fieldViolations'> = {}) {
+  constructor(
+    code: string,
+    violations: FieldViolation[],
+    options: Omit<ParleyErrorOptions, 'status' | 'fieldViolations'> = {},
+  ) {
     const summary = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
-    super(code, `invalid argument: ${summary}`, { ...options, status: Status.INVALID_ARGUMENT, fieldViolations: violations });
+    super(code, `invalid argument: ${summary}`, {
+      ...options,
+      status: Status.INVALID_ARGUMENT,
+      fieldViolations: violations,
+    });
   }
 }
 

@@ -2,7 +2,14 @@
 // with back-off, and a message that keeps failing is parked on the dead-letter subject instead of blocking the rest.
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { headers as natsHeadersFactory, nanos } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type { Logger } from 'pino';
 import { lazyInstruments } from '../telemetry/instruments.js';
@@ -112,7 +119,18 @@ export class DurableEventConsumer {
       return;
     }
     const parent = extractFromNatsHeaders(message.headers);
-    const span = tracer.startSpan(`consume ${envelope.type}`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': message.subject, 'parley.event.id': envelope.id } }, parent);
+    const span = tracer.startSpan(
+      `consume ${envelope.type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.destination.name': message.subject,
+          'parley.event.id': envelope.id,
+        },
+      },
+      parent,
+    );
     try {
       await context.with(trace.setSpan(parent, span), () => this.options.handler(envelope, delivery));
       message.ack();
@@ -124,7 +142,10 @@ export class DurableEventConsumer {
         await this.park(message, delivery, error);
       } else {
         const delay = this.backoffMs[Math.min(delivery.deliveryCount - 1, this.backoffMs.length - 1)] ?? 1_000;
-        this.logger.warn({ err: error, eventId: envelope.id, type: envelope.type, delivery: delivery.deliveryCount, retryInMs: delay }, 'event handler failed; will retry');
+        this.logger.warn(
+          { err: error, eventId: envelope.id, type: envelope.type, delivery: delivery.deliveryCount, retryInMs: delay },
+          'event handler failed; will retry',
+        );
         message.nak(delay);
       }
     } finally {
@@ -147,13 +168,19 @@ export class DurableEventConsumer {
         msgID: `${this.options.name}:${delivery.streamSequence}`,
       });
     } catch (publishError) {
-      this.logger.error({ err: publishError, streamSequence: delivery.streamSequence }, 'could not park message; it will be redelivered');
+      this.logger.error(
+        { err: publishError, streamSequence: delivery.streamSequence },
+        'could not park message; it will be redelivered',
+      );
       message.nak(this.backoffMs.at(-1) ?? 5_000);
       return;
     }
     message.term(`parked after ${delivery.deliveryCount} deliveries: ${reason.slice(0, 200)}`);
     instruments().deadLettered.add(1, { consumer: this.options.name });
-    this.logger.error({ err: error, streamSequence: delivery.streamSequence, deliveries: delivery.deliveryCount }, 'event parked on the dead-letter subject');
+    this.logger.error(
+      { err: error, streamSequence: delivery.streamSequence, deliveries: delivery.deliveryCount },
+      'event parked on the dead-letter subject',
+    );
   }
 
   /** Idempotent: stops pulling, lets the message in hand finish (and be acked), then returns. */

@@ -28,17 +28,25 @@ export class EventPublisher {
     injectIntoNatsHeaders(messageHeaders);
     let ack: PubAck;
     try {
-      ack = await this.js.publish(eventSubject(this.config, envelope.site, envelope.type), Envelope.encode(envelope).finish(), {
-        msgID: envelope.id,
-        headers: messageHeaders,
-        timeout: timeoutMs,
-      });
+      ack = await this.js.publish(
+        eventSubject(this.config, envelope.site, envelope.type),
+        Envelope.encode(envelope).finish(),
+        {
+          msgID: envelope.id,
+          headers: messageHeaders,
+          timeout: timeoutMs,
+        },
+      );
     } catch (cause) {
-      throw new ParleyError(KitErrorCode.EVENT_PUBLISH_FAILED, `event ${envelope.id} (${envelope.type}) was not stored`, {
-        status: Status.UNAVAILABLE,
-        metadata: { eventId: envelope.id, type: envelope.type },
-        cause,
-      });
+      throw new ParleyError(
+        KitErrorCode.EVENT_PUBLISH_FAILED,
+        `event ${envelope.id} (${envelope.type}) was not stored`,
+        {
+          status: Status.UNAVAILABLE,
+          metadata: { eventId: envelope.id, type: envelope.type },
+          cause,
+        },
+      );
     }
     return { sequence: ack.seq, duplicate: ack.duplicate };
   }
@@ -65,8 +73,13 @@ export class EventPublisher {
 function validateEnvelope(envelope: Envelope): void {
   const violations = [];
   if (!envelope.id) violations.push({ field: 'id', description: 'is required (a ULID; it is the de-duplication key)' });
-  if (!isEventType(envelope.type)) violations.push({ field: 'type', description: `must be "<domain>.<type>" in lower snake case, got "${envelope.type}"` });
-  if (!isSubjectToken(envelope.site)) violations.push({ field: 'site', description: `must be a lower-case subject token, got "${envelope.site}"` });
+  if (!isEventType(envelope.type))
+    violations.push({
+      field: 'type',
+      description: `must be "<domain>.<type>" in lower snake case, got "${envelope.type}"`,
+    });
+  if (!isSubjectToken(envelope.site))
+    violations.push({ field: 'site', description: `must be a lower-case subject token, got "${envelope.site}"` });
   if (!envelope.occurredAt) violations.push({ field: 'occurred_at', description: 'is required' });
   if (violations.length > 0) throw new InvalidArgumentError(KitErrorCode.EVENT_INVALID, violations, { domain: 'kit' });
 }

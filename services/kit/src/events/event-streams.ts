@@ -1,7 +1,13 @@
 // The JetStream streams events live in: PARLEY_EVENTS (every domain event) and PARLEY_DLQ (parked poison messages).
 // One events stream keeps cross-domain ordering per subject and lets one durable consumer read every domain.
 import { nanos } from '@nats-io/transport-node';
-import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import {
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 
 export interface EventStreamsConfig {
   stream: string;
@@ -28,7 +34,10 @@ export const defaultEventStreams: EventStreamsConfig = {
 };
 
 /** Creates the streams, or updates them to this configuration; safe to call from every replica on start. */
-export async function ensureEventStreams(jsm: JetStreamManager, config: EventStreamsConfig = defaultEventStreams): Promise<void> {
+export async function ensureEventStreams(
+  jsm: JetStreamManager,
+  config: EventStreamsConfig = defaultEventStreams,
+): Promise<void> {
   await upsertStream(jsm, {
     name: config.stream,
     subjects: [`${config.subjectPrefix}.>`],

@@ -52,21 +52,44 @@ export class ServiceHost {
 
   static async start(options: ServiceHostOptions): Promise<ServiceHost> {
     const { config } = options;
-    const telemetry = startTelemetry({ serviceName: options.service, site: config.PARLEY_SITE, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+    const telemetry = startTelemetry({
+      serviceName: options.service,
+      site: config.PARLEY_SITE,
+      otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    });
     const logger = createLogger({ service: options.service, site: config.PARLEY_SITE, level: config.LOG_LEVEL });
     const shutdown = new ShutdownStack(logger);
     shutdown.add('telemetry', () => telemetry.shutdown());
     try {
-      const nc = await connectNats({ servers: config.NATS_URL, name: `${options.service}@${config.PARLEY_SITE}/${hostname()}`, logger });
+      const nc = await connectNats({
+        servers: config.NATS_URL,
+        name: `${options.service}@${config.PARLEY_SITE}/${hostname()}`,
+        logger,
+      });
       shutdown.add('nats', () => closeNats(nc));
       const jsm = await jetstreamManager(nc);
       const js = jetstream(nc);
       const streams = options.eventStreams ?? defaultEventStreams;
       await ensureEventStreams(jsm, streams);
       const readiness = new Readiness();
-      const health = await startHealthServer({ host: config.HTTP_HOST, port: options.httpPort, readiness, metrics: telemetry.handleMetricsRequest });
+      const health = await startHealthServer({
+        host: config.HTTP_HOST,
+        port: options.httpPort,
+        readiness,
+        metrics: telemetry.handleMetricsRequest,
+      });
       shutdown.add('http', () => health.close());
-      const host = new ServiceHost(options, logger, nc, js, jsm, new EventPublisher(js, streams), shutdown, readiness, health.port);
+      const host = new ServiceHost(
+        options,
+        logger,
+        nc,
+        js,
+        jsm,
+        new EventPublisher(js, streams),
+        shutdown,
+        readiness,
+        health.port,
+      );
       readiness.add('nats', () => !nc.isClosed() && !nc.isDraining() && nc.getServer() !== '');
       if (options.handleSignals ?? true) onTerminationSignal(() => host.stop(), logger);
       return host;
@@ -78,7 +101,11 @@ export class ServiceHost {
   }
 
   /** Serves a contract on both transports; call before listen(). */
-  serve<Definition extends ContractDefinition>(definition: Definition, handlers: ContractHandlers<Definition>, options: NatsServeOptions = {}): void {
+  serve<Definition extends ContractDefinition>(
+    definition: Definition,
+    handlers: ContractHandlers<Definition>,
+    options: NatsServeOptions = {},
+  ): void {
     this.grpc.serve(definition, handlers);
     this.natsRpc.serve(definition, handlers, { domain: options.domain ?? this.options.service });
   }

@@ -12,7 +12,10 @@ export interface CallContext {
 }
 
 export type UnaryHandler<Request, Response> = (request: Request, context: CallContext) => Promise<Response>;
-export type ServerStreamHandler<Request, Response> = (request: Request, context: CallContext) => AsyncIterable<Response>;
+export type ServerStreamHandler<Request, Response> = (
+  request: Request,
+  context: CallContext,
+) => AsyncIterable<Response>;
 
 /** An AbortSignal that fires at `deadline` (if any) or when `parent` aborts. */
 export function deadlineSignal(deadline: Date | undefined, parent?: AbortSignal): AbortSignal {

@@ -1,7 +1,7 @@
 // How a ParleyError crosses each transport: status + message + ErrorDetail, the same information both ways.
 import { Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { ErrorDetail } from '@parley/protos/parley/common/v1/error';
-import { ParleyError, RpcError } from '../errors/parley-error.js';
+import { type ParleyError, RpcError } from '../errors/parley-error.js';
 import { isStatusCode, Status } from '../errors/status.js';
 
 /** gRPC trailer carrying the encoded ErrorDetail ("-bin" keys are binary in gRPC metadata). */

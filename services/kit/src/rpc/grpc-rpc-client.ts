@@ -22,8 +22,17 @@ export interface ClosableRpcClient<Definition> {
   close(): void;
 }
 
-type UnaryCallFn = (request: unknown, metadata: Metadata, options: { deadline: Date }, callback: (error: ServiceError | null, response?: unknown) => void) => void;
-type StreamCallFn = (request: unknown, metadata: Metadata, options: { deadline: Date }) => ClientReadableStream<unknown>;
+type UnaryCallFn = (
+  request: unknown,
+  metadata: Metadata,
+  options: { deadline: Date },
+  callback: (error: ServiceError | null, response?: unknown) => void,
+) => void;
+type StreamCallFn = (
+  request: unknown,
+  metadata: Metadata,
+  options: { deadline: Date },
+) => ClientReadableStream<unknown>;
 
 export function createGrpcRpcClient<Definition extends ContractDefinition>(
   address: string,
@@ -42,7 +51,9 @@ export function createGrpcRpcClient<Definition extends ContractDefinition>(
         streamResponses(method.path, () => {
           const metadata = metadataFor(callOptions);
           injectIntoGrpcMetadata(metadata);
-          return (fn as StreamCallFn).call(raw, request, metadata, { deadline: resolveDeadline(callOptions, defaultTimeoutMs) });
+          return (fn as StreamCallFn).call(raw, request, metadata, {
+            deadline: resolveDeadline(callOptions, defaultTimeoutMs),
+          });
         });
       continue;
     }
@@ -53,7 +64,13 @@ export function createGrpcRpcClient<Definition extends ContractDefinition>(
         return new Promise((resolve, reject) => {
           const done = (error: ServiceError | null, response?: unknown) =>
             error ? reject(fromGrpcError(method.path, error)) : resolve(response);
-          (fn as UnaryCallFn).call(raw, request, metadata, { deadline: resolveDeadline(callOptions, defaultTimeoutMs) }, done);
+          (fn as UnaryCallFn).call(
+            raw,
+            request,
+            metadata,
+            { deadline: resolveDeadline(callOptions, defaultTimeoutMs) },
+            done,
+          );
         });
       });
   }

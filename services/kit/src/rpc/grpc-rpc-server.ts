@@ -21,7 +21,16 @@ import { toGrpcStatus } from './error-wire.js';
 import type { ContractHandlers } from './handlers.js';
 import { runServerCall } from './instrumentation.js';
 
-const strippedMetadata = new Set(['traceparent', 'tracestate', 'baggage', 'user-agent', 'content-type', 'te', 'grpc-accept-encoding', 'grpc-encoding']);
+const strippedMetadata = new Set([
+  'traceparent',
+  'tracestate',
+  'baggage',
+  'user-agent',
+  'content-type',
+  'te',
+  'grpc-accept-encoding',
+  'grpc-encoding',
+]);
 
 export interface GrpcRpcServerOptions {
   logger: Logger;
@@ -47,7 +56,8 @@ export class GrpcRpcServer {
     for (const method of methodsOf(definition)) {
       const handler = (handlers as Record<string, unknown>)[method.key];
       if (typeof handler !== 'function') throw new Error(`no handler for ${method.path}`);
-      if (method.definition.requestStream) throw new Error(`${method.path}: client streaming is not supported by the kit`);
+      if (method.definition.requestStream)
+        throw new Error(`${method.path}: client streaming is not supported by the kit`);
       implementation[method.key] = method.definition.responseStream
         ? this.serverStream(method, handler as ServerStreamHandler<unknown, unknown>)
         : this.unary(method, handler as UnaryHandler<unknown, unknown>);
@@ -59,8 +69,11 @@ export class GrpcRpcServer {
   private unary(method: MethodInfo, handler: UnaryHandler<unknown, unknown>) {
     return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       const context = contextOf(method, call);
-      void runServerCall({ transport: 'grpc', method: method.path }, extractFromGrpcMetadata(call.metadata), this.logger, () =>
-        handler(call.request, context),
+      void runServerCall(
+        { transport: 'grpc', method: method.path },
+        extractFromGrpcMetadata(call.metadata),
+        this.logger,
+        () => handler(call.request, context),
       ).then((outcome) => (outcome.ok ? callback(null, outcome.response) : callback(toGrpcStatus(outcome.error))));
     };
   }
@@ -68,13 +81,18 @@ export class GrpcRpcServer {
   private serverStream(method: MethodInfo, handler: ServerStreamHandler<unknown, unknown>) {
     return (call: ServerWritableStream<unknown, unknown>) => {
       const context = contextOf(method, call);
-      void runServerCall({ transport: 'grpc', method: method.path }, extractFromGrpcMetadata(call.metadata), this.logger, async () => {
-        for await (const item of handler(call.request, context)) {
-          if (context.signal.aborted) break;
-          // Respect back-pressure: wait for the stream to drain before producing more.
-          if (!call.write(item)) await new Promise((resolve) => call.once('drain', resolve));
-        }
-      }).then((outcome) => {
+      void runServerCall(
+        { transport: 'grpc', method: method.path },
+        extractFromGrpcMetadata(call.metadata),
+        this.logger,
+        async () => {
+          for await (const item of handler(call.request, context)) {
+            if (context.signal.aborted) break;
+            // Respect back-pressure: wait for the stream to drain before producing more.
+            if (!call.write(item)) await new Promise((resolve) => call.once('drain', resolve));
+          }
+        },
+      ).then((outcome) => {
         if (outcome.ok) call.end();
         else call.destroy(Object.assign(new Error(outcome.error.message), toGrpcStatus(outcome.error)));
       });
@@ -113,9 +131,13 @@ export class GrpcRpcServer {
   }
 }
 
-function contextOf(method: MethodInfo, call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>): CallContext {
+function contextOf(
+  method: MethodInfo,
+  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
+): CallContext {
   const rawDeadline = call.getDeadline();
-  const deadline = rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
+  const deadline =
+    rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
   const cancelled = new AbortController();
   call.once('cancelled', () => cancelled.abort());
   const metadata: Record<string, string> = {};
@@ -130,4 +152,3 @@ function reflectionPackages(extra: Buffer[]): PackageDefinition {
   const parleySet = readFileSync(require.resolve('@parley/protos/descriptor'));
   return Object.assign({}, ...[parleySet, ...extra].map((set) => loadFileDescriptorSetFromBuffer(set)));
 }
-

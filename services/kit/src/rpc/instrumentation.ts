@@ -1,6 +1,13 @@
 // Spans and metrics for every RPC, on both transports, so a trace follows a call from gRPC into NATS and back.
 // This is the hot path of every call: plain promise chains, no extra async layers (each costs measurable CPU).
-import { context as otelContext, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+} from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { asParleyError, type ParleyError } from '../errors/parley-error.js';
 import { Status, statusName } from '../errors/status.js';
@@ -48,7 +55,11 @@ export function runServerCall<Response>(
   handler: () => Promise<Response>,
 ): Promise<ServerOutcome<Response>> {
   const started = performance.now();
-  const span = tracer.startSpan(labels.method, { kind: SpanKind.SERVER, attributes: { 'rpc.system': labels.transport } }, parent);
+  const span = tracer.startSpan(
+    labels.method,
+    { kind: SpanKind.SERVER, attributes: { 'rpc.system': labels.transport } },
+    parent,
+  );
   const finish = (code: Status) => {
     if (span.isRecording()) span.setAttribute('rpc.grpc.status_code', code);
     span.end();
@@ -78,10 +89,17 @@ export function runServerCall<Response>(
 }
 
 /** Runs a client call inside a CLIENT span; `call` receives the context to inject into headers/metadata. */
-export function runClientCall<Response>(labels: CallLabels, call: (spanContext: Context) => Promise<Response>): Promise<Response> {
+export function runClientCall<Response>(
+  labels: CallLabels,
+  call: (spanContext: Context) => Promise<Response>,
+): Promise<Response> {
   const started = performance.now();
   const active = otelContext.active();
-  const span = tracer.startSpan(labels.method, { kind: SpanKind.CLIENT, attributes: { 'rpc.system': labels.transport } }, active);
+  const span = tracer.startSpan(
+    labels.method,
+    { kind: SpanKind.CLIENT, attributes: { 'rpc.system': labels.transport } },
+    active,
+  );
   const finish = (code: Status) => {
     if (span.isRecording()) span.setAttribute('rpc.grpc.status_code', code);
     span.end();

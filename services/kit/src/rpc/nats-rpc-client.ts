@@ -1,5 +1,10 @@
 // A typed client for a contract over NATS request/reply, with deadlines and the callee's error details.
-import { errors as natsErrors, headers as natsHeadersFactory, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import {
+  errors as natsErrors,
+  headers as natsHeadersFactory,
+  type Msg,
+  type NatsConnection,
+} from '@nats-io/transport-node';
 import { KitErrorCode } from '../errors/error-codes.js';
 import { ParleyError, RpcError } from '../errors/parley-error.js';
 import { isStatusCode, Status } from '../errors/status.js';
@@ -46,7 +51,9 @@ function callUnary(
   return runClientCall({ transport: 'nats', method: method.path }, (spanContext) => {
     const timeout = deadline.getTime() - Date.now();
     if (timeout <= 0) {
-      return Promise.reject(new RpcError(method.path, Status.DEADLINE_EXCEEDED, 'deadline passed before the call was sent'));
+      return Promise.reject(
+        new RpcError(method.path, Status.DEADLINE_EXCEEDED, 'deadline passed before the call was sent'),
+      );
     }
     const requestHeaders = natsHeadersFactory();
     if (metadata) for (const key in metadata) requestHeaders.set(key, metadata[key] as string);
@@ -73,7 +80,11 @@ function decodeReply(method: MethodInfo, reply: Msg): unknown {
   if (statusHeader) {
     const status = Number(statusHeader);
     if (!Number.isInteger(status) || !isStatusCode(status)) {
-      throw new RpcError(method.path, Status.INTERNAL, `reply carries an invalid ${natsHeaders.status} header "${statusHeader}"`);
+      throw new RpcError(
+        method.path,
+        Status.INTERNAL,
+        `reply carries an invalid ${natsHeaders.status} header "${statusHeader}"`,
+      );
     }
     if (status !== Status.OK) {
       const message = decodeHeaderText(reply.headers?.get(natsHeaders.message) ?? '');
@@ -81,15 +92,29 @@ function decodeReply(method: MethodInfo, reply: Msg): unknown {
     }
   }
   try {
-    return method.definition.responseDeserialize(Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength));
+    return method.definition.responseDeserialize(
+      Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength),
+    );
   } catch (cause) {
-    throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `response is not a valid ${method.path} response`, { status: Status.INTERNAL, cause });
+    throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `response is not a valid ${method.path} response`, {
+      status: Status.INTERNAL,
+      cause,
+    });
   }
 }
 
 function transportFailure(methodPath: string, error: unknown): RpcError {
-  if (error instanceof natsErrors.TimeoutError || (error instanceof Error && error.cause instanceof natsErrors.TimeoutError)) {
-    return new RpcError(methodPath, Status.DEADLINE_EXCEEDED, 'deadline exceeded waiting for the reply', undefined, error);
+  if (
+    error instanceof natsErrors.TimeoutError ||
+    (error instanceof Error && error.cause instanceof natsErrors.TimeoutError)
+  ) {
+    return new RpcError(
+      methodPath,
+      Status.DEADLINE_EXCEEDED,
+      'deadline exceeded waiting for the reply',
+      undefined,
+      error,
+    );
   }
   if (error instanceof natsErrors.RequestError && error.isNoResponders()) {
     return new RpcError(methodPath, Status.UNAVAILABLE, 'no replica is serving this method', undefined, error);

@@ -1,6 +1,12 @@
 // Serves a contract over NATS request/reply: one subscription per unary method on parley.rpc.<domain>.<Method>,
 // in the queue group parley.rpc.<domain> so replicas share the load and a dead replica simply stops receiving.
-import { headers as natsHeadersFactory, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  headers as natsHeadersFactory,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 import { ErrorDetail as ErrorDetailCodec } from '@parley/protos/parley/common/v1/error';
 import type { Logger } from 'pino';
 import { KitErrorCode } from '../errors/error-codes.js';
@@ -26,6 +32,10 @@ export interface NatsServeOptions {
 
 export class NatsRpcServer {
   private readonly subscriptions: Subscription[] = [];
+  /** Calls being handled; close() waits for them so a rolling restart never drops an accepted request. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Calls being handled; close() waits for them so a rolling restart never drops an accepted request. */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly logger: Logger;
   private closing: Promise<void> | undefined;
 
@@ -64,27 +74,54 @@ export class NatsRpcServer {
   private handle(method: MethodInfo, handler: UnaryHandler<unknown, unknown>, msg: Msg): void {
     if (!msg.reply) return; // a publish, not a request: nobody to answer
     if (method.definition.requestStream || method.definition.responseStream) {
-      this.replyError(msg, new ParleyError(KitErrorCode.RPC_UNIMPLEMENTED, `${method.path} is streaming; call it over gRPC`, { status: Status.UNIMPLEMENTED }));
+      this.replyError(
+        msg,
+        new ParleyError(KitErrorCode.RPC_UNIMPLEMENTED, `${method.path} is streaming; call it over gRPC`, {
+          status: Status.UNIMPLEMENTED,
+        }),
+      );
       return;
     }
     const deadline = parseDeadline(msg.headers);
     if (deadline && deadline.getTime() <= Date.now()) {
-      this.replyError(msg, new ParleyError(KitErrorCode.RPC_DEADLINE_EXCEEDED, 'deadline passed before the call started', { status: Status.DEADLINE_EXCEEDED }));
+      this.replyError(
+        msg,
+        new ParleyError(KitErrorCode.RPC_DEADLINE_EXCEEDED, 'deadline passed before the call started', {
+          status: Status.DEADLINE_EXCEEDED,
+        }),
+      );
       return;
     }
-    void runServerCall({ transport: 'nats', method: method.path }, extractFromNatsHeaders(msg.headers), this.logger, () => {
-      let request: unknown;
-      try {
-        request = method.definition.requestDeserialize(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
-      } catch (cause) {
-        throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `request is not a valid ${method.path} request`, { status: Status.INVALID_ARGUMENT, cause });
-      }
-      const context: CallContext = createCallContext({ method: method.path, transport: 'nats', deadline, metadata: metadataFrom(msg.headers) });
-      return handler(request, context);
-    }).then((outcome) => {
+    const call: Promise<void> = runServerCall(
+      { transport: 'nats', method: method.path },
+      extractFromNatsHeaders(msg.headers),
+      this.logger,
+      () => {
+        let request: unknown;
+        try {
+          request = method.definition.requestDeserialize(
+            Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength),
+          );
+        } catch (cause) {
+          throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `request is not a valid ${method.path} request`, {
+            status: Status.INVALID_ARGUMENT,
+            cause,
+          });
+        }
+        const context: CallContext = createCallContext({
+          method: method.path,
+          transport: 'nats',
+          deadline,
+          metadata: metadataFrom(msg.headers),
+        });
+        return handler(request, context);
+      },
+    ).then((outcome) => {
       if (outcome.ok) this.respond(msg, method.definition.responseSerialize(outcome.response));
       else this.replyError(msg, outcome.error);
+      this.inFlight.delete(call);
     });
+    this.inFlight.add(call);
   }
 
   private replyError(msg: Msg, error: ParleyError): void {
@@ -103,9 +140,12 @@ export class NatsRpcServer {
     }
   }
 
-  /** Idempotent: stops taking new requests and lets in-flight handlers reply. */
+  /** Idempotent: stops taking new requests (queue-group peers get them instead) and lets in-flight calls reply. */
   close(): Promise<void> {
-    this.closing ??= Promise.all(this.subscriptions.map((s) => (s.isClosed() ? undefined : s.drain()))).then(() => undefined);
+    this.closing ??= (async () => {
+      await Promise.all(this.subscriptions.map((s) => (s.isClosed() ? undefined : s.drain())));
+      await Promise.allSettled([...this.inFlight]);
+    })();
     return this.closing;
   }
 }

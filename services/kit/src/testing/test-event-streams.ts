@@ -9,7 +9,10 @@ export interface TestEventStreams {
   remove(): Promise<void>;
 }
 
-export async function createTestEventStreams(jsm: JetStreamManager, overrides: Partial<EventStreamsConfig> = {}): Promise<TestEventStreams> {
+export async function createTestEventStreams(
+  jsm: JetStreamManager,
+  overrides: Partial<EventStreamsConfig> = {},
+): Promise<TestEventStreams> {
   const id = uniqueName('t');
   const config: EventStreamsConfig = {
     stream: `${id.toUpperCase()}_EVENTS`,

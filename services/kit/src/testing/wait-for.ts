@@ -6,7 +6,10 @@ export interface WaitForOptions {
   description?: string;
 }
 
-export async function waitFor<T>(condition: () => T | Promise<T>, options: WaitForOptions = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
+  options: WaitForOptions = {},
+): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const intervalMs = options.intervalMs ?? 25;
   const giveUpAt = Date.now() + timeoutMs;
@@ -20,7 +23,9 @@ export async function waitFor<T>(condition: () => T | Promise<T>, options: WaitF
     }
     if (Date.now() >= giveUpAt) {
       const reason = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.description ?? 'condition'}${reason}`, { cause: lastError });
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.description ?? 'condition'}${reason}`, {
+        cause: lastError,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -3,11 +3,19 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { baseServiceConfigSchema, ConfigError, env, KitErrorCode, loadConfig } from '../../src/index.js';
 
-const schema = baseServiceConfigSchema.extend({ GRPC_PORT: env.port(50051), HTTP_PORT: env.port(9451), FEATURE_X: env.boolean(false) });
+const schema = baseServiceConfigSchema.extend({
+  GRPC_PORT: env.port(50051),
+  HTTP_PORT: env.port(9451),
+  FEATURE_X: env.boolean(false),
+});
 
 describe('kit config', () => {
   it('applies defaults and coerces types', () => {
-    const config = loadConfig(schema, { NATS_URL: 'nats://a:4222, nats://b:4222', GRPC_PORT: '6000', FEATURE_X: 'yes' });
+    const config = loadConfig(schema, {
+      NATS_URL: 'nats://a:4222, nats://b:4222',
+      GRPC_PORT: '6000',
+      FEATURE_X: 'yes',
+    });
     expect(config.NATS_URL).toEqual(['nats://a:4222', 'nats://b:4222']);
     expect(config.GRPC_PORT).toBe(6000);
     expect(config.HTTP_PORT).toBe(9451);

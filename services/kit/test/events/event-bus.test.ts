@@ -90,7 +90,9 @@ describe('kit events', () => {
     await waitFor(() => attempts.length === 3, { description: 'three deliveries' });
     await consumer.close();
     expect(attempts).toEqual([1, 2, 3]);
-    await waitFor(async () => (await jsm.consumers.info(config.stream, name)).num_ack_pending === 0, { description: 'ack to settle' });
+    await waitFor(async () => (await jsm.consumers.info(config.stream, name)).num_ack_pending === 0, {
+      description: 'ack to settle',
+    });
     const info = await jsm.consumers.info(config.stream, name);
     expect(info.num_pending).toBe(0);
   });
@@ -118,7 +120,10 @@ describe('kit events', () => {
     await publisher.publish(healthy);
     await waitFor(() => handled.includes(healthy.id), { description: 'the healthy event' });
     const parked = await waitFor(
-      () => jsm.streams.getMessage(config.deadLetterStream, { last_by_subj: deadLetterSubject(config, name) }).catch(() => null),
+      () =>
+        jsm.streams
+          .getMessage(config.deadLetterStream, { last_by_subj: deadLetterSubject(config, name) })
+          .catch(() => null),
       { description: 'the parked message' },
     );
     await consumer.close();

@@ -1,6 +1,12 @@
 // A whole service host: ops HTTP routes, gRPC health and reflection, both transports, graceful stop.
 import { createRequire } from 'node:module';
-import { credentials, loadPackageDefinition, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  makeGenericClientConstructor,
+  type Client,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,11 +33,28 @@ let ports: { grpcPort: number; httpPort: number };
 let admin: NatsConnection;
 
 beforeAll(async () => {
-  const config = loadConfig(baseServiceConfigSchema, { NATS_URL: testNatsUrl, GRPC_HOST: '127.0.0.1', HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARLEY_SITE: 'waw' });
+  const config = loadConfig(baseServiceConfigSchema, {
+    NATS_URL: testNatsUrl,
+    GRPC_HOST: '127.0.0.1',
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    PARLEY_SITE: 'waw',
+  });
   // The host creates its event streams; point it at throw-away ones.
-  admin = await connectNats({ servers: [testNatsUrl], name: 'kit-host-test-admin', logger: createLogger({ service: 'test', level: 'silent' }) });
+  admin = await connectNats({
+    servers: [testNatsUrl],
+    name: 'kit-host-test-admin',
+    logger: createLogger({ service: 'test', level: 'silent' }),
+  });
   streams = await createTestEventStreams(await jetstreamManager(admin));
-  host = await ServiceHost.start({ service, config, grpcPort: 0, httpPort: 0, eventStreams: streams.config, handleSignals: false });
+  host = await ServiceHost.start({
+    service,
+    config,
+    grpcPort: 0,
+    httpPort: 0,
+    eventStreams: streams.config,
+    handleSignals: false,
+  });
   host.serve(EchoServiceService, createEchoHandlers('host'));
   ports = await host.listen();
 });
@@ -46,7 +69,8 @@ const http = (path: string) => fetch(`http://127.0.0.1:${ports.httpPort}${path}`
 
 function grpcHealth(serviceName: string): Promise<string> {
   const Health = makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
-  const client = new Health(`127.0.0.1:${ports.grpcPort}`, credentials.createInsecure()) as Client & Record<string, (...args: unknown[]) => void>;
+  const client = new Health(`127.0.0.1:${ports.grpcPort}`, credentials.createInsecure()) as Client &
+    Record<string, (...args: unknown[]) => void>;
   return new Promise((resolve, reject) =>
     client.check!({ service: serviceName }, (error: ServiceError | null, response: { status: string }) => {
       client.close();
@@ -78,7 +102,11 @@ describe('kit service host', () => {
   it('exposes RPC metrics in Prometheus format', async () => {
     const body = await (await http('/metrics')).text();
     for (const transport of ['grpc', 'nats']) {
-      expect(body).toMatch(new RegExp(`rpc_server_duration_count\\{transport="${transport}",method="/parley\\.kittest\\.v1\\.EchoService/Echo",status="OK"[^}]*\\} 1`));
+      expect(body).toMatch(
+        new RegExp(
+          `rpc_server_duration_count\\{transport="${transport}",method="/parley\\.kittest\\.v1\\.EchoService/Echo",status="OK"[^}]*\\} 1`,
+        ),
+      );
     }
     expect(body).toContain('le="0.5"');
   });
@@ -92,9 +120,21 @@ describe('kit service host', () => {
     const require = createRequire(import.meta.url);
     const reflectionProto = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const loaded = loadPackageDefinition(loadSync(reflectionProto)) as unknown as {
-      grpc: { reflection: { v1: { ServerReflection: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & { serverReflectionInfo(): NodeJS.ReadWriteStream & { write(m: unknown): void } } } } };
+      grpc: {
+        reflection: {
+          v1: {
+            ServerReflection: new (
+              address: string,
+              creds: ReturnType<typeof credentials.createInsecure>,
+            ) => Client & { serverReflectionInfo(): NodeJS.ReadWriteStream & { write(m: unknown): void } };
+          };
+        };
+      };
     };
-    const client = new loaded.grpc.reflection.v1.ServerReflection(`127.0.0.1:${ports.grpcPort}`, credentials.createInsecure());
+    const client = new loaded.grpc.reflection.v1.ServerReflection(
+      `127.0.0.1:${ports.grpcPort}`,
+      credentials.createInsecure(),
+    );
     const stream = client.serverReflectionInfo();
     const reply = await new Promise<{ listServicesResponse: { service: { name: string }[] } }>((resolve, reject) => {
       stream.on('data', resolve);
@@ -104,7 +144,11 @@ describe('kit service host', () => {
     stream.end();
     client.close();
     const names = reply.listServicesResponse.service.map((s) => s.name);
-    for (const contract of ['parley.routing.v1.RoutingService', 'parley.history.v1.HistoryService', 'parley.media.v1.MediaService']) {
+    for (const contract of [
+      'parley.routing.v1.RoutingService',
+      'parley.history.v1.HistoryService',
+      'parley.media.v1.MediaService',
+    ]) {
       expect(names).toContain(contract);
     }
   });

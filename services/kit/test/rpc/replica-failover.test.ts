@@ -14,9 +14,13 @@ const replicas = new Map<string, ChildProcess>();
 let nc: NatsConnection;
 
 async function startReplica(id: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--conditions=parley-source', '--import', 'tsx', replicaScript, testNatsUrl, domain, id], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=parley-source', '--import', 'tsx', replicaScript, testNatsUrl, domain, id],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   replicas.set(id, child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -30,7 +34,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const child of replicas.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of replicas.values())
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await closeNats(nc);
 });
 

@@ -35,7 +35,10 @@ beforeAll(async () => {
   const handlers = createEchoHandlers('replica-a');
   natsServer = new NatsRpcServer(nc, testLogger);
   natsServer.serve(EchoServiceService, handlers, { domain });
-  grpcServer = new GrpcRpcServer({ logger: testLogger, extraDescriptorSets: [readFileSync(new URL('../protos/gen/descriptor.binpb', import.meta.url))] });
+  grpcServer = new GrpcRpcServer({
+    logger: testLogger,
+    extraDescriptorSets: [readFileSync(new URL('../protos/gen/descriptor.binpb', import.meta.url))],
+  });
   grpcServer.serve(EchoServiceService, handlers);
   const port = await grpcServer.listen('127.0.0.1', 0);
   grpcServer.setServing(true);
@@ -92,7 +95,10 @@ describe.each(['grpc', 'nats'] as const)('kit rpc over %s', (transport) => {
   it('returns DEADLINE_EXCEEDED when the handler outlasts the deadline', async () => {
     const started = Date.now();
     const error = await rejection(
-      clients[transport].echo({ text: 'slow', delayMs: 1_000, failWithCode: 0, padding: Buffer.alloc(0) }, { timeoutMs: 150 }),
+      clients[transport].echo(
+        { text: 'slow', delayMs: 1_000, failWithCode: 0, padding: Buffer.alloc(0) },
+        { timeoutMs: 150 },
+      ),
     );
     expect(error.status).toBe(Status.DEADLINE_EXCEEDED);
     expect(Date.now() - started).toBeLessThan(900);
@@ -100,7 +106,9 @@ describe.each(['grpc', 'nats'] as const)('kit rpc over %s', (transport) => {
 
   it('carries any requested status code unchanged', async () => {
     for (const code of [Status.PERMISSION_DENIED, Status.FAILED_PRECONDITION, Status.RESOURCE_EXHAUSTED]) {
-      const error = await rejection(clients[transport].echo({ text: '', delayMs: 0, failWithCode: code, padding: Buffer.alloc(0) }));
+      const error = await rejection(
+        clients[transport].echo({ text: '', delayMs: 0, failWithCode: code, padding: Buffer.alloc(0) }),
+      );
       expect(error.status).toBe(code);
       expect(error.code).toBe('PARLEY_KITTEST_REQUESTED_FAILURE');
     }
@@ -109,7 +117,12 @@ describe.each(['grpc', 'nats'] as const)('kit rpc over %s', (transport) => {
   it('propagates the caller trace into the handler', async () => {
     const tracer = trace.getTracer('test');
     await tracer.startActiveSpan('caller', async (span) => {
-      const response = await clients[transport].echo({ text: 't', delayMs: 0, failWithCode: 0, padding: Buffer.alloc(0) });
+      const response = await clients[transport].echo({
+        text: 't',
+        delayMs: 0,
+        failWithCode: 0,
+        padding: Buffer.alloc(0),
+      });
       expect(response.traceId).toBe(span.spanContext().traceId);
       span.end();
     });

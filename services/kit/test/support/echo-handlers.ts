@@ -1,9 +1,12 @@
 // Handlers for the kit's test contract, shared by tests and the benchmark.
 import { trace } from '@opentelemetry/api';
 import { ParleyError, InvalidArgumentError, Status, type ContractHandlers } from '../../src/index.js';
-import { EchoServiceService } from '../protos/gen/ts/parley/kittest/v1/echo.js';
+import { type EchoServiceService } from '../protos/gen/ts/parley/kittest/v1/echo.js';
 
-export function createEchoHandlers(replicaId: string, store: Map<string, string> = new Map([['known', 'value']])): ContractHandlers<typeof EchoServiceService> {
+export function createEchoHandlers(
+  replicaId: string,
+  store: Map<string, string> = new Map([['known', 'value']]),
+): ContractHandlers<typeof EchoServiceService> {
   return {
     async echo(request, context) {
       if (request.delayMs > 0) {
@@ -26,11 +29,17 @@ export function createEchoHandlers(replicaId: string, store: Map<string, string>
     },
     async lookup(request) {
       if (request.key === '') {
-        throw new InvalidArgumentError('PARLEY_KITTEST_KEY_REQUIRED', [{ field: 'key', description: 'is required' }], { domain: 'kittest' });
+        throw new InvalidArgumentError('PARLEY_KITTEST_KEY_REQUIRED', [{ field: 'key', description: 'is required' }], {
+          domain: 'kittest',
+        });
       }
       const value = store.get(request.key);
       if (value === undefined) {
-        throw new ParleyError('PARLEY_KITTEST_KEY_NOT_FOUND', `no key "${request.key}"`, { status: Status.NOT_FOUND, domain: 'kittest', metadata: { key: request.key } });
+        throw new ParleyError('PARLEY_KITTEST_KEY_NOT_FOUND', `no key "${request.key}"`, {
+          status: Status.NOT_FOUND,
+          domain: 'kittest',
+          metadata: { key: request.key },
+        });
       }
       return { value };
     },
