@@ -64,9 +64,14 @@ describe('kit service process', () => {
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     // While the call in hand finishes, the process still answers probes, but as not ready.
-    const readiness = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
-    expect(readiness.status).toBe(503);
-    expect(await readiness.json()).toMatchObject({ status: 'not ready', checks: { accepting: false } });
+    const notReady = await waitFor(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
+        return response.status === 503 ? await response.json() : undefined;
+      },
+      { timeoutMs: 500, intervalMs: 10, description: '/readyz to answer 503' },
+    );
+    expect(notReady).toMatchObject({ status: 'not ready', checks: { accepting: false } });
 
     await expect(slowCall).resolves.toMatchObject({ text: 'in flight', replicaId: 'process' });
     const [code] = await exited;
