@@ -34,8 +34,6 @@ export class NatsRpcServer {
   private readonly subscriptions: Subscription[] = [];
   /** Calls being handled; close() waits for them so a rolling restart never drops an accepted request. */
   private readonly inFlight = new Set<Promise<void>>();
-  /** Calls being handled; close() waits for them so a rolling restart never drops an accepted request. */
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly logger: Logger;
   private closing: Promise<void> | undefined;
 
