@@ -6,3 +6,4 @@ export { testNatsUrl, testDatabaseAdminUrl } from './infrastructure.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { createTestEventStreams, type TestEventStreams } from './test-event-streams.js';
 export { enableTestTracing } from './test-tracing.js';
+export { startPrivateNatsServer, type PrivateNatsServer } from './private-nats-server.js';
