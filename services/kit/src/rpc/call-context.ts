@@ -25,13 +25,36 @@ export function deadlineSignal(deadline: Date | undefined, parent?: AbortSignal)
 }
 
 /**
- * Builds a CallContext whose `signal` is created only if the handler reads it: a timer per call is a measurable
- * cost on the hot path, and most handlers never need one.
+ * A CallContext whose `signal` and `metadata` are built only if the handler reads them: a timer and a header walk
+ * per call are measurable on the hot path, and most handlers need neither.
  */
-export function createCallContext(fields: Omit<CallContext, 'signal'>, parent?: AbortSignal): CallContext {
-  let signal: AbortSignal | undefined;
-  return Object.defineProperty({ ...fields }, 'signal', {
-    enumerable: true,
-    get: () => (signal ??= deadlineSignal(fields.deadline, parent)),
-  }) as CallContext;
+class LazyCallContext implements CallContext {
+  private signalValue: AbortSignal | undefined;
+  private metadataValue: Readonly<Record<string, string>> | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly transport: 'grpc' | 'nats',
+    readonly deadline: Date | undefined,
+    private readonly readMetadata: () => Readonly<Record<string, string>>,
+    private readonly parentSignal: AbortSignal | undefined,
+  ) {}
+
+  get signal(): AbortSignal {
+    return (this.signalValue ??= deadlineSignal(this.deadline, this.parentSignal));
+  }
+
+  get metadata(): Readonly<Record<string, string>> {
+    return (this.metadataValue ??= this.readMetadata());
+  }
+}
+
+export function createCallContext(
+  method: string,
+  transport: 'grpc' | 'nats',
+  deadline: Date | undefined,
+  readMetadata: () => Readonly<Record<string, string>>,
+  parentSignal?: AbortSignal,
+): CallContext {
+  return new LazyCallContext(method, transport, deadline, readMetadata, parentSignal);
 }

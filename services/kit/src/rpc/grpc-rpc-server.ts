@@ -140,11 +140,14 @@ function contextOf(
     rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
   const cancelled = new AbortController();
   call.once('cancelled', () => cancelled.abort());
-  const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries(call.metadata.getMap())) {
-    if (!strippedMetadata.has(key) && !key.startsWith('grpc-') && typeof value === 'string') metadata[key] = value;
-  }
-  return createCallContext({ method: method.path, transport: 'grpc', deadline, metadata }, cancelled.signal);
+  const readMetadata = () => {
+    const metadata: Record<string, string> = {};
+    for (const [key, value] of Object.entries(call.metadata.getMap())) {
+      if (!strippedMetadata.has(key) && !key.startsWith('grpc-') && typeof value === 'string') metadata[key] = value;
+    }
+    return metadata;
+  };
+  return createCallContext(method.path, 'grpc', deadline, readMetadata, cancelled.signal);
 }
 
 function reflectionPackages(extra: Buffer[]): PackageDefinition {

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { asParleyError, type ParleyError } from '../errors/parley-error.js';
 import { Status, statusName } from '../errors/status.js';
 import { lazyInstruments } from '../telemetry/instruments.js';
+import { spansRecorded } from '../telemetry/span-recording.js';
 
 const tracer = trace.getTracer('@parley/kit');
 const instruments = lazyInstruments((meter) => ({
@@ -55,6 +56,7 @@ export function runServerCall<Response>(
   handler: () => Promise<Response>,
 ): Promise<ServerOutcome<Response>> {
   const started = performance.now();
+  if (!spansRecorded()) return runServerCallUntraced(labels, started, parent, logger, handler);
   const span = tracer.startSpan(
     labels.method,
     { kind: SpanKind.SERVER, attributes: { 'rpc.system': labels.transport } },
@@ -95,6 +97,18 @@ export function runClientCall<Response>(
 ): Promise<Response> {
   const started = performance.now();
   const active = otelContext.active();
+  if (!spansRecorded()) {
+    return call(active).then(
+      (response) => {
+        instruments().clientDuration.record(performance.now() - started, attributesFor(labels, Status.OK));
+        return response;
+      },
+      (thrown: unknown) => {
+        instruments().clientDuration.record(performance.now() - started, attributesFor(labels, asParleyError(thrown).status));
+        throw thrown;
+      },
+    );
+  }
   const span = tracer.startSpan(
     labels.method,
     { kind: SpanKind.CLIENT, attributes: { 'rpc.system': labels.transport } },
@@ -120,6 +134,36 @@ export function runClientCall<Response>(
       span.setStatus({ code: SpanStatusCode.ERROR });
       finish(asParleyError(thrown).status);
       throw thrown;
+    },
+  );
+}
+
+/** The same contract as runServerCall without a span: the caller's context (if any) is made active as it is. */
+function runServerCallUntraced<Response>(
+  labels: CallLabels,
+  started: number,
+  parent: Context,
+  logger: Logger,
+  handler: () => Promise<Response>,
+): Promise<ServerOutcome<Response>> {
+  let pending: Promise<Response>;
+  try {
+    pending = trace.getSpanContext(parent) ? otelContext.with(parent, handler) : handler();
+  } catch (thrown) {
+    pending = Promise.reject(thrown);
+  }
+  return pending.then(
+    (response) => {
+      instruments().serverDuration.record(performance.now() - started, attributesFor(labels, Status.OK));
+      return { ok: true as const, response };
+    },
+    (thrown: unknown) => {
+      const error = asParleyError(thrown);
+      if (error.status === Status.INTERNAL || error.status === Status.UNKNOWN) {
+        logger.error({ err: thrown, method: labels.method }, 'RPC handler failed');
+      }
+      instruments().serverDuration.record(performance.now() - started, attributesFor(labels, error.status));
+      return { ok: false as const, error };
     },
   );
 }

@@ -92,9 +92,7 @@ function decodeReply(method: MethodInfo, reply: Msg): unknown {
     }
   }
   try {
-    return method.definition.responseDeserialize(
-      Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength),
-    );
+    return method.definition.responseDeserialize(reply.data as Buffer);
   } catch (cause) {
     throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `response is not a valid ${method.path} response`, {
       status: Status.INTERNAL,

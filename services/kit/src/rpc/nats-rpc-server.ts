@@ -13,7 +13,7 @@ import { KitErrorCode } from '../errors/error-codes.js';
 import { ParleyError } from '../errors/parley-error.js';
 import { Status } from '../errors/status.js';
 import { extractFromNatsHeaders } from '../telemetry/trace-context.js';
-import { createCallContext, type CallContext, type UnaryHandler } from './call-context.js';
+import { createCallContext, type UnaryHandler } from './call-context.js';
 import { defaultRpcDomainOf, methodsOf, rpcSubjects, type ContractDefinition, type MethodInfo } from './contract.js';
 import { encodeHeaderText, natsHeaders } from './error-wire.js';
 import type { ContractHandlers } from './handlers.js';
@@ -25,6 +25,12 @@ const reservedHeaders = new Set(
   ),
 );
 
+interface PendingReply {
+  msg: Msg;
+  data: Uint8Array;
+  replyHeaders: MsgHdrs | undefined;
+}
+
 export interface NatsServeOptions {
   /** Subject token; defaults to the proto package's service segment ("routing"). */
   domain?: string;
@@ -32,6 +38,7 @@ export interface NatsServeOptions {
 
 export class NatsRpcServer {
   private readonly subscriptions: Subscription[] = [];
+  private readonly replies: PendingReply[] = [];
   /** Calls being handled; close() waits for them so a rolling restart never drops an accepted request. */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly logger: Logger;
@@ -97,21 +104,15 @@ export class NatsRpcServer {
       () => {
         let request: unknown;
         try {
-          request = method.definition.requestDeserialize(
-            Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength),
-          );
+          // ts-proto decodes any Uint8Array; the Buffer in grpc-js's signature would only cost a copy.
+          request = method.definition.requestDeserialize(msg.data as Buffer);
         } catch (cause) {
           throw new ParleyError(KitErrorCode.RPC_DECODE_FAILED, `request is not a valid ${method.path} request`, {
             status: Status.INVALID_ARGUMENT,
             cause,
           });
         }
-        const context: CallContext = createCallContext({
-          method: method.path,
-          transport: 'nats',
-          deadline,
-          metadata: metadataFrom(msg.headers),
-        });
+        const context = createCallContext(method.path, 'nats', deadline, () => metadataFrom(msg.headers));
         return handler(request, context);
       },
     ).then((outcome) => {
@@ -130,6 +131,21 @@ export class NatsRpcServer {
   }
 
   private respond(msg: Msg, data: Uint8Array, replyHeaders?: MsgHdrs): void {
+    this.replies.push({ msg, data, replyHeaders });
+    if (this.replies.length === 1) setImmediate(this.flushReplies);
+  }
+
+  /**
+   * Sends every reply produced since the last flush in one go. Handlers finish in separate microtasks; sent one by
+   * one, each reply became its own socket write (nats.js flushes after each microtask wave). Batched once per event
+   * loop turn, a burst of calls costs one write, as it does for a synchronous raw NATS responder.
+   */
+  private readonly flushReplies = (): void => {
+    const batch = this.replies.splice(0);
+    for (const reply of batch) this.send(reply);
+  };
+
+  private send({ msg, data, replyHeaders }: PendingReply): void {
     try {
       msg.respond(data, replyHeaders ? { headers: replyHeaders } : undefined);
     } catch (error) {
