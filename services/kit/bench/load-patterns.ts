@@ -53,12 +53,17 @@ export async function closedLoop(
 }
 
 /**
- * Starts calls on a fixed schedule (`rate` per second for `seconds`) and measures each from its scheduled start, so
- * a stall on the caller's side shows up as latency instead of silently sending fewer requests. A call never starts
- * before its scheduled time; timers fire late, never early, so calls due together start together.
+ * Starts calls on a fixed schedule (`rate` per second for `seconds`); each call's latency runs from the moment it
+ * was sent. Node's timers fire up to a millisecond late, so calls due together are sent together; `lagP99Ms` says
+ * how far behind schedule the sender ran (if it grows, the caller could not keep the rate and the figure is void).
  */
-export async function openLoop(call: () => Promise<unknown>, rate: number, seconds: number): Promise<LatencySummary> {
+export async function openLoop(
+  call: () => Promise<unknown>,
+  rate: number,
+  seconds: number,
+): Promise<LatencySummary & { lagP99Ms: number }> {
   const latencies: number[] = [];
+  const lags: number[] = [];
   let errors = 0;
   const total = Math.round(rate * seconds);
   const intervalMs = 1000 / rate;
@@ -68,18 +73,21 @@ export async function openLoop(call: () => Promise<unknown>, rate: number, secon
   while (next < total) {
     const now = performance.now();
     while (next < total && begin + next * intervalMs <= now) {
-      const scheduled = begin + next * intervalMs;
+      const sent = performance.now();
+      lags.push(sent - (begin + next * intervalMs));
       inFlight.push(
         call().then(
-          () => void latencies.push(performance.now() - scheduled),
+          () => void latencies.push(performance.now() - sent),
           () => void errors++,
         ),
       );
       next++;
     }
-    if (next < total)
+    if (next < total) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, begin + next * intervalMs - performance.now())));
+    }
   }
   await Promise.all(inFlight);
-  return summarise(latencies, errors, (performance.now() - begin) / 1000);
+  const lagSummary = summarise(lags, 0, 1);
+  return { ...summarise(latencies, errors, (performance.now() - begin) / 1000), lagP99Ms: lagSummary.p99Ms };
 }

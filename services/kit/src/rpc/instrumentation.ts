@@ -104,7 +104,10 @@ export function runClientCall<Response>(
         return response;
       },
       (thrown: unknown) => {
-        instruments().clientDuration.record(performance.now() - started, attributesFor(labels, asParleyError(thrown).status));
+        instruments().clientDuration.record(
+          performance.now() - started,
+          attributesFor(labels, asParleyError(thrown).status),
+        );
         throw thrown;
       },
     );

@@ -1,6 +1,5 @@
 // A typed client for a contract over NATS request/reply, with deadlines and the callee's error details.
 import {
-  errors as natsErrors,
   headers as natsHeadersFactory,
   type Msg,
   type NatsConnection,
@@ -13,6 +12,7 @@ import { defaultRpcDomainOf, methodsOf, rpcSubjects, type ContractDefinition, ty
 import { decodeHeaderText, natsHeaders, safeDecodeDetail } from './error-wire.js';
 import { resolveDeadline, type RpcCallOptions, type RpcClient } from './handlers.js';
 import { runClientCall } from './instrumentation.js';
+import { NoRespondersError, ReplyTimeoutError, replyMuxFor } from './reply-mux.js';
 
 export interface NatsClientOptions {
   /** Subject token of the callee; defaults to the proto package's service segment. */
@@ -59,12 +59,14 @@ function callUnary(
     if (metadata) for (const key in metadata) requestHeaders.set(key, metadata[key] as string);
     requestHeaders.set(natsHeaders.deadline, String(deadline.getTime()));
     injectIntoNatsHeaders(requestHeaders, spanContext);
-    return nc.request(subject, method.definition.requestSerialize(request), { timeout, headers: requestHeaders }).then(
-      (reply) => decodeReply(method, reply),
-      (error: unknown) => {
-        throw transportFailure(method.path, error);
-      },
-    );
+    return replyMuxFor(nc)
+      .request(subject, method.definition.requestSerialize(request), requestHeaders, timeout)
+      .then(
+        (reply) => decodeReply(method, reply),
+        (error: unknown) => {
+          throw transportFailure(method.path, error);
+        },
+      );
   });
 }
 
@@ -102,10 +104,7 @@ function decodeReply(method: MethodInfo, reply: Msg): unknown {
 }
 
 function transportFailure(methodPath: string, error: unknown): RpcError {
-  if (
-    error instanceof natsErrors.TimeoutError ||
-    (error instanceof Error && error.cause instanceof natsErrors.TimeoutError)
-  ) {
+  if (error instanceof ReplyTimeoutError) {
     return new RpcError(
       methodPath,
       Status.DEADLINE_EXCEEDED,
@@ -114,7 +113,7 @@ function transportFailure(methodPath: string, error: unknown): RpcError {
       error,
     );
   }
-  if (error instanceof natsErrors.RequestError && error.isNoResponders()) {
+  if (error instanceof NoRespondersError) {
     return new RpcError(methodPath, Status.UNAVAILABLE, 'no replica is serving this method', undefined, error);
   }
   const message = error instanceof Error ? error.message : String(error);
