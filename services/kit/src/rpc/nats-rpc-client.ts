@@ -1,9 +1,5 @@
 // A typed client for a contract over NATS request/reply, with deadlines and the callee's error details.
-import {
-  headers as natsHeadersFactory,
-  type Msg,
-  type NatsConnection,
-} from '@nats-io/transport-node';
+import { headers as natsHeadersFactory, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { KitErrorCode } from '../errors/error-codes.js';
 import { ParleyError, RpcError } from '../errors/parley-error.js';
 import { isStatusCode, Status } from '../errors/status.js';

@@ -1,0 +1,13 @@
+// Default ports of every Parley service, in one place so services, the local runner, the Helm chart and README
+// agree. Each service's config reads GRPC_PORT / HTTP_PORT and falls back to these.
+export const servicePorts = {
+  api: { grpc: 50050, http: 8080 },
+  routing: { grpc: 50051, http: 9451 },
+  history: { grpc: 50052, http: 9452 },
+  'sip-gateway': { grpc: 50053, http: 9453 },
+  media: { grpc: 50054, http: 9454 },
+  recording: { grpc: 50055, http: 9455 },
+  reporting: { grpc: 50056, http: 9456 },
+} as const satisfies Record<string, { grpc: number; http: number }>;
+
+export type ServiceName = keyof typeof servicePorts;
