@@ -7,3 +7,4 @@ export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { createTestEventStreams, type TestEventStreams } from './test-event-streams.js';
 export { enableTestTracing } from './test-tracing.js';
 export { startPrivateNatsServer, type PrivateNatsServer } from './private-nats-server.js';
+export { setSpanRecording } from '../telemetry/span-recording.js';

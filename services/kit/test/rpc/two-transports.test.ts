@@ -14,7 +14,7 @@ import {
   type NatsConnection,
   type RpcClient,
 } from '../../src/index.js';
-import { enableTestTracing, testNatsUrl, uniqueName } from '../../src/testing/index.js';
+import { enableTestTracing, setSpanRecording, testNatsUrl, uniqueName } from '../../src/testing/index.js';
 import { EchoServiceService } from '../protos/gen/ts/parley/kittest/v1/echo.js';
 import { createEchoHandlers } from '../support/echo-handlers.js';
 import { testLogger } from '../support/quiet-logger.js';
@@ -122,6 +122,24 @@ describe.each(['grpc', 'nats'] as const)('kit rpc over %s', (transport) => {
         delayMs: 0,
         failWithCode: 0,
         padding: Buffer.alloc(0),
+      });
+
+      it('passes the caller trace through unchanged when spans are not recorded (no exporter)', async () => {
+        setSpanRecording(false);
+        try {
+          await trace.getTracer('test').startActiveSpan('caller', async (span) => {
+            const response = await clients[transport].echo({
+              text: 't',
+              delayMs: 0,
+              failWithCode: 0,
+              padding: Buffer.alloc(0),
+            });
+            expect(response.traceId).toBe(span.spanContext().traceId);
+            span.end();
+          });
+        } finally {
+          setSpanRecording(true);
+        }
       });
       expect(response.traceId).toBe(span.spanContext().traceId);
       span.end();
