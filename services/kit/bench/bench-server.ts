@@ -20,6 +20,7 @@ const rawReply = EchoResponse.encode({
   traceId: '',
   metadata: {},
   transport: 'nats',
+  sequence: 0,
 }).finish();
 nc.subscribe(rawSubject, {
   queue: 'raw',

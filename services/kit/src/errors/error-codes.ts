@@ -7,6 +7,10 @@ export const KitErrorCode = {
   RPC_FAILED: 'PARLEY_KIT_RPC_FAILED',
   /** The request or response bytes could not be decoded with the contract's codec. */
   RPC_DECODE_FAILED: 'PARLEY_KIT_RPC_DECODE_FAILED',
+  /** The request could not be encoded with the contract's codec (e.g. a float in an integer field). */
+  RPC_ENCODE_FAILED: 'PARLEY_KIT_RPC_ENCODE_FAILED',
+  /** A request or reply is larger than the NATS server accepts (max_payload). */
+  RPC_TOO_LARGE: 'PARLEY_KIT_RPC_TOO_LARGE',
   /** The caller's deadline passed before the call completed. */
   RPC_DEADLINE_EXCEEDED: 'PARLEY_KIT_RPC_DEADLINE_EXCEEDED',
   /** No replica of the service is subscribed (NATS "no responders"), or the connection is down. */

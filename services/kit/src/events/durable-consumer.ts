@@ -1,6 +1,6 @@
 // A durable JetStream consumer of events: the handler's effect is committed before the ack, failures are retried
 // with back-off, and a message that keeps failing is parked on the dead-letter subject instead of blocking the rest.
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { headers as natsHeadersFactory, nanos } from '@nats-io/transport-node';
 import {
   AckPolicy,
@@ -13,6 +13,7 @@ import {
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type { Logger } from 'pino';
 import { lazyInstruments } from '../telemetry/instruments.js';
+import { spansRecorded } from '../telemetry/span-recording.js';
 import { extractFromNatsHeaders } from '../telemetry/trace-context.js';
 import { defaultEventStreams, type EventStreamsConfig } from './event-streams.js';
 import { deadLetterSubject } from './event-subjects.js';
@@ -48,7 +49,10 @@ export interface DurableConsumerOptions {
   maxDeliveries?: number;
   /** Delay before redelivery number n+1 after n failures; the last entry repeats (default 100 ms, 500 ms, 2 s, 5 s). */
   backoffMs?: number[];
-  /** How long the server waits for an ack before redelivering to another replica (default 30 s). */
+  /**
+   * How long the server waits for an ack before redelivering to another replica (default 60 s). The clock starts
+   * when a message is prefetched, so prefetch × typical handler time must stay well below it.
+   */
   ackWaitMs?: number;
   /** Messages pulled ahead of the handler (default 64). */
   prefetch?: number;
@@ -58,6 +62,8 @@ export class DurableEventConsumer {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  private stopping = false;
+  private readonly ackWaitMs: number;
   private readonly logger: Logger;
   private readonly streams: EventStreamsConfig;
   private readonly maxDeliveries: number;
@@ -67,6 +73,7 @@ export class DurableEventConsumer {
     this.streams = options.streams ?? defaultEventStreams;
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.backoffMs = options.backoffMs ?? [100, 500, 2_000, 5_000];
+    this.ackWaitMs = options.ackWaitMs ?? 60_000;
     this.logger = options.logger.child({ module: 'event-consumer', consumer: options.name });
   }
 
@@ -83,7 +90,7 @@ export class DurableEventConsumer {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: this.options.filterSubject ?? `${this.streams.subjectPrefix}.>`,
-      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+      ack_wait: nanos(this.ackWaitMs),
       // Unlimited on the server: the kit parks a message itself after maxDeliveries, so nothing is ever dropped
       // silently (if parking fails, e.g. NATS is down, the message simply comes back).
       max_deliver: -1,
@@ -100,43 +107,64 @@ export class DurableEventConsumer {
 
   private async run(messages: ConsumerMessages): Promise<void> {
     for await (const message of messages) {
-      await this.process(message);
+      if (this.stopping) {
+        // Closing: hand prefetched messages back at once instead of letting them wait out the ack timeout.
+        settle(() => message.nak(), this.logger);
+        continue;
+      }
+      try {
+        await this.process(message);
+      } catch (error) {
+        // process() handles every expected failure; this is the safety net that keeps the loop alive.
+        this.logger.error({ err: error, streamSequence: message.seq }, 'event processing failed unexpectedly');
+        settle(() => message.nak(this.backoffMs.at(-1) ?? 5_000), this.logger);
+      }
     }
   }
 
   private async process(message: JsMsg): Promise<void> {
+    // The ack timer started when the message reached the prefetch buffer; restart it now that work begins.
+    settle(() => message.working(), this.logger);
     const delivery: DeliveryInfo = {
       deliveryCount: message.info.deliveryCount,
       streamSequence: message.seq,
       subject: message.subject,
     };
     let envelope: Envelope;
+    let parent: Context;
     try {
       envelope = Envelope.decode(message.data);
+      parent = extractFromNatsHeaders(message.headers); // throws on malformed headers (parsed lazily)
     } catch (error) {
-      // Undecodable bytes will never succeed: park at once rather than retrying.
+      // Unreadable bytes or headers will never succeed: park at once rather than retrying.
       await this.park(message, delivery, error);
       return;
     }
-    const parent = extractFromNatsHeaders(message.headers);
-    const span = tracer.startSpan(
-      `consume ${envelope.type}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'nats',
-          'messaging.destination.name': message.subject,
-          'parley.event.id': envelope.id,
-        },
-      },
-      parent,
-    );
+    const span = spansRecorded()
+      ? tracer.startSpan(
+          `consume ${envelope.type}`,
+          {
+            kind: SpanKind.CONSUMER,
+            attributes: {
+              'messaging.system': 'nats',
+              'messaging.destination.name': message.subject,
+              'parley.event.id': envelope.id,
+            },
+          },
+          parent,
+        )
+      : undefined;
+    // Long handlers keep their claim on the message instead of having it redelivered to another replica.
+    const keepAlive = setInterval(() => settle(() => message.working(), this.logger), this.ackWaitMs / 2);
     try {
-      await context.with(trace.setSpan(parent, span), () => this.options.handler(envelope, delivery));
-      message.ack();
+      await context.with(span ? trace.setSpan(parent, span) : parent, () => this.options.handler(envelope, delivery));
+      clearInterval(keepAlive);
+      // If the ack is lost (connection closing), the message comes back: handlers are idempotent by contract.
+      settle(() => message.ack(), this.logger);
       instruments().handled.add(1, { consumer: this.options.name, outcome: 'ok' });
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      clearInterval(keepAlive);
+      span?.setStatus({ code: SpanStatusCode.ERROR });
       instruments().handled.add(1, { consumer: this.options.name, outcome: 'failed' });
       if (delivery.deliveryCount >= this.maxDeliveries) {
         await this.park(message, delivery, error);
@@ -146,10 +174,10 @@ export class DurableEventConsumer {
           { err: error, eventId: envelope.id, type: envelope.type, delivery: delivery.deliveryCount, retryInMs: delay },
           'event handler failed; will retry',
         );
-        message.nak(delay);
+        settle(() => message.nak(delay), this.logger);
       }
     } finally {
-      span.end();
+      span?.end();
     }
   }
 
@@ -172,10 +200,13 @@ export class DurableEventConsumer {
         { err: publishError, streamSequence: delivery.streamSequence },
         'could not park message; it will be redelivered',
       );
-      message.nak(this.backoffMs.at(-1) ?? 5_000);
+      settle(() => message.nak(this.backoffMs.at(-1) ?? 5_000), this.logger);
       return;
     }
-    message.term(`parked after ${delivery.deliveryCount} deliveries: ${reason.slice(0, 200)}`);
+    settle(
+      () => message.term(`parked after ${delivery.deliveryCount} deliveries: ${reason.slice(0, 200)}`),
+      this.logger,
+    );
     instruments().deadLettered.add(1, { consumer: this.options.name });
     this.logger.error(
       { err: error, streamSequence: delivery.streamSequence, deliveries: delivery.deliveryCount },
@@ -183,12 +214,22 @@ export class DurableEventConsumer {
     );
   }
 
-  /** Idempotent: stops pulling, lets the message in hand finish (and be acked), then returns. */
+  /** Idempotent: finishes the message in hand, hands prefetched ones back (nak), stops pulling. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.stopping = true;
       await this.messages?.close();
       await this.loop;
     })();
     return this.closing;
+  }
+}
+
+/** Ack/nak/term/working throw once the connection drains; the outcome is then a redelivery, which is safe. */
+function settle(action: () => void, logger: Logger): void {
+  try {
+    action();
+  } catch (error) {
+    logger.debug({ err: error }, 'could not settle message (connection closing); it will be redelivered');
   }
 }

@@ -31,6 +31,7 @@ export class ServiceHost {
   private readonly grpc: GrpcRpcServer;
   private readonly natsRpc: NatsRpcServer;
   private boundGrpcPort = 0;
+  private stopping: Promise<void> | undefined;
 
   private constructor(
     readonly options: ServiceHostOptions,
@@ -45,9 +46,8 @@ export class ServiceHost {
   ) {
     this.grpc = new GrpcRpcServer({ logger });
     this.natsRpc = new NatsRpcServer(nc, logger);
-    // Reverse order on close: stop taking RPCs before the NATS connection drains.
-    shutdown.add('grpc', () => this.grpc.close(options.config.SHUTDOWN_TIMEOUT_MS / 2));
-    shutdown.add('nats-rpc', () => this.natsRpc.close());
+    // The RPC servers are not on the shutdown stack: stop() closes them first, so calls in flight finish while
+    // everything a service registered afterwards (database pools, domain objects) is still open.
   }
 
   static async start(options: ServiceHostOptions): Promise<ServiceHost> {
@@ -118,10 +118,20 @@ export class ServiceHost {
     return { grpcPort: this.boundGrpcPort, httpPort: this.httpPort };
   }
 
-  /** Idempotent graceful stop: not-ready first, then RPC servers, HTTP, NATS (drained), telemetry. */
+  /**
+   * Idempotent graceful stop: not-ready first, then the RPC servers (in-flight calls finish), then the shutdown
+   * stack in reverse order of registration (service resources, HTTP, NATS drained, telemetry).
+   */
   async stop(): Promise<void> {
-    this.readiness.markShuttingDown();
-    this.grpc.setServing(false);
-    await this.shutdown.close(this.options.config.SHUTDOWN_TIMEOUT_MS);
+    this.stopping ??= (async () => {
+      this.readiness.markShuttingDown();
+      this.grpc.setServing(false);
+      const graceMs = this.options.config.SHUTDOWN_TIMEOUT_MS / 2;
+      await Promise.all([this.natsRpc.close(), this.grpc.close(graceMs)]).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'RPC servers did not close cleanly'),
+      );
+      await this.shutdown.close(this.options.config.SHUTDOWN_TIMEOUT_MS);
+    })();
+    return this.stopping;
   }
 }

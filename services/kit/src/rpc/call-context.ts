@@ -17,10 +17,22 @@ export type ServerStreamHandler<Request, Response> = (
   context: CallContext,
 ) => AsyncIterable<Response>;
 
+/** Node timers hold at most 2^31-1 ms (~24.8 days); anything longer is treated as "no deadline". */
+export const maxTimerMs = 2 ** 31 - 1;
+
+/** The deadline for a relative timeout header value received at `now`; undefined when absent, invalid or huge. */
+export function deadlineFromTimeout(value: string | undefined, now: number): Date | undefined {
+  if (!value) return undefined;
+  const timeoutMs = Number(value);
+  if (!Number.isFinite(timeoutMs) || timeoutMs > maxTimerMs) return undefined;
+  return new Date(now + Math.max(0, timeoutMs));
+}
+
 /** An AbortSignal that fires at `deadline` (if any) or when `parent` aborts. */
 export function deadlineSignal(deadline: Date | undefined, parent?: AbortSignal): AbortSignal {
   const signals: AbortSignal[] = parent ? [parent] : [];
-  if (deadline) signals.push(AbortSignal.timeout(Math.max(0, deadline.getTime() - Date.now())));
+  const remaining = deadline ? deadline.getTime() - Date.now() : NaN;
+  if (remaining <= maxTimerMs) signals.push(AbortSignal.timeout(Math.max(0, remaining)));
   return signals.length === 0 ? new AbortController().signal : AbortSignal.any(signals);
 }
 

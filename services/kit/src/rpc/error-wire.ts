@@ -11,7 +11,8 @@ export const errorDetailTrailer = 'parley-error-bin';
 export const natsHeaders = {
   status: 'Parley-Status',
   message: 'Parley-Message',
-  deadline: 'Parley-Deadline',
+  /** Milliseconds the caller will still wait, relative so that clock skew between hosts does not matter. */
+  timeout: 'Parley-Timeout',
 } as const;
 
 export function toGrpcStatus(error: ParleyError): Partial<StatusObject> {

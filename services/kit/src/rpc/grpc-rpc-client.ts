@@ -31,7 +31,7 @@ type UnaryCallFn = (
 type StreamCallFn = (
   request: unknown,
   metadata: Metadata,
-  options: { deadline: Date },
+  options: { deadline?: Date },
 ) => ClientReadableStream<unknown>;
 
 export function createGrpcRpcClient<Definition extends ContractDefinition>(
@@ -51,9 +51,10 @@ export function createGrpcRpcClient<Definition extends ContractDefinition>(
         streamResponses(method.path, () => {
           const metadata = metadataFor(callOptions);
           injectIntoGrpcMetadata(metadata);
-          return (fn as StreamCallFn).call(raw, request, metadata, {
-            deadline: resolveDeadline(callOptions, defaultTimeoutMs),
-          });
+          // Streams (exports, playback) may legitimately run long: no default deadline, only the caller's.
+          const deadline =
+            callOptions?.deadline ?? (callOptions?.timeoutMs ? resolveDeadline(callOptions, 0) : undefined);
+          return (fn as StreamCallFn).call(raw, request, metadata, deadline ? { deadline } : {});
         });
       continue;
     }
@@ -84,10 +85,17 @@ function metadataFor(options: RpcCallOptions | undefined): Metadata {
 }
 
 async function* streamResponses(methodPath: string, open: () => ClientReadableStream<unknown>): AsyncIterable<unknown> {
-  const stream = open();
+  let stream: ClientReadableStream<unknown> | undefined;
+  let finished = false;
   try {
+    stream = open();
     for await (const item of stream) yield item;
+    finished = true;
   } catch (error) {
+    finished = true;
     throw fromGrpcError(methodPath, error as ServiceError);
+  } finally {
+    // The caller left the loop early (break/return): tell the server to stop producing.
+    if (!finished) stream?.cancel();
   }
 }

@@ -88,13 +88,15 @@ export class GrpcRpcServer {
         async () => {
           for await (const item of handler(call.request, context)) {
             if (context.signal.aborted) break;
-            // Respect back-pressure: wait for the stream to drain before producing more.
-            if (!call.write(item)) await new Promise((resolve) => call.once('drain', resolve));
+            // Respect back-pressure; stop waiting if the caller goes away (leaving the loop runs the
+            // handler's finally blocks).
+            if (!call.write(item) && !(await drainedOrAborted(call, context.signal))) break;
           }
         },
       ).then((outcome) => {
         if (outcome.ok) call.end();
-        else call.destroy(Object.assign(new Error(outcome.error.message), toGrpcStatus(outcome.error)));
+        // emit('error') lets grpc-js flush what was written, then send the status; destroy() would drop both.
+        else call.emit('error', Object.assign(new Error(outcome.error.message), toGrpcStatus(outcome.error)));
       });
     };
   }
@@ -129,6 +131,22 @@ export class GrpcRpcServer {
     });
     return this.closing;
   }
+}
+
+/** Resolves true when the stream can take more, false when the call was cancelled or timed out first. */
+function drainedOrAborted(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onDrain = () => finish(true);
+    const onAbort = () => finish(false);
+    const finish = (drained: boolean) => {
+      call.off('drain', onDrain);
+      signal.removeEventListener('abort', onAbort);
+      resolve(drained);
+    };
+    call.once('drain', onDrain);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function contextOf(

@@ -98,7 +98,13 @@ export function runClientCall<Response>(
   const started = performance.now();
   const active = otelContext.active();
   if (!spansRecorded()) {
-    return call(active).then(
+    let pending: Promise<Response>;
+    try {
+      pending = call(active);
+    } catch (thrown) {
+      pending = Promise.reject(thrown);
+    }
+    return pending.then(
       (response) => {
         instruments().clientDuration.record(performance.now() - started, attributesFor(labels, Status.OK));
         return response;

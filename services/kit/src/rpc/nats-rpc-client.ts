@@ -1,10 +1,17 @@
 // A typed client for a contract over NATS request/reply, with deadlines and the callee's error details.
-import { headers as natsHeadersFactory, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import {
+  errors as natsErrors,
+  headers as natsHeadersFactory,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+} from '@nats-io/transport-node';
 import { KitErrorCode } from '../errors/error-codes.js';
 import { ParleyError, RpcError } from '../errors/parley-error.js';
 import { isStatusCode, Status } from '../errors/status.js';
 import { injectIntoNatsHeaders } from '../telemetry/trace-context.js';
 import { defaultRpcDomainOf, methodsOf, rpcSubjects, type ContractDefinition, type MethodInfo } from './contract.js';
+import { maxTimerMs } from './call-context.js';
 import { decodeHeaderText, natsHeaders, safeDecodeDetail } from './error-wire.js';
 import { resolveDeadline, type RpcCallOptions, type RpcClient } from './handlers.js';
 import { runClientCall } from './instrumentation.js';
@@ -45,22 +52,36 @@ function callUnary(
   metadata: Record<string, string> | undefined,
 ): Promise<unknown> {
   return runClientCall({ transport: 'nats', method: method.path }, (spanContext) => {
-    const timeout = deadline.getTime() - Date.now();
-    if (timeout <= 0) {
+    const timeout = Math.min(deadline.getTime() - Date.now(), maxTimerMs);
+    if (!(timeout > 0)) {
       return Promise.reject(
         new RpcError(method.path, Status.DEADLINE_EXCEEDED, 'deadline passed before the call was sent'),
       );
     }
-    const requestHeaders = natsHeadersFactory();
-    if (metadata) for (const key in metadata) requestHeaders.set(key, metadata[key] as string);
-    requestHeaders.set(natsHeaders.deadline, String(deadline.getTime()));
-    injectIntoNatsHeaders(requestHeaders, spanContext);
+    let payload: Uint8Array;
+    let requestHeaders: MsgHdrs;
+    try {
+      payload = method.definition.requestSerialize(request);
+      requestHeaders = natsHeadersFactory();
+      if (metadata) for (const key in metadata) requestHeaders.set(key, metadata[key] as string);
+      requestHeaders.set(natsHeaders.timeout, String(Math.round(timeout)));
+      injectIntoNatsHeaders(requestHeaders, spanContext);
+    } catch (cause) {
+      return Promise.reject(
+        new RpcError(method.path, Status.INVALID_ARGUMENT, `request could not be encoded: ${errorMessage(cause)}`, {
+          reason: KitErrorCode.RPC_ENCODE_FAILED,
+          domain: 'kit',
+          metadata: {},
+          fieldViolations: [],
+        }),
+      );
+    }
     return replyMuxFor(nc)
-      .request(subject, method.definition.requestSerialize(request), requestHeaders, timeout)
+      .request(subject, payload, requestHeaders, timeout)
       .then(
         (reply) => decodeReply(method, reply),
         (error: unknown) => {
-          throw transportFailure(method.path, error);
+          throw transportFailure(method.path, error, payload.length);
         },
       );
   });
@@ -72,9 +93,17 @@ async function* refuseStreaming(method: MethodInfo): AsyncIterable<never> {
   throw new RpcError(method.path, Status.UNIMPLEMENTED, `${method.path} is streaming; call it over gRPC`);
 }
 
-/** Success replies carry no headers (the common case stays as cheap as raw NATS); errors carry Parley-Status. */
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function decodeReply(method: MethodInfo, reply: Msg): unknown {
-  const statusHeader = reply.headers?.get(natsHeaders.status);
+  let statusHeader: string | undefined;
+  try {
+    statusHeader = reply.headers?.get(natsHeaders.status);
+  } catch (cause) {
+    throw new RpcError(method.path, Status.INTERNAL, `reply headers are malformed: ${errorMessage(cause)}`);
+  }
   if (statusHeader) {
     const status = Number(statusHeader);
     if (!Number.isInteger(status) || !isStatusCode(status)) {
@@ -99,7 +128,7 @@ function decodeReply(method: MethodInfo, reply: Msg): unknown {
   }
 }
 
-function transportFailure(methodPath: string, error: unknown): RpcError {
+function transportFailure(methodPath: string, error: unknown, requestBytes: number): RpcError {
   if (error instanceof ReplyTimeoutError) {
     return new RpcError(
       methodPath,
@@ -112,6 +141,20 @@ function transportFailure(methodPath: string, error: unknown): RpcError {
   if (error instanceof NoRespondersError) {
     return new RpcError(methodPath, Status.UNAVAILABLE, 'no replica is serving this method', undefined, error);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new RpcError(methodPath, Status.UNAVAILABLE, `NATS request failed: ${message}`, undefined, error);
+  if (error instanceof natsErrors.InvalidArgumentError) {
+    // max_payload exceeded: retrying the same request cannot help, so this is not UNAVAILABLE.
+    return new RpcError(
+      methodPath,
+      Status.RESOURCE_EXHAUSTED,
+      `request of ${requestBytes} bytes refused: ${errorMessage(error)}`,
+      {
+        reason: KitErrorCode.RPC_TOO_LARGE,
+        domain: 'kit',
+        metadata: { bytes: String(requestBytes) },
+        fieldViolations: [],
+      },
+      error,
+    );
+  }
+  return new RpcError(methodPath, Status.UNAVAILABLE, `NATS request failed: ${errorMessage(error)}`, undefined, error);
 }

@@ -13,14 +13,14 @@ import { KitErrorCode } from '../errors/error-codes.js';
 import { ParleyError } from '../errors/parley-error.js';
 import { Status } from '../errors/status.js';
 import { extractFromNatsHeaders } from '../telemetry/trace-context.js';
-import { createCallContext, type UnaryHandler } from './call-context.js';
+import { createCallContext, deadlineFromTimeout, type UnaryHandler } from './call-context.js';
 import { defaultRpcDomainOf, methodsOf, rpcSubjects, type ContractDefinition, type MethodInfo } from './contract.js';
 import { encodeHeaderText, natsHeaders } from './error-wire.js';
 import type { ContractHandlers } from './handlers.js';
 import { runServerCall } from './instrumentation.js';
 
 const reservedHeaders = new Set(
-  [natsHeaders.deadline, natsHeaders.status, natsHeaders.message, 'traceparent', 'tracestate', 'baggage'].map((h) =>
+  [natsHeaders.timeout, natsHeaders.status, natsHeaders.message, 'traceparent', 'tracestate', 'baggage'].map((h) =>
     h.toLowerCase(),
   ),
 );
@@ -68,7 +68,20 @@ export class NatsRpcServer {
             this.logger.error({ err: error, subject }, 'RPC subscription failed');
             return;
           }
-          void this.handle(method, handler as UnaryHandler<unknown, unknown>, msg);
+          try {
+            this.handle(method, handler as UnaryHandler<unknown, unknown>, msg);
+          } catch (thrown) {
+            // nats.js parses headers lazily and throws on a malformed one: answer, never let it reach the parser
+            // (an exception there stops the connection from reading).
+            this.logger.warn({ err: thrown, subject }, 'malformed RPC request');
+            this.replyError(
+              msg,
+              new ParleyError(KitErrorCode.RPC_DECODE_FAILED, 'request headers are malformed', {
+                status: Status.INVALID_ARGUMENT,
+                cause: thrown,
+              }),
+            );
+          }
         },
       });
       this.subscriptions.push(subscription);
@@ -87,7 +100,7 @@ export class NatsRpcServer {
       );
       return;
     }
-    const deadline = parseDeadline(msg.headers);
+    const deadline = deadlineFromTimeout(msg.headers?.get(natsHeaders.timeout), Date.now());
     if (deadline && deadline.getTime() <= Date.now()) {
       this.replyError(
         msg,
@@ -115,15 +128,31 @@ export class NatsRpcServer {
         const context = createCallContext(method.path, 'nats', deadline, () => metadataFrom(msg.headers));
         return handler(request, context);
       },
-    ).then((outcome) => {
-      if (outcome.ok) this.respond(msg, method.definition.responseSerialize(outcome.response));
-      else this.replyError(msg, outcome.error);
-      this.inFlight.delete(call);
-    });
+    )
+      .then((outcome) => {
+        if (!outcome.ok) {
+          this.replyError(msg, outcome.error);
+          return;
+        }
+        let encoded: Uint8Array;
+        try {
+          encoded = method.definition.responseSerialize(outcome.response);
+        } catch (cause) {
+          this.logger.error({ err: cause, method: method.path }, 'handler returned a response that cannot be encoded');
+          this.replyError(
+            msg,
+            new ParleyError(KitErrorCode.INTERNAL, 'internal error', { status: Status.INTERNAL, cause }),
+          );
+          return;
+        }
+        this.respond(msg, encoded);
+      })
+      .finally(() => this.inFlight.delete(call));
     this.inFlight.add(call);
   }
 
   private replyError(msg: Msg, error: ParleyError): void {
+    if (!msg.reply) return;
     const replyHeaders = natsHeadersFactory();
     replyHeaders.set(natsHeaders.status, String(error.status));
     replyHeaders.set(natsHeaders.message, encodeHeaderText(error.message));
@@ -149,8 +178,25 @@ export class NatsRpcServer {
     try {
       msg.respond(data, replyHeaders ? { headers: replyHeaders } : undefined);
     } catch (error) {
-      // The connection is closing or the reply is too large; the caller will see its deadline expire.
-      this.logger.warn({ err: error, subject: msg.subject }, 'could not send RPC reply');
+      this.logger.warn({ err: error, subject: msg.subject, bytes: data.length }, 'could not send RPC reply');
+      // Most likely larger than the server's max_payload: tell the caller rather than let it wait out its deadline.
+      if (!replyHeaders) {
+        const tooLarge = new ParleyError(
+          KitErrorCode.RPC_TOO_LARGE,
+          `reply of ${data.length} bytes could not be sent`,
+          {
+            status: Status.RESOURCE_EXHAUSTED,
+          },
+        );
+        const errorHeaders = natsHeadersFactory();
+        errorHeaders.set(natsHeaders.status, String(tooLarge.status));
+        errorHeaders.set(natsHeaders.message, encodeHeaderText(tooLarge.message));
+        try {
+          msg.respond(ErrorDetailCodec.encode(tooLarge.toDetail()).finish(), { headers: errorHeaders });
+        } catch {
+          /* the connection itself is gone: the caller's deadline will tell it */
+        }
+      }
     }
   }
 
@@ -159,16 +205,10 @@ export class NatsRpcServer {
     this.closing ??= (async () => {
       await Promise.all(this.subscriptions.map((s) => (s.isClosed() ? undefined : s.drain())));
       await Promise.allSettled([...this.inFlight]);
+      this.flushReplies(); // before the connection drains, not at the next loop turn
     })();
     return this.closing;
   }
-}
-
-function parseDeadline(headers: MsgHdrs | undefined): Date | undefined {
-  const value = headers?.get(natsHeaders.deadline);
-  if (!value) return undefined;
-  const epochMs = Number(value);
-  return Number.isFinite(epochMs) ? new Date(epochMs) : undefined;
 }
 
 function metadataFrom(headers: MsgHdrs | undefined): Record<string, string> {

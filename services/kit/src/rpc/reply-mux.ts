@@ -30,13 +30,19 @@ export class ReplyMux {
   private nextToken = 0;
 
   constructor(private readonly nc: NatsConnection) {
-    this.subscription = nc.subscribe(`${this.prefix}.*`, { callback: (_error, msg) => this.dispatch(msg) });
+    this.subscription = nc.subscribe(`${this.prefix}.*`, {
+      callback: (error, msg) => {
+        if (error) return; // e.g. a permission error: pending requests time out with a clear status
+        this.dispatch(msg);
+      },
+    });
     void nc.closed().then(() => this.rejectAll(new ReplyMuxClosedError('connection closed')));
   }
 
   request(subject: string, data: Uint8Array, headers: MsgHdrs | undefined, timeoutMs: number): Promise<Msg> {
     const token = (this.nextToken++).toString(36);
     return new Promise<Msg>((resolve, reject) => {
+      // Node timers overflow past 2^31-1 ms and would fire at once; the RPC client never asks for more.
       const timer = setTimeout(() => {
         this.pending.delete(token);
         reject(new ReplyTimeoutError(`no reply on ${subject} within ${timeoutMs} ms`));
@@ -62,8 +68,8 @@ export class ReplyMux {
     if (!request) return; // answered after its timeout: the caller has moved on
     this.pending.delete(token);
     clearTimeout(request.timer);
-    if (msg.data.length === 0 && msg.headers?.code === noRespondersStatus) {
-      request.reject(new NoRespondersError(`no responders on ${msg.headers.description || 'subject'}`));
+    if (msg.data.length === 0 && noResponders(msg)) {
+      request.reject(new NoRespondersError(`no responders for ${msg.subject}`));
       return;
     }
     request.resolve(msg);
@@ -80,6 +86,14 @@ export class ReplyMux {
   close(): void {
     this.subscription.unsubscribe();
     this.rejectAll(new ReplyMuxClosedError('reply mux closed'));
+  }
+}
+
+function noResponders(msg: Msg): boolean {
+  try {
+    return msg.headers?.code === noRespondersStatus;
+  } catch {
+    return false; // malformed headers: hand the reply over; the client reports it as malformed
   }
 }
 

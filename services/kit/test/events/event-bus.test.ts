@@ -1,5 +1,6 @@
 // Events on the real JetStream: de-duplication by id, redelivery of failures, dead-lettering, durable resume.
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
@@ -133,12 +134,55 @@ describe('kit events', () => {
     expect(parked.header.get('Parley-Dlq-Subject')).toBe(`${config.subjectPrefix}.waw.media.dtmf_received`);
   });
 
-  it('resumes a restarted durable consumer where it stopped, missing nothing', async () => {
+  it('parks a stored event whose headers cannot be read, without stopping the consumer', async () => {
+    const name = `badheaders_${ulid().toLowerCase()}`;
+    const handled: string[] = [];
+    const consumer = await DurableEventConsumer.start({
+      js,
+      jsm,
+      streams: config,
+      name,
+      filterSubject: `${config.subjectPrefix}.*.customer.>`,
+      logger: testLogger,
+      handler: async (envelope) => {
+        handled.push(envelope.id);
+      },
+    });
+    const broken = event('customer.merged');
+    // Stored with a header block nats.js refuses to parse (a header name with a space).
+    await js.publish(`${config.subjectPrefix}.waw.customer.merged`, Envelope.encode(broken).finish(), {
+      msgID: broken.id,
+      headers: Object.assign(natsHeaders(), {
+        encode: () => new TextEncoder().encode('NATS/1.0\r\nbad key: x\r\n\r\n'),
+      }),
+    });
+    const healthy = event('customer.merged');
+    await publisher.publish(healthy);
+    await waitFor(() => handled.includes(healthy.id), { description: 'the event after the broken one' });
+    const parked = await waitFor(
+      () =>
+        jsm.streams
+          .getMessage(config.deadLetterStream, { last_by_subj: deadLetterSubject(config, name) })
+          .catch(() => null),
+      { description: 'the parked message' },
+    );
+    await consumer.close();
+    expect(handled).not.toContain(broken.id);
+    expect(Envelope.decode(parked.data).id).toBe(broken.id);
+  });
+
+  it('resumes a restarted durable consumer where it stopped: nothing missed, nothing acked is redone', async () => {
+    // The guarantee is at-least-once with acked work never repeated; handlers make the effect exactly-once.
     const name = `resume_${ulid().toLowerCase()}`;
     const total = 300;
     const events = Array.from({ length: total }, () => event('recording.stored'));
     await publisher.publishAll(events);
-    const seen = new Set<string>();
+    const handledBy: { phase: 1 | 2; id: string; at: number }[] = [];
+    let phase: 1 | 2 = 1;
+    let releaseGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (releaseGate = resolve));
+    let waitingAtGate = false;
+    const ackWaitMs = 4_000;
     const start = () =>
       DurableEventConsumer.start({
         js,
@@ -147,20 +191,35 @@ describe('kit events', () => {
         name,
         filterSubject: `${config.subjectPrefix}.*.recording.>`,
         logger: testLogger,
-        ackWaitMs: 1_000,
+        ackWaitMs,
         prefetch: 16,
         handler: async (envelope) => {
-          seen.add(envelope.id);
+          if (phase === 1 && handledBy.length === 100) {
+            waitingAtGate = true;
+            await gate; // the 101st event is in hand when the consumer is closed
+          }
+          handledBy.push({ phase, id: envelope.id, at: Date.now() });
         },
       });
     const first = await start();
-    await waitFor(() => seen.size >= 100, { description: 'first hundred events' });
-    await first.close();
-    const seenBeforeRestart = seen.size;
-    expect(seenBeforeRestart).toBeLessThan(total);
+    await waitFor(() => waitingAtGate, { description: 'the first consumer to hold its 101st event' });
+    const closing = first.close();
+    releaseGate();
+    await closing;
+    const ackedInPhaseOne = new Set(handledBy.map((h) => h.id));
+    expect(ackedInPhaseOne.size).toBe(101); // the event in hand was finished, the prefetched ones were not
+
+    phase = 2;
+    const restartedAt = Date.now();
     const second = await start();
-    await waitFor(() => seen.size === total, { timeoutMs: 10_000, description: `all ${total} events after restart` });
+    const distinct = () => new Set(handledBy.map((h) => h.id)).size;
+    await waitFor(() => distinct() === total, { timeoutMs: 15_000, description: `all ${total} events` });
     await second.close();
-    expect(events.every((e) => seen.has(e.id))).toBe(true);
+
+    const phaseTwo = handledBy.filter((h) => h.phase === 2);
+    expect(phaseTwo.some((h) => ackedInPhaseOne.has(h.id))).toBe(false); // acked work is never redone
+    expect(events.every((e) => handledBy.some((h) => h.id === e.id))).toBe(true); // nothing missed
+    // Prefetched events were handed back on close, not left to the ack timeout.
+    expect(Math.min(...phaseTwo.map((h) => h.at)) - restartedAt).toBeLessThan(ackWaitMs / 2);
   });
 });

@@ -74,6 +74,10 @@ describe.each(['grpc', 'nats'] as const)('kit rpc over %s', (transport) => {
     expect(response.replicaId).toBe('replica-a');
     expect(response.transport).toBe(transport);
     expect(response.metadata['x-tenant']).toBe('acme');
+    // Transport and tracing headers are the kit's business, not the handler's.
+    for (const internal of ['parley-timeout', 'traceparent', 'grpc-timeout', 'content-type']) {
+      expect(response.metadata).not.toHaveProperty(internal);
+    }
   });
 
   it('returns NOT_FOUND with the stable code and metadata', async () => {
@@ -157,11 +161,11 @@ describe('kit rpc transports compared', () => {
 
   it('streams over gRPC and refuses streaming over NATS with UNIMPLEMENTED', async () => {
     const values: number[] = [];
-    for await (const item of clients.grpc.count({ n: 5 })) values.push(item.value);
+    for await (const item of clients.grpc.count({ n: 5, failAfter: 0, intervalMs: 0 })) values.push(item.value);
     expect(values).toEqual([1, 2, 3, 4, 5]);
     const error = await rejection(
       (async () => {
-        for await (const _ of clients.nats.count({ n: 1 })) void _;
+        for await (const _ of clients.nats.count({ n: 1, failAfter: 0, intervalMs: 0 })) void _;
       })(),
     );
     expect(error.status).toBe(Status.UNIMPLEMENTED);

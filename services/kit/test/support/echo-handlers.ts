@@ -3,9 +3,15 @@ import { trace } from '@opentelemetry/api';
 import { ParleyError, InvalidArgumentError, Status, type ContractHandlers } from '../../src/index.js';
 import { type EchoServiceService } from '../protos/gen/ts/parley/kittest/v1/echo.js';
 
+export interface EchoHooks {
+  /** Called when a Count stream's handler ends, however it ends, with how many items it produced. */
+  countFinished?: (produced: number) => void;
+}
+
 export function createEchoHandlers(
   replicaId: string,
   store: Map<string, string> = new Map([['known', 'value']]),
+  hooks: EchoHooks = {},
 ): ContractHandlers<typeof EchoServiceService> {
   return {
     async echo(request, context) {
@@ -25,6 +31,8 @@ export function createEchoHandlers(
         traceId: trace.getActiveSpan()?.spanContext().traceId ?? '',
         metadata: { ...context.metadata },
         transport: context.transport,
+        // "fraction" asks for a response the codec refuses (an int32 field holding 1.5).
+        sequence: request.text === 'fraction' ? 1.5 : 0,
       };
     },
     async lookup(request) {
@@ -44,7 +52,21 @@ export function createEchoHandlers(
       return { value };
     },
     async *count(request) {
-      for (let value = 1; value <= request.n; value++) yield { value };
+      let produced = 0;
+      try {
+        for (let value = 1; value <= request.n; value++) {
+          if (request.failAfter > 0 && produced === request.failAfter) {
+            throw new ParleyError('PARLEY_KITTEST_COUNT_FAILED', `failing after ${produced}`, {
+              status: Status.NOT_FOUND,
+            });
+          }
+          if (request.intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, request.intervalMs));
+          produced++;
+          yield { value };
+        }
+      } finally {
+        hooks.countFinished?.(produced);
+      }
     },
   };
 }

@@ -45,6 +45,8 @@ export interface EchoResponse {
   metadata: { [key: string]: string };
   /** The transport the call arrived on: "grpc" or "nats". */
   transport: string;
+  /** A number, so tests can make a handler return a value the codec refuses (a fraction). */
+  sequence: number;
 }
 
 export interface EchoResponse_MetadataEntry {
@@ -68,6 +70,10 @@ export interface LookupResponse {
 export interface CountRequest {
   /** How many. */
   n: number;
+  /** When non-zero, fail with NOT_FOUND after sending this many. */
+  failAfter: number;
+  /** Pause between items, to let a caller cancel mid-stream. */
+  intervalMs: number;
 }
 
 /** CountResponse is one number. */
@@ -202,7 +208,7 @@ export const EchoRequest: MessageFns<EchoRequest> = {
 };
 
 function createBaseEchoResponse(): EchoResponse {
-  return { text: "", replicaId: "", traceId: "", metadata: {}, transport: "" };
+  return { text: "", replicaId: "", traceId: "", metadata: {}, transport: "", sequence: 0 };
 }
 
 export const EchoResponse: MessageFns<EchoResponse> = {
@@ -221,6 +227,9 @@ export const EchoResponse: MessageFns<EchoResponse> = {
     });
     if (message.transport !== "") {
       writer.uint32(42).string(message.transport);
+    }
+    if (message.sequence !== 0) {
+      writer.uint32(48).int32(message.sequence);
     }
     return writer;
   },
@@ -281,6 +290,14 @@ export const EchoResponse: MessageFns<EchoResponse> = {
             message.transport = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sequence = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -321,6 +338,7 @@ export const EchoResponse: MessageFns<EchoResponse> = {
         )
         : {},
       transport: isSet(object.transport) ? globalThis.String(object.transport) : "",
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
     };
   },
 
@@ -347,6 +365,9 @@ export const EchoResponse: MessageFns<EchoResponse> = {
     if (message.transport !== "") {
       obj.transport = message.transport;
     }
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
     return obj;
   },
 
@@ -368,6 +389,7 @@ export const EchoResponse: MessageFns<EchoResponse> = {
       {},
     );
     message.transport = object.transport ?? "";
+    message.sequence = object.sequence ?? 0;
     return message;
   },
 };
@@ -592,13 +614,19 @@ export const LookupResponse: MessageFns<LookupResponse> = {
 };
 
 function createBaseCountRequest(): CountRequest {
-  return { n: 0 };
+  return { n: 0, failAfter: 0, intervalMs: 0 };
 }
 
 export const CountRequest: MessageFns<CountRequest> = {
   encode(message: CountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.n !== 0) {
       writer.uint32(8).int32(message.n);
+    }
+    if (message.failAfter !== 0) {
+      writer.uint32(16).int32(message.failAfter);
+    }
+    if (message.intervalMs !== 0) {
+      writer.uint32(24).int32(message.intervalMs);
     }
     return writer;
   },
@@ -624,6 +652,22 @@ export const CountRequest: MessageFns<CountRequest> = {
             message.n = reader.int32();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.failAfter = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.intervalMs = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -637,13 +681,31 @@ export const CountRequest: MessageFns<CountRequest> = {
   },
 
   fromJSON(object: any): CountRequest {
-    return { n: isSet(object.n) ? globalThis.Number(object.n) : 0 };
+    return {
+      n: isSet(object.n) ? globalThis.Number(object.n) : 0,
+      failAfter: isSet(object.failAfter)
+        ? globalThis.Number(object.failAfter)
+        : isSet(object.fail_after)
+        ? globalThis.Number(object.fail_after)
+        : 0,
+      intervalMs: isSet(object.intervalMs)
+        ? globalThis.Number(object.intervalMs)
+        : isSet(object.interval_ms)
+        ? globalThis.Number(object.interval_ms)
+        : 0,
+    };
   },
 
   toJSON(message: CountRequest): unknown {
     const obj: any = {};
     if (message.n !== 0) {
       obj.n = Math.round(message.n);
+    }
+    if (message.failAfter !== 0) {
+      obj.failAfter = Math.round(message.failAfter);
+    }
+    if (message.intervalMs !== 0) {
+      obj.intervalMs = Math.round(message.intervalMs);
     }
     return obj;
   },
@@ -654,6 +716,8 @@ export const CountRequest: MessageFns<CountRequest> = {
   fromPartial<I extends Exact<DeepPartial<CountRequest>, I>>(object: I): CountRequest {
     const message = createBaseCountRequest();
     message.n = object.n ?? 0;
+    message.failAfter = object.failAfter ?? 0;
+    message.intervalMs = object.intervalMs ?? 0;
     return message;
   },
 };
