@@ -1,0 +1,498 @@
+// The ACD engine: pure, deterministic, driven by operations that carry the current time. It keeps every waiting
+// interaction and every available agent in sorted pools, so each routing decision is O(log n), and reports what
+// happened as events (drainEvents) for the adapters to publish.
+import { AgentRuntime } from './agent-runtime.js';
+import { illegal, notFound, RoutingErrorCode } from './errors.js';
+import type { RoutingEvent } from './events.js';
+import {
+  defaultOfferTimeoutMs,
+  type AgentProfile,
+  type EnqueueRequest,
+  type PresenceState,
+  type QueueConfig,
+} from './model.js';
+import { OrderedSet } from './ordered-set.js';
+import { PoolRegistry } from './pool-registry.js';
+import { TimerQueue, type Timer } from './timers.js';
+import { servedBefore, waitingOrder, type WaitingInteraction } from './waiting-interaction.js';
+
+export interface Offer {
+  id: string;
+  interaction: WaitingInteraction;
+  agent: AgentRuntime;
+  expiresAt: number;
+}
+
+export interface RoutingEngineOptions {
+  newId: () => string;
+  /** How long an agent that declined an interaction is skipped for it (others get it first). */
+  declineCooldownMs?: number;
+}
+
+export class RoutingEngine {
+  readonly queues = new Map<string, QueueConfig>();
+  readonly interactions = new Map<string, WaitingInteraction>();
+  readonly offers = new Map<string, Offer>();
+  private readonly registry = new PoolRegistry();
+  private readonly sticky = new Map<string, OrderedSet<WaitingInteraction>>();
+  private readonly timers = new TimerQueue();
+  private events: RoutingEvent[] = [];
+  private readonly declineCooldownMs: number;
+
+  constructor(private readonly options: RoutingEngineOptions) {
+    this.declineCooldownMs = options.declineCooldownMs ?? 60_000;
+  }
+
+  get agents(): ReadonlyMap<string, AgentRuntime> {
+    return this.registry.agents;
+  }
+
+  /** Events since the last call, oldest first. */
+  drainEvents(): RoutingEvent[] {
+    const drained = this.events;
+    this.events = [];
+    return drained;
+  }
+
+  // ---- configuration ----------------------------------------------------------------------------------------
+
+  upsertQueue(config: QueueConfig, now: number): void {
+    const existing = this.queues.has(config.id);
+    this.queues.set(config.id, config);
+    if (!existing) return;
+    // Pools depend on the configuration: rebuild them and put every waiting interaction back in line.
+    const waiting = [...this.interactions.values()].filter((i) => i.queue.id === config.id);
+    for (const interaction of waiting) {
+      interaction.queue = config;
+      if (interaction.phase === 'waiting') this.removeFromLine(interaction);
+    }
+    this.registry.dropQueuePools(config.id);
+    for (const interaction of waiting) if (interaction.phase === 'waiting') this.placeAndMatch(interaction, now);
+    for (const agent of this.registry.agents.values()) this.registry.refreshAvailability(agent);
+  }
+
+  upsertAgent(profile: AgentProfile, now: number): AgentRuntime {
+    let agent = this.registry.agents.get(profile.id);
+    if (agent) agent.profile = profile;
+    else agent = new AgentRuntime(profile, now);
+    this.registry.putAgent(agent);
+    this.matchAgent(agent, now);
+    return agent;
+  }
+
+  setPresence(agentId: string, presence: PresenceState, reason: string, now: number): void {
+    const agent = this.agent(agentId);
+    agent.presence = presence;
+    agent.presenceReason = reason;
+    if (presence === 'available') agent.missedInRow = 0;
+    this.afterAgentChange(agent, now, reason);
+  }
+
+  // ---- interactions ---------------------------------------------------------------------------------------
+
+  /** Idempotent for a given interaction id (retries over NATS are safe). */
+  enqueue(request: EnqueueRequest, now: number): WaitingInteraction {
+    const existing = this.interactions.get(request.interactionId);
+    if (existing) return existing;
+    const queue = this.queues.get(request.queueId);
+    if (!queue) throw notFound(RoutingErrorCode.QUEUE_NOT_FOUND, 'queue', request.queueId);
+    if (!queue.channels.includes(request.channel)) {
+      throw illegal(`queue "${queue.id}" does not serve ${request.channel}`, {
+        queueId: queue.id,
+        channel: request.channel,
+      });
+    }
+    const enqueuedAt = request.enqueuedAt ?? now;
+    const interaction: WaitingInteraction = {
+      id: request.interactionId,
+      queue,
+      channel: request.channel,
+      priority: request.priority,
+      attributes: request.attributes,
+      enqueuedAt,
+      phase: 'waiting',
+      step: 0,
+      pool: undefined,
+      preferredAgentId: request.preferredAgentId,
+      stickyUntil: request.preferredAgentId && queue.stickyWindowMs > 0 ? enqueuedAt + queue.stickyWindowMs : 0,
+      declinedBy: new Set(),
+      agentId: undefined,
+      offerId: undefined,
+    };
+    this.interactions.set(interaction.id, interaction);
+    this.emit({
+      type: 'interaction.queued',
+      at: now,
+      interactionId: interaction.id,
+      queueId: queue.id,
+      channel: interaction.channel,
+      priority: interaction.priority,
+    });
+    if (queue.maxWaitMs > 0)
+      this.timers.schedule(enqueuedAt + queue.maxWaitMs, { kind: 'max_wait', id: interaction.id, token: 0 });
+    this.placeAndMatch(interaction, now);
+    return interaction;
+  }
+
+  /** The customer left (hung up, closed the chat) while waiting or being offered. */
+  cancel(interactionId: string, now: number): void {
+    const interaction = this.interaction(interactionId);
+    if (interaction.phase !== 'waiting' && interaction.phase !== 'offered') {
+      throw illegal(`interaction "${interactionId}" is ${interaction.phase}; end it instead of cancelling`, {
+        interactionId,
+      });
+    }
+    const whileOffered = interaction.phase === 'offered';
+    if (whileOffered) this.rescind(interaction, 'customer left', now);
+    else this.removeFromLine(interaction);
+    this.interactions.delete(interactionId);
+    this.emit({
+      type: 'interaction.abandoned',
+      at: now,
+      interactionId,
+      queueId: interaction.queue.id,
+      waitMs: now - interaction.enqueuedAt,
+      whileOffered,
+    });
+  }
+
+  accept(offerId: string, now: number): WaitingInteraction {
+    const offer = this.offer(offerId);
+    const { interaction, agent } = offer;
+    this.offers.delete(offerId);
+    interaction.phase = 'connected';
+    interaction.offerId = undefined;
+    agent.reserved[interaction.channel]--;
+    agent.active[interaction.channel]++;
+    agent.missedInRow = 0;
+    this.emit({ type: 'offer.accepted', at: now, offerId, interactionId: interaction.id, agentId: agent.id });
+    this.emit({
+      type: 'interaction.connected',
+      at: now,
+      interactionId: interaction.id,
+      agentId: agent.id,
+      queueId: interaction.queue.id,
+      waitMs: now - interaction.enqueuedAt,
+    });
+    this.afterAgentChange(agent, now, 'accepted');
+    return interaction;
+  }
+
+  /** The agent declined; the interaction goes back to its original place in line. */
+  reject(offerId: string, now: number): void {
+    this.declineOffer(this.offer(offerId), 'offer.rejected', now);
+  }
+
+  /** Connected → wrap-up: the agent keeps the capacity until wrap-up completes (or times out). */
+  end(interactionId: string, now: number): void {
+    const interaction = this.interaction(interactionId);
+    if (interaction.phase !== 'connected') {
+      throw illegal(`interaction "${interactionId}" is ${interaction.phase}, not connected`, { interactionId });
+    }
+    const agent = this.agent(interaction.agentId as string);
+    agent.active[interaction.channel]--;
+    if (interaction.queue.wrapUpMs <= 0) {
+      // No wrap-up for this queue: the interaction is done and the capacity free in one step.
+      this.interactions.delete(interactionId);
+      this.emit({ type: 'interaction.completed', at: now, interactionId, agentId: agent.id });
+      this.afterAgentChange(agent, now, 'completed');
+      return;
+    }
+    interaction.phase = 'wrap_up';
+    agent.wrapping[interaction.channel]++;
+    this.emit({ type: 'interaction.wrap_up_started', at: now, interactionId, agentId: agent.id });
+    this.timers.schedule(now + interaction.queue.wrapUpMs, { kind: 'wrap_up', id: interactionId, token: 0 });
+    this.afterAgentChange(agent, now, 'wrap-up');
+  }
+
+  completeWrapUp(interactionId: string, now: number): void {
+    const interaction = this.interaction(interactionId);
+    if (interaction.phase !== 'wrap_up')
+      throw illegal(`interaction "${interactionId}" is ${interaction.phase}, not in wrap-up`, { interactionId });
+    const agent = this.agent(interaction.agentId as string);
+    agent.wrapping[interaction.channel]--;
+    this.interactions.delete(interactionId);
+    this.emit({ type: 'interaction.completed', at: now, interactionId, agentId: agent.id });
+    this.afterAgentChange(agent, now, 'wrap-up completed');
+  }
+
+  /** A waiting call becomes a callback request: same queue, same place in line. */
+  convertToCallback(interactionId: string, now: number): void {
+    const interaction = this.interaction(interactionId);
+    if (interaction.phase !== 'waiting')
+      throw illegal(`interaction "${interactionId}" is ${interaction.phase}, not waiting`, { interactionId });
+    if (!interaction.queue.channels.includes('callback'))
+      throw illegal(`queue "${interaction.queue.id}" does not take callbacks`, { queueId: interaction.queue.id });
+    this.removeFromLine(interaction);
+    interaction.channel = 'callback';
+    this.emit({ type: 'interaction.callback_requested', at: now, interactionId, queueId: interaction.queue.id });
+    this.placeAndMatch(interaction, now);
+  }
+
+  /** To another queue, keeping the customer's place in time; the agent (if any) is released. */
+  transferToQueue(interactionId: string, queueId: string, priorityBoost: number, now: number): void {
+    const interaction = this.interaction(interactionId);
+    const target = this.queues.get(queueId);
+    if (!target) throw notFound(RoutingErrorCode.QUEUE_NOT_FOUND, 'queue', queueId);
+    if (!target.channels.includes(interaction.channel))
+      throw illegal(`queue "${queueId}" does not serve ${interaction.channel}`, { queueId });
+    const from = interaction.queue.id;
+    if (interaction.phase === 'offered') this.rescind(interaction, 'transferred', now);
+    else if (interaction.phase === 'waiting') this.removeFromLine(interaction);
+    else if (interaction.phase === 'connected' || interaction.phase === 'wrap_up') {
+      const agent = this.agent(interaction.agentId as string);
+      if (interaction.phase === 'connected') agent.active[interaction.channel]--;
+      else agent.wrapping[interaction.channel]--;
+      this.afterAgentChange(agent, now, 'transferred');
+    }
+    interaction.queue = target;
+    interaction.priority += priorityBoost;
+    interaction.phase = 'waiting';
+    interaction.agentId = undefined;
+    interaction.declinedBy.clear();
+    this.emit({ type: 'interaction.transferred', at: now, interactionId, fromQueueId: from, toQueueId: queueId });
+    this.placeAndMatch(interaction, now);
+  }
+
+  /** Runs every timer due at or before `now`, in time order. */
+  advance(now: number): void {
+    for (let due = this.timers.popDue(now); due; due = this.timers.popDue(now)) this.fire(due.timer, due.at);
+  }
+
+  nextTimerAt(): number | undefined {
+    return this.timers.nextDue();
+  }
+
+  /** Interactions waiting in a queue, in the order they will be served at `now`. */
+  waitingInQueue(queueId: string, now: number): WaitingInteraction[] {
+    const waiting = [...this.interactions.values()].filter((i) => i.queue.id === queueId && i.phase === 'waiting');
+    return waiting.sort((a, b) => (servedBefore(a, b, now) ? -1 : servedBefore(b, a, now) ? 1 : 0));
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------------
+
+  private fire(timer: Timer, at: number): void {
+    const interaction = timer.kind === 'offer' ? undefined : this.interactions.get(timer.id);
+    switch (timer.kind) {
+      case 'offer': {
+        const offer = this.offers.get(timer.id);
+        if (offer) this.declineOffer(offer, 'offer.timed_out', at);
+        return;
+      }
+      case 'declined':
+        // The cool-down is over: the agent may be offered this interaction again.
+        interaction?.declinedBy.delete(String(timer.token));
+        if (interaction?.phase === 'waiting') {
+          this.removeFromLine(interaction);
+          this.placeAndMatch(interaction, at);
+        }
+        return;
+      case 'step':
+      case 'sticky':
+        if (interaction?.phase === 'waiting') {
+          this.removeFromLine(interaction);
+          this.placeAndMatch(interaction, at);
+        }
+        return;
+      case 'max_wait':
+        if (interaction?.phase === 'waiting') {
+          this.removeFromLine(interaction);
+          this.interactions.delete(interaction.id);
+          this.emit({
+            type: 'interaction.overflowed',
+            at,
+            interactionId: interaction.id,
+            queueId: interaction.queue.id,
+            action: interaction.queue.maxWaitAction,
+            waitMs: at - interaction.enqueuedAt,
+          });
+        }
+        return;
+      case 'wrap_up':
+        if (interaction?.phase === 'wrap_up') this.completeWrapUp(interaction.id, at);
+        return;
+    }
+  }
+
+  /** Puts a waiting interaction where it belongs at `now` (sticky agent or pool of its current step), then tries to match it. */
+  private placeAndMatch(interaction: WaitingInteraction, now: number): void {
+    interaction.phase = 'waiting';
+    const preferred = interaction.preferredAgentId ? this.registry.agents.get(interaction.preferredAgentId) : undefined;
+    if (preferred && now < interaction.stickyUntil) {
+      if (preferred.canTake(interaction.channel)) {
+        this.makeOffer(interaction, preferred, now);
+        return;
+      }
+      let line = this.sticky.get(preferred.id);
+      if (!line) this.sticky.set(preferred.id, (line = new OrderedSet()));
+      line.set(waitingOrder(interaction), interaction);
+      this.timers.schedule(interaction.stickyUntil, { kind: 'sticky', id: interaction.id, token: 0 });
+      return;
+    }
+    const steps = interaction.queue.steps;
+    const waited = now - interaction.enqueuedAt;
+    let step = 0;
+    while (step < steps.length && (steps[step] as { afterMs: number }).afterMs <= waited) step++;
+    interaction.step = step;
+    const requirement = interaction.queue.requirement.specialise(interaction.attributes);
+    const pool = this.registry.poolFor(interaction.queue, interaction.channel, step, requirement);
+    interaction.pool = pool;
+    const next = steps[step];
+    if (next)
+      this.timers.schedule(interaction.enqueuedAt + next.afterMs, {
+        kind: 'step',
+        id: interaction.id,
+        token: step + 1,
+      });
+    const agent = pool.available.find(
+      (candidate) => !interaction.declinedBy.has(candidate.id) && candidate.canTake(interaction.channel),
+    );
+    if (agent) {
+      this.makeOffer(interaction, agent, now);
+      return;
+    }
+    pool.waiting.set(waitingOrder(interaction), interaction);
+  }
+
+  /** Offers the agent the best waiting interaction it may take, as long as it has room. */
+  private matchAgent(agent: AgentRuntime, now: number): void {
+    for (;;) {
+      const best = this.bestFor(agent, now);
+      if (!best) return;
+      this.removeFromLine(best);
+      this.makeOffer(best, agent, now);
+    }
+  }
+
+  private bestFor(agent: AgentRuntime, now: number): WaitingInteraction | undefined {
+    let best: WaitingInteraction | undefined;
+    const consider = (candidate: WaitingInteraction | undefined) => {
+      if (candidate && (!best || servedBefore(candidate, best, now))) best = candidate;
+    };
+    const stickyLine = this.sticky.get(agent.id);
+    const stickyHead = stickyLine?.find((i) => agent.canTake(i.channel));
+    if (stickyHead) return stickyHead; // the customer asked for this agent: served before the general line
+    for (const channel of ['voice', 'chat', 'email', 'callback'] as const) {
+      if (!agent.canTake(channel)) continue;
+      for (const pool of agent.pools[channel]) {
+        if (pool.waiting.size === 0) continue;
+        consider(pool.waiting.find((i) => !i.declinedBy.has(agent.id)));
+      }
+    }
+    return best;
+  }
+
+  private makeOffer(interaction: WaitingInteraction, agent: AgentRuntime, now: number): void {
+    const offerId = this.options.newId();
+    const timeout = interaction.queue.offerTimeoutMs[interaction.channel] ?? defaultOfferTimeoutMs[interaction.channel];
+    const offer: Offer = { id: offerId, interaction, agent, expiresAt: now + timeout };
+    this.offers.set(offerId, offer);
+    interaction.phase = 'offered';
+    interaction.agentId = agent.id;
+    interaction.offerId = offerId;
+    agent.reserved[interaction.channel]++;
+    agent.lastOfferAt = now;
+    this.timers.schedule(offer.expiresAt, { kind: 'offer', id: offerId, token: 0 });
+    this.emit({
+      type: 'offer.created',
+      at: now,
+      offerId,
+      interactionId: interaction.id,
+      agentId: agent.id,
+      queueId: interaction.queue.id,
+      channel: interaction.channel,
+      expiresAt: offer.expiresAt,
+    });
+    this.registry.refreshAvailability(agent);
+    this.touchState(agent, now, 'offer');
+  }
+
+  private declineOffer(offer: Offer, type: 'offer.rejected' | 'offer.timed_out', now: number): void {
+    const { interaction, agent } = offer;
+    this.offers.delete(offer.id);
+    agent.reserved[interaction.channel]--;
+    agent.missedInRow++;
+    this.emit({ type, at: now, offerId: offer.id, interactionId: interaction.id, agentId: agent.id });
+    const threshold = agent.profile.missedOffersBeforePause;
+    if (threshold > 0 && agent.missedInRow >= threshold && agent.presence === 'available') {
+      agent.presence = 'not_ready';
+      agent.presenceReason = 'missed';
+    }
+    interaction.declinedBy.add(agent.id);
+    this.timers.schedule(now + this.declineCooldownMs, { kind: 'declined', id: interaction.id, token: agent.id });
+    interaction.agentId = undefined;
+    interaction.offerId = undefined;
+    this.placeAndMatch(interaction, now); // same enqueuedAt: the same place in line
+    this.afterAgentChange(agent, now, type === 'offer.timed_out' ? 'missed' : 'rejected');
+  }
+
+  private rescind(interaction: WaitingInteraction, reason: string, now: number): void {
+    const offer = this.offers.get(interaction.offerId as string);
+    if (!offer) return;
+    this.offers.delete(offer.id);
+    offer.agent.reserved[interaction.channel]--;
+    this.emit({
+      type: 'offer.rescinded',
+      at: now,
+      offerId: offer.id,
+      interactionId: interaction.id,
+      agentId: offer.agent.id,
+      reason,
+    });
+    interaction.offerId = undefined;
+    interaction.agentId = undefined;
+    this.afterAgentChange(offer.agent, now, 'offer rescinded');
+  }
+
+  private removeFromLine(interaction: WaitingInteraction): void {
+    interaction.pool?.waiting.delete(interaction.id);
+    interaction.pool = undefined;
+    if (interaction.preferredAgentId) this.sticky.get(interaction.preferredAgentId)?.delete(interaction.id);
+  }
+
+  /** After any change to an agent's work or presence: re-sort it, report its state, give it work if it can take some. */
+  private afterAgentChange(agent: AgentRuntime, now: number, reason: string): void {
+    if (agent.isFree() && agent.state !== 'available' && agent.deriveState() === 'available') agent.idleSince = now;
+    this.registry.refreshAvailability(agent);
+    this.touchState(agent, now, reason);
+    this.matchAgent(agent, now);
+  }
+
+  private touchState(agent: AgentRuntime, now: number, reason: string): void {
+    const current = agent.deriveState();
+    if (current === agent.state) return;
+    this.emit({
+      type: 'agent.state_changed',
+      at: now,
+      agentId: agent.id,
+      previous: agent.state,
+      current,
+      reason: current === 'not_ready' ? agent.presenceReason || reason : reason,
+      previousDurationMs: now - agent.stateSince,
+    });
+    agent.state = current;
+    agent.stateSince = now;
+  }
+
+  private emit(event: RoutingEvent): void {
+    this.events.push(event);
+  }
+
+  private agent(id: string): AgentRuntime {
+    const agent = this.registry.agents.get(id);
+    if (!agent) throw notFound(RoutingErrorCode.AGENT_NOT_FOUND, 'agent', id);
+    return agent;
+  }
+
+  private interaction(id: string): WaitingInteraction {
+    const interaction = this.interactions.get(id);
+    if (!interaction) throw notFound(RoutingErrorCode.INTERACTION_NOT_FOUND, 'interaction', id);
+    return interaction;
+  }
+
+  private offer(id: string): Offer {
+    const offer = this.offers.get(id);
+    if (!offer) throw notFound(RoutingErrorCode.OFFER_NOT_FOUND, 'offer', id);
+    return offer;
+  }
+}

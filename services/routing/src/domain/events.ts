@@ -1,0 +1,42 @@
+// What the engine reports after each operation; the adapters turn these into parley.events.v1 envelopes.
+import type { AgentState, Channel, MaxWaitAction } from './model.js';
+
+interface At {
+  /** Engine time (ms since epoch) of the change. */
+  at: number;
+}
+
+export type RoutingEvent = At &
+  (
+    | {
+        type: 'agent.state_changed';
+        agentId: string;
+        previous: AgentState;
+        current: AgentState;
+        reason: string;
+        /** Time spent in `previous` (the agent activity timeline). */
+        previousDurationMs: number;
+      }
+    | { type: 'interaction.queued'; interactionId: string; queueId: string; channel: Channel; priority: number }
+    | {
+        type: 'offer.created';
+        offerId: string;
+        interactionId: string;
+        agentId: string;
+        queueId: string;
+        channel: Channel;
+        expiresAt: number;
+      }
+    | { type: 'offer.accepted'; offerId: string; interactionId: string; agentId: string }
+    | { type: 'offer.rejected' | 'offer.timed_out'; offerId: string; interactionId: string; agentId: string }
+    | { type: 'offer.rescinded'; offerId: string; interactionId: string; agentId: string; reason: string }
+    | { type: 'interaction.connected'; interactionId: string; agentId: string; queueId: string; waitMs: number }
+    | { type: 'interaction.wrap_up_started'; interactionId: string; agentId: string }
+    | { type: 'interaction.completed'; interactionId: string; agentId: string }
+    | { type: 'interaction.abandoned'; interactionId: string; queueId: string; waitMs: number; whileOffered: boolean }
+    | { type: 'interaction.overflowed'; interactionId: string; queueId: string; action: MaxWaitAction; waitMs: number }
+    | { type: 'interaction.callback_requested'; interactionId: string; queueId: string }
+    | { type: 'interaction.transferred'; interactionId: string; fromQueueId: string; toQueueId: string }
+  );
+
+export type RoutingEventType = RoutingEvent['type'];

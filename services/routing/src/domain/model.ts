@@ -1,0 +1,82 @@
+// The routing domain's vocabulary: what agents, queues, waiting interactions and offers are, independent of wire
+// formats (the rpc layer maps protobuf messages onto these).
+import type { CompiledSkillsExpression } from './skills-expression/index.js';
+
+export type Channel = 'voice' | 'chat' | 'email' | 'callback';
+export const channels: readonly Channel[] = ['voice', 'chat', 'email', 'callback'];
+
+export type Strategy = 'longest_idle' | 'most_skilled' | 'least_occupied' | 'round_robin';
+
+export type PresenceState = 'offline' | 'available' | 'not_ready';
+
+/** The state supervisors see, derived from presence and the work in hand. */
+export type AgentState = 'offline' | 'available' | 'not_ready' | 'reserved' | 'busy' | 'wrap_up';
+
+export interface AgentProfile {
+  id: string;
+  siteId: string;
+  teamIds: readonly string[];
+  /** Skill name (lower case) → level 1–10. */
+  skills: ReadonlyMap<string, number>;
+  /** How many interactions of each channel the agent may hold at once; a missing channel means 0. */
+  capacity: Readonly<Partial<Record<Channel, number>>>;
+  /** A voice call excludes every other new offer, and other work excludes a new call. */
+  voiceIsExclusive: boolean;
+  /** Missed offers in a row after which the agent is put in not_ready(missed); 0 = never. */
+  missedOffersBeforePause: number;
+}
+
+export interface QueueStep {
+  /** Wait time after which this step applies. */
+  afterMs: number;
+  /** Skill thresholds (skill.x >= N) are lowered by this many levels. */
+  relaxSkillsBy: number;
+  /** Teams added to the queue's own. */
+  addTeamIds: readonly string[];
+  /** Agents of every site may take the interaction. */
+  anySite: boolean;
+}
+
+export type MaxWaitAction = 'voicemail' | 'callback' | 'disconnect' | 'transfer';
+
+export interface QueueConfig {
+  id: string;
+  channels: readonly Channel[];
+  /** Sites whose agents serve the queue; empty = every site. */
+  siteIds: readonly string[];
+  /** Teams whose agents serve the queue; empty = every agent of the sites. */
+  teamIds: readonly string[];
+  requirement: CompiledSkillsExpression;
+  priority: number;
+  /** Service level target, e.g. 80 % within 20 s: the seconds part drives ageing. */
+  slaThresholdMs: number;
+  /** How strongly waiting raises effective priority: +urgency per SLA threshold waited. */
+  urgency: number;
+  strategy: Strategy;
+  /** Widening steps, ordered by afterMs; step 0 (the queue itself) is implicit. */
+  steps: readonly QueueStep[];
+  maxWaitMs: number;
+  maxWaitAction: MaxWaitAction;
+  offerTimeoutMs: Readonly<Partial<Record<Channel, number>>>;
+  wrapUpMs: number;
+  stickyWindowMs: number;
+}
+
+export interface EnqueueRequest {
+  interactionId: string;
+  queueId: string;
+  channel: Channel;
+  priority: number;
+  attributes: Readonly<Record<string, string>>;
+  /** Customer's last agent (from history), preferred for the queue's sticky window. */
+  preferredAgentId?: string;
+  /** Original enqueue time when re-entering (transfer keeps its place in line); defaults to now. */
+  enqueuedAt?: number;
+}
+
+export const defaultOfferTimeoutMs: Record<Channel, number> = {
+  voice: 20_000,
+  chat: 30_000,
+  email: 120_000,
+  callback: 30_000,
+};
