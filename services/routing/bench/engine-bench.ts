@@ -41,8 +41,13 @@ console.log(`engine set-up: ${((performance.now() - setupStarted) / 1000).toFixe
 const pick = random(7);
 const latencies: number[] = [];
 const offers: string[] = [];
+let offersMade = 0;
 const collectOffers = () => {
-  for (const event of engine.drainEvents()) if (event.type === 'offer.created') offers.push(event.offerId);
+  for (const event of engine.drainEvents()) {
+    if (event.type !== 'offer.created') continue;
+    offers.push(event.offerId);
+    offersMade++;
+  }
 };
 const begin = performance.now();
 for (const agent of workload.agents) {
@@ -70,6 +75,10 @@ while (latencies.length < decisionsWanted && (performance.now() - begin) / 1000 
 const engineSeconds = (performance.now() - begin) / 1000;
 const engineRate = latencies.length / engineSeconds;
 console.log(`engine:       ${describe(latencies, engineSeconds)}`);
+const stillWaiting = [...engine.interactions.values()].filter((i) => i.phase === 'waiting').length;
+console.log(
+  `              ${offersMade} offers made; ${stillWaiting} interactions still waiting (every decision found work)`,
+);
 
 // ---- the naive matcher, same workload ----
 const naive = new NaiveMatcher(new Map(workload.queues.map((q) => [q.id, q])));
