@@ -85,6 +85,13 @@ export class RoutingEngine {
     agent.presence = presence;
     agent.presenceReason = reason;
     if (presence === 'available') agent.missedInRow = 0;
+    if (presence === 'offline') {
+      // Nobody will answer: offers still ringing for this agent go back to the line at once.
+      for (const offer of [...this.offers.values()].filter((o) => o.agent === agent)) {
+        this.rescind(offer.interaction, 'agent logged out', now);
+        this.placeAndMatch(offer.interaction, now);
+      }
+    }
     this.afterAgentChange(agent, now, reason);
   }
 

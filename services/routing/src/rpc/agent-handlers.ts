@@ -123,10 +123,8 @@ export function agentHandlers(ctx: HandlerContext): AgentHandlers {
           `agent "${request.agentId}" holds connected interactions; end them or pass force`,
         );
       const now = ctx.now();
+      // Going offline also rescinds the agent's ringing offers: they go back to their place in line.
       engine.setPresence(request.agentId, 'offline', 'logout', now);
-      // Offline first, so the engine offers nothing new; then pending offers go back in line. The engine has no
-      // "rescind all offers of an agent" yet, so they are declined (reported as offer.rejected).
-      for (const offer of [...engine.offers.values()]) if (offer.agent.id === runtime.id) engine.reject(offer.id, now);
       catalog.sessions.delete(request.agentId);
       await ctx.commit();
       return { status: status(runtime) };

@@ -162,6 +162,24 @@ describe('routing engine', () => {
     expect(offersIn(events).map((o) => o.interactionId)).toEqual(['v1', 'v2']);
   });
 
+  it('gives a ringing offer back to the line when the agent logs out, and offers it to the next agent', () => {
+    const e = engine();
+    e.upsertQueue(queue({ id: 'q' }), t0);
+    e.upsertAgent(agent({ id: 'a' }), t0);
+    e.upsertAgent(agent({ id: 'b' }), t0);
+    e.setPresence('a', 'available', '', t0);
+    e.enqueue(voice('v1'), t0 + 1);
+    e.setPresence('b', 'available', '', t0 + 2);
+    e.drainEvents();
+    e.setPresence('a', 'offline', 'logged out', t0 + 3);
+    const events = e.drainEvents();
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'offer.rescinded', interactionId: 'v1', agentId: 'a' }),
+    );
+    expect(offersIn(events)).toEqual([expect.objectContaining({ interactionId: 'v1', agentId: 'b' })]);
+    expect(e.interactions.get('v1')?.enqueuedAt).toBe(t0 + 1);
+  });
+
   it('keeps the place in line when a waiting call becomes a callback', () => {
     const e = engine();
     e.upsertQueue(queue({ id: 'q' }), t0);
