@@ -21,6 +21,7 @@ export {
 } from './telemetry/trace-context.js';
 export { connectNats, closeNats, type NatsConnection, type NatsConnectOptions } from './nats/connection.js';
 export { openKeyValue, type KV, type KvEntry } from './nats/key-value.js';
+export { Lease, type LeaseOptions } from './nats/lease.js';
 export type { CallContext, UnaryHandler, ServerStreamHandler } from './rpc/call-context.js';
 export {
   methodsOf,
