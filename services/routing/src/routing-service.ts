@@ -42,7 +42,10 @@ export async function startRoutingService(options: RoutingServiceOptions): Promi
     { site: config.PARLEY_SITE, source: `routing/${hostname()}`, newId: ulid },
     host.logger.child({ module: 'outbox' }),
   );
-  const clock = new EngineClock(engine, () => outbox.commit());
+  const clock = new EngineClock(engine, async (now) => {
+    engine.advance(now);
+    await outbox.commit();
+  });
   host.shutdown.add('engine-clock', () => clock.stop());
   const handlers = createRoutingHandlers({
     engine,

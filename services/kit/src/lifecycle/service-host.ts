@@ -104,10 +104,11 @@ export class ServiceHost {
   serve<Definition extends ContractDefinition>(
     definition: Definition,
     handlers: ContractHandlers<Definition>,
-    options: NatsServeOptions = {},
+    options: NatsServeOptions & { nats?: boolean } = {},
   ): void {
     this.grpc.serve(definition, handlers);
-    this.natsRpc.serve(definition, handlers, { domain: options.domain ?? this.options.service });
+    // nats: false for services that join the NATS queue group only while they own their state (leases).
+    if (options.nats ?? true) this.natsRpc.serve(definition, handlers, { domain: options.domain ?? this.options.service });
   }
 
   /** Opens the gRPC port and reports SERVING; returns the bound ports. */

@@ -16,6 +16,7 @@ export interface LeaseOptions {
   /** How often the owner renews and a standby tries to take over (default ttl / 3). */
   intervalMs?: number;
   logger: Logger;
+  /** Called (not awaited: renewals continue) when the lease is taken. */
   onAcquired?: (revision: number) => void | Promise<void>;
   /** Called when a renewal fails: someone else may own it now; stop acting on its behalf at once. */
   onLost?: () => void | Promise<void>;
@@ -55,7 +56,11 @@ export class Lease {
       return false; // someone holds it (or NATS is unreachable): try again next interval
     }
     this.logger.info({ owner: this.options.owner, revision: this.revision }, 'lease acquired');
-    await this.options.onAcquired?.(this.revision);
+    // Not awaited: taking over may be slow (rebuilding state) and renewals must go on meanwhile.
+    const revision = this.revision;
+    void Promise.resolve()
+      .then(() => this.options.onAcquired?.(revision))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'lease holder failed to take over'));
     return true;
   }
 

@@ -9,7 +9,8 @@ export class EngineClock {
 
   constructor(
     private readonly engine: RoutingEngine,
-    private readonly onAdvanced: () => Promise<void>,
+    /** Runs the engine's due timers at `now` (directly, or as a logged operation when replicated). */
+    private readonly advance: (now: number) => Promise<void>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -26,8 +27,7 @@ export class EngineClock {
 
   private async fire(): Promise<void> {
     this.armedFor = undefined;
-    this.engine.advance(this.now());
-    await this.onAdvanced().catch(() => undefined); // the outbox logs publishing failures
+    await this.advance(this.now()).catch(() => undefined); // failures are logged where they happen
     this.rearm();
   }
 

@@ -1,0 +1,171 @@
+// A routing replica that may own the routing state or stand by for it. The owner holds a lease (JetStream KV),
+// logs every state-changing call before answering (operation-log.ts), publishes the resulting events and serves the
+// contract over NATS. A standby waits for the lease; when the owner dies it replays the log into a fresh state
+// machine (identical, because everything is deterministic), re-publishes recent events (de-duplicated by id) and
+// takes over. An owner that cannot append — someone else has — steps down at once.
+import { hostname } from 'node:os';
+import {
+  Lease,
+  NatsRpcServer,
+  ParleyError,
+  ServiceHost,
+  Status,
+  type CallContext,
+  type ContractHandlers,
+  type EventStreamsConfig,
+} from '@parley/kit';
+import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
+import { EngineClock } from './adapters/engine-clock.js';
+import { publishOperationEvents } from './adapters/event-publishing.js';
+import { OperationLog, type OperationLogConfig } from './adapters/operation-log.js';
+import { advanceMethod, readOnlyMethods, RoutingStateMachine } from './adapters/routing-state-machine.js';
+import type { RoutingConfig } from './config.js';
+
+export interface RoutingReplicaOptions {
+  config: RoutingConfig;
+  eventStreams?: EventStreamsConfig;
+  operationLog?: OperationLogConfig;
+  leaseBucket?: string;
+  leaseTtlMs?: number;
+  rpcDomain?: string;
+  handleSignals?: boolean;
+  /** What to do after losing the lease; by default the process exits and is restarted as a standby. */
+  onLeaseLost?: () => void;
+}
+
+type AnyHandler = (request: unknown, context: CallContext) => Promise<unknown>;
+const definition = RoutingServiceService as unknown as Record<
+  string,
+  { requestSerialize: (v: unknown) => Buffer; requestDeserialize: (b: Buffer) => unknown }
+>;
+
+/** Events older than this are not re-published on takeover (JetStream's de-duplication window is 10 minutes). */
+const republishWindowMs = 5 * 60_000;
+
+export async function startRoutingReplica(options: RoutingReplicaOptions) {
+  const { config } = options;
+  const site = config.PARLEY_SITE;
+  const host = await ServiceHost.start({
+    service: 'routing',
+    config,
+    grpcPort: config.GRPC_PORT,
+    httpPort: config.HTTP_PORT,
+    ...(options.eventStreams ? { eventStreams: options.eventStreams } : {}),
+    handleSignals: options.handleSignals ?? true,
+  });
+  const logger = host.logger.child({ module: 'replica' });
+  const log = new OperationLog(
+    host.js,
+    host.jsm,
+    options.operationLog ?? { stream: 'PARLEY_ROUTING_OPS', subject: `parley.routing.ops.${site}.p0` },
+  );
+  await log.ensureStream();
+  const source = `routing/${hostname()}/${process.pid}`;
+
+  let machine: RoutingStateMachine | undefined;
+  let clock: EngineClock | undefined;
+  let natsServer: NatsRpcServer | undefined;
+  let owner = false;
+  let writes: Promise<unknown> = Promise.resolve();
+
+  const stepDown = async (why: string) => {
+    if (!owner) return;
+    owner = false;
+    clock?.stop();
+    logger.fatal({ why }, 'no longer the routing owner');
+    await natsServer?.close();
+    (options.onLeaseLost ?? (() => process.exit(1)))();
+  };
+
+  const write = (method: string, request: unknown, context?: CallContext): Promise<unknown> => {
+    const run = writes.then(async () => {
+      const state = machine;
+      if (!owner || !state) throw standby();
+      const at = Date.now();
+      const result = await state.apply(method, request, at, context).catch((error: unknown) => {
+        state.engine.drainEvents(); // a refused call changes nothing worth publishing
+        throw error;
+      });
+      const bytes =
+        method === advanceMethod
+          ? new Uint8Array()
+          : (definition[method]?.requestSerialize(request) ?? new Uint8Array());
+      let sequence: number;
+      try {
+        sequence = await log.append({ method, at, request: bytes });
+      } catch (error) {
+        // Someone else appended (they own the lease now), or NATS refused: our memory is ahead of the log.
+        await stepDown(`operation log append failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw standby();
+      }
+      await publishOperationEvents(state.engine, host.events, { site, source }, sequence);
+      clock?.rearm();
+      return result;
+    });
+    writes = run.catch(() => undefined);
+    return run;
+  };
+
+  const handlers: Record<string, AnyHandler> = {};
+  for (const method of Object.keys(RoutingServiceService)) {
+    handlers[method] = (request, context) => {
+      if (!owner || !machine) return Promise.reject(standby());
+      return readOnlyMethods.has(method) ? machine.read(method, request, context) : write(method, request, context);
+    };
+  }
+  const contractHandlers = handlers as unknown as ContractHandlers<typeof RoutingServiceService>;
+
+  const becomeOwner = async () => {
+    const started = Date.now();
+    const state = new RoutingStateMachine(site);
+    let replayed = 0;
+    for await (const { sequence, operation } of log.readAll()) {
+      const request =
+        operation.method === advanceMethod
+          ? undefined
+          : definition[operation.method]?.requestDeserialize(Buffer.from(operation.request));
+      await state.apply(operation.method, request, operation.at).catch(() => undefined); // refused then, refused now
+      if (Date.now() - operation.at < republishWindowMs)
+        await publishOperationEvents(state.engine, host.events, { site, source }, sequence);
+      else state.engine.drainEvents();
+      replayed++;
+    }
+    machine = state;
+    // The tick is logged like any call; write() stamps it with its own time.
+    clock = new EngineClock(state.engine, async () => void (await write(advanceMethod, undefined)));
+    owner = true;
+    natsServer = new NatsRpcServer(host.nc, host.logger);
+    natsServer.serve(RoutingServiceService, contractHandlers, { domain: options.rpcDomain ?? 'routing' });
+    clock.rearm();
+    logger.info({ replayed, ms: Date.now() - started }, 'took over as the routing owner');
+  };
+
+  const lease = await Lease.open(host.nc, {
+    bucket: options.leaseBucket ?? 'PARLEY_ROUTING_LEASES',
+    key: `${site}-p0`,
+    owner: source,
+    ttlMs: options.leaseTtlMs ?? 2_000,
+    logger: host.logger,
+    onAcquired: becomeOwner,
+    onLost: () => stepDown('lease lost'),
+  });
+  host.readiness.add('routing-owner', () => owner);
+  host.shutdown.add('lease', () => lease.close()); // closed after the NATS RPC server below: hand over fast
+  host.shutdown.add('routing-rpc', async () => {
+    owner = false;
+    clock?.stop();
+    await natsServer?.close();
+    await writes;
+  });
+  host.serve(RoutingServiceService, contractHandlers, { nats: false });
+  const ports = await host.listen();
+  lease.start();
+  return { host, ports, isOwner: () => owner, stop: () => host.stop() };
+}
+
+function standby(): ParleyError {
+  return new ParleyError('PARLEY_ROUTING_STANDBY', 'this routing replica is on standby; retry', {
+    status: Status.UNAVAILABLE,
+    domain: 'routing',
+  });
+}
