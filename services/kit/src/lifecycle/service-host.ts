@@ -108,7 +108,8 @@ export class ServiceHost {
   ): void {
     this.grpc.serve(definition, handlers);
     // nats: false for services that join the NATS queue group only while they own their state (leases).
-    if (options.nats ?? true) this.natsRpc.serve(definition, handlers, { domain: options.domain ?? this.options.service });
+    if (options.nats ?? true)
+      this.natsRpc.serve(definition, handlers, { domain: options.domain ?? this.options.service });
   }
 
   /** Opens the gRPC port and reports SERVING; returns the bound ports. */
