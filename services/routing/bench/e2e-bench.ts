@@ -1,6 +1,7 @@
 // End to end over NATS: a caller enqueues 500 interactions per second through the routing contract and measures
 // the time until the matching offer.created event arrives (the moment an agent desktop would ring). Agents answer
-// and finish at once, so capacity keeps up. Routing runs in its own process, as in production.
+// and finish at once, so capacity keeps up. Routing runs in its own process as the lease owner, logging every
+// call to its operation log before answering, as in production.
 // Run: pnpm --filter @parley/routing bench:e2e   (NATS_URL, BENCH_SECONDS, BENCH_RATE to change the defaults)
 import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -145,5 +146,7 @@ console.log(
 child.kill('SIGTERM');
 await new Promise((resolve) => child.once('exit', resolve));
 await deleteEventStreams(jsm, streams);
+await jsm.streams.delete(`${run.toUpperCase()}_OPS`).catch(() => false);
+await jsm.streams.delete(`KV_${run.toUpperCase()}_LEASES`).catch(() => false);
 await closeNats(nc);
 process.exit(0);

@@ -1,11 +1,16 @@
-// The routing service as the end-to-end benchmark runs it: its own process, its own streams and RPC subject.
+// The routing service as the end-to-end benchmark runs it: its own process, its own streams, operation log, lease
+// and RPC subject; it reports ready once it owns the routing state.
 import { loadRoutingConfig } from '../src/config.js';
-import { startRoutingService } from '../src/routing-service.js';
+import { startRoutingReplica } from '../src/routing-replica.js';
 
 const streams = JSON.parse(process.env.BENCH_STREAMS ?? '{}');
-await startRoutingService({
+const run = process.env.BENCH_RUN ?? 'routing';
+const replica = await startRoutingReplica({
   config: loadRoutingConfig(),
   eventStreams: streams,
-  rpcDomain: process.env.BENCH_RUN ?? 'routing',
+  rpcDomain: run,
+  operationLog: { stream: `${run.toUpperCase()}_OPS`, subject: `${run}.ops.bench.p0` },
+  leaseBucket: `${run.toUpperCase()}_LEASES`,
 });
+while (!replica.isOwner()) await new Promise((resolve) => setTimeout(resolve, 50));
 process.stdout.write('ready\n');

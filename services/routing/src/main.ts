@@ -1,5 +1,6 @@
-// Process entry of the routing service: configuration, then the service (telemetry starts first inside the host).
+// Process entry of the routing service: configuration, then a replica that owns the routing state or stands by
+// for it (telemetry starts first inside the host).
 import { loadRoutingConfig } from './config.js';
-import { startRoutingService } from './routing-service.js';
+import { startRoutingReplica } from './routing-replica.js';
 
-await startRoutingService({ config: loadRoutingConfig() });
+await startRoutingReplica({ config: loadRoutingConfig() });

@@ -16,7 +16,8 @@ import {
 } from '@parley/kit';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { EngineClock } from './adapters/engine-clock.js';
-import { publishOperationEvents } from './adapters/event-publishing.js';
+import { publishEnvelopes } from './adapters/event-publishing.js';
+import type { RoutingEvent } from './domain/events.js';
 import { OperationLog, type OperationLogConfig } from './adapters/operation-log.js';
 import { advanceMethod, readOnlyMethods, RoutingStateMachine } from './adapters/routing-state-machine.js';
 import type { RoutingConfig } from './config.js';
@@ -77,8 +78,11 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
     (options.onLeaseLost ?? (() => process.exit(1)))();
   };
 
+  // Calls change the state one at a time (in memory, fast); their log appends and event publications are then
+  // pipelined, each call answering once its own operation is logged and its events stored.
+  let published: Promise<unknown> = Promise.resolve();
   const write = (method: string, request: unknown, context?: CallContext): Promise<unknown> => {
-    const run = writes.then(async () => {
+    const applied = writes.then(async () => {
       const state = machine;
       if (!owner || !state) throw standby();
       const at = Date.now();
@@ -90,21 +94,32 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
         method === advanceMethod
           ? new Uint8Array()
           : (definition[method]?.requestSerialize(request) ?? new Uint8Array());
+      const events = state.engine.drainEvents();
+      const appended = log.append({ method, at, request: bytes });
+      clock?.rearm();
+      return { result, events, appended };
+    });
+    writes = applied.catch(() => undefined);
+    const done = applied.then(async ({ result, events, appended }) => {
       let sequence: number;
       try {
-        sequence = await log.append({ method, at, request: bytes });
+        sequence = await appended;
       } catch (error) {
         // Someone else appended (they own the lease now), or NATS refused: our memory is ahead of the log.
         await stepDown(`operation log append failed: ${error instanceof Error ? error.message : String(error)}`);
         throw standby();
       }
-      await publishOperationEvents(state.engine, host.events, { site, source }, sequence);
-      clock?.rearm();
+      // Publications stay in log order: each waits for the previous one to be sent.
+      const publication = published.then(() => publishEvents(events, sequence));
+      published = publication.catch(() => undefined);
+      await publication;
       return result;
     });
-    writes = run.catch(() => undefined);
-    return run;
+    return done;
   };
+
+  const publishEvents = (events: RoutingEvent[], sequence: number) =>
+    publishEnvelopes(events, host.events, { site, source }, sequence);
 
   const handlers: Record<string, AnyHandler> = {};
   for (const method of Object.keys(RoutingServiceService)) {
@@ -125,9 +140,8 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
           ? undefined
           : definition[operation.method]?.requestDeserialize(Buffer.from(operation.request));
       await state.apply(operation.method, request, operation.at).catch(() => undefined); // refused then, refused now
-      if (Date.now() - operation.at < republishWindowMs)
-        await publishOperationEvents(state.engine, host.events, { site, source }, sequence);
-      else state.engine.drainEvents();
+      const events = state.engine.drainEvents();
+      if (Date.now() - operation.at < republishWindowMs) await publishEvents(events, sequence);
       replayed++;
     }
     machine = state;

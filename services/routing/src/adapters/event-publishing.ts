@@ -1,17 +1,16 @@
 // Publishes the events one logged operation produced, with ids derived from its log sequence: the owner and any
 // standby replaying the same operation produce the same ids, so JetStream keeps each event once.
 import type { EventPublisher } from '@parley/kit';
-import type { RoutingEngine } from '../domain/engine.js';
+import type { RoutingEvent } from '../domain/events.js';
 import { deterministicUlid } from './deterministic-ids.js';
 import { toEnvelope } from './event-envelopes.js';
 
-export async function publishOperationEvents(
-  engine: RoutingEngine,
+export async function publishEnvelopes(
+  events: RoutingEvent[],
   publisher: EventPublisher,
   context: { site: string; source: string },
   sequence: number,
 ): Promise<void> {
-  const events = engine.drainEvents();
   if (events.length === 0) return;
   let index = 0;
   const envelopes = events.map((event) =>

@@ -66,17 +66,24 @@ export class OperationLog {
     }
   }
 
-  /** Appends one operation; fails (and the caller must stop acting as owner) if anyone else appended since. */
-  async append(operation: LoggedOperation): Promise<number> {
+  /**
+   * Appends one operation. Appends may be pipelined: each reserves the next sequence synchronously and expects the
+   * one before it, so they land in call order — and all fail (the caller must stop acting as owner) if anyone
+   * else has appended since.
+   */
+  append(operation: LoggedOperation): Promise<number> {
+    const expected = this.lastSequence;
+    this.lastSequence = expected + 1; // this partition's stream holds one subject: sequences are consecutive
     const headers = natsHeaders();
     headers.set('Routing-Method', operation.method);
     headers.set('Routing-At', String(operation.at));
-    const ack = await this.js.publish(this.config.subject, operation.request, {
-      headers,
-      expect: { lastSubjectSequence: this.lastSequence },
-    });
-    this.lastSequence = ack.seq;
-    return ack.seq;
+    return this.js
+      .publish(this.config.subject, operation.request, { headers, expect: { lastSubjectSequence: expected } })
+      .then((ack) => {
+        if (ack.seq !== expected + 1)
+          throw new Error(`operation log out of step: appended at ${ack.seq}, expected ${expected + 1}`);
+        return ack.seq;
+      });
   }
 }
 

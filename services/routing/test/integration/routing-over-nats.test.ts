@@ -21,13 +21,13 @@ import {
   UpsertQueueRequest,
 } from '@parley/protos/parley/routing/v1/routing';
 import { loadRoutingConfig } from '../../src/config.js';
-import { startRoutingService, type RunningRoutingService } from '../../src/routing-service.js';
+import { startRoutingReplica } from '../../src/routing-replica.js';
 
 const logger = createLogger({ service: 'routing-test', level: 'silent' });
 const domain = uniqueName('routing');
 let nc: NatsConnection;
 let streams: TestEventStreams;
-let service: RunningRoutingService;
+let service: Awaited<ReturnType<typeof startRoutingReplica>>;
 let client: RpcClient<typeof RoutingServiceService>;
 const events: Envelope[] = [];
 
@@ -43,12 +43,15 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     PARLEY_SITE: 'waw',
   });
-  service = await startRoutingService({
+  service = await startRoutingReplica({
     config,
     eventStreams: streams.config,
     handleSignals: false,
     rpcDomain: domain,
+    operationLog: { stream: `${domain.toUpperCase()}_OPS`, subject: `${domain}.ops.waw.p0` },
+    leaseBucket: `${domain.toUpperCase()}_LEASES`,
   });
+  await waitFor(() => service.isOwner(), { timeoutMs: 10_000, description: 'the replica to own the routing state' });
   client = createNatsRpcClient(nc, RoutingServiceService, { domain });
   const consumer = await jetstream(nc).consumers.get(streams.config.stream);
   void (async () => {
@@ -61,6 +64,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(`${domain.toUpperCase()}_OPS`).catch(() => false);
+  await jsm.streams.delete(`KV_${domain.toUpperCase()}_LEASES`).catch(() => false);
   await streams?.remove();
   await closeNats(nc);
 });
