@@ -1,0 +1,194 @@
+// Failover: two routing replicas (owner + standby, separate processes) under a steady load of chats; the owner is
+// killed with SIGKILL; measured: time from the kill to the first offer made by the new owner, and — counted from
+// the events — interactions lost or served twice. Run: pnpm --filter @parley/routing bench:failover
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  closeNats,
+  connectNats,
+  createLogger,
+  createNatsRpcClient,
+  deleteEventStreams,
+  ensureEventStreams,
+  RpcError,
+  Status,
+} from '@parley/kit';
+import { AgentState } from '@parley/protos/parley/common/v1/agent';
+import { Channel } from '@parley/protos/parley/common/v1/channel';
+import { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import {
+  EndInteractionRequest,
+  EnqueueInteractionRequest,
+  ListQueuesRequest,
+  LoginAgentRequest,
+  RoutingServiceService,
+  UpsertAgentRequest,
+  UpsertQueueRequest,
+} from '@parley/protos/parley/routing/v1/routing';
+
+const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const logger = createLogger({ service: 'failover-bench', level: 'warn' });
+const nc = await connectNats({ servers: [natsUrl], name: 'failover-bench', logger });
+const jsm = await jetstreamManager(nc);
+const script = fileURLToPath(new URL('./replica-process.js', import.meta.url));
+
+async function retrying<T>(call: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const giveUp = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      const transient =
+        error instanceof RpcError && (error.status === Status.UNAVAILABLE || error.status === Status.DEADLINE_EXCEEDED);
+      if (!transient || Date.now() > giveUp) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function round(index: number): Promise<{ takeoverMs: number; lost: number; twice: number; total: number }> {
+  const run = `fob${Date.now().toString(36)}${index}`;
+  const streams = {
+    stream: `${run.toUpperCase()}_EVENTS`,
+    subjectPrefix: `${run}.evt`,
+    deadLetterStream: `${run.toUpperCase()}_DLQ`,
+    deadLetterPrefix: `${run}.dlq`,
+    duplicateWindowMs: 120_000,
+    maxAgeMs: 3_600_000,
+  };
+  await ensureEventStreams(jsm, streams);
+  const setup = {
+    eventStreams: streams,
+    operationLog: { stream: `${run.toUpperCase()}_OPS`, subject: `${run}.ops.bench.p0` },
+    leaseBucket: `${run.toUpperCase()}_LEASES`,
+    rpcDomain: run,
+  };
+  const start = (): Promise<ChildProcess> => {
+    const child = spawn(process.execPath, [script], {
+      env: {
+        ...process.env,
+        NATS_URL: natsUrl,
+        GRPC_PORT: '0',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'warn',
+        PARLEY_SITE: 'bench',
+        REPLICA_SETUP: JSON.stringify(setup),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    return new Promise((resolve) => child.stdout.once('data', () => resolve(child)));
+  };
+  const events: Envelope[] = [];
+  const messages = await (await jetstream(nc).consumers.get(streams.stream)).consume();
+  void (async () => {
+    for await (const message of messages as AsyncIterable<JsMsg>) {
+      events.push(Envelope.decode(message.data));
+      message.ack();
+    }
+  })();
+
+  const owner = await start();
+  const client = createNatsRpcClient(nc, RoutingServiceService, { domain: run, defaultTimeoutMs: 1_000 });
+  await retrying(() => client.listQueues(ListQueuesRequest.fromPartial({})));
+  const standby = await start();
+  await retrying(() =>
+    client.upsertQueue(
+      UpsertQueueRequest.fromPartial({ queue: { id: 'q', displayName: 'Q', channels: [Channel.CHANNEL_CHAT] } }),
+    ),
+  );
+  for (let a = 0; a < 20; a++) {
+    await retrying(() =>
+      client.upsertAgent(
+        UpsertAgentRequest.fromPartial({
+          agent: {
+            id: `a${a}`,
+            displayName: `A${a}`,
+            siteId: 'bench',
+            capacities: [{ channel: Channel.CHANNEL_CHAT, maxConcurrent: 3 }],
+          },
+        }),
+      ),
+    );
+    await retrying(() =>
+      client.loginAgent(
+        LoginAgentRequest.fromPartial({
+          agentId: `a${a}`,
+          sessionId: `s${a}`,
+          initialState: AgentState.AGENT_STATE_AVAILABLE,
+        }),
+      ),
+    );
+  }
+  const answered = new Set<string>();
+  const desk = setInterval(() => {
+    for (const offer of events) {
+      if (offer.type !== 'offer.created' || answered.has(offer.offerId)) continue;
+      answered.add(offer.offerId);
+      void retrying(() => client.acceptOffer({ offerId: offer.offerId, agentId: offer.agentId }))
+        .then(() =>
+          retrying(() =>
+            client.endInteraction(EndInteractionRequest.fromPartial({ interactionId: offer.interactionId })),
+          ),
+        )
+        .catch(() => undefined);
+    }
+  }, 10);
+
+  const total = 600; // 200/s for 3 s, the owner killed after 1 s
+  let killedAt = 0;
+  const enqueues: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    if (i === 200) {
+      owner.kill('SIGKILL');
+      killedAt = Date.now();
+    }
+    enqueues.push(
+      retrying(() =>
+        client.enqueueInteraction(
+          EnqueueInteractionRequest.fromPartial({
+            interaction: { id: `${run}-${i}`, channel: Channel.CHANNEL_CHAT, siteId: 'bench', queueId: 'q' },
+          }),
+        ),
+      ).catch(() => undefined),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await Promise.all(enqueues);
+  const completed = () =>
+    new Set(events.filter((e) => e.type === 'interaction.completed').map((e) => e.interactionId)).size;
+  const deadline = Date.now() + 30_000;
+  while (completed() < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  clearInterval(desk);
+
+  const connected = new Map<string, number>();
+  for (const e of events)
+    if (e.type === 'interaction.connected') connected.set(e.interactionId, (connected.get(e.interactionId) ?? 0) + 1);
+  const takeover = events.find(
+    (e) =>
+      e.type === 'offer.created' && (e.occurredAt?.getTime() ?? 0) > killedAt && !e.source.endsWith(`/${owner.pid}`),
+  );
+  standby.kill('SIGTERM');
+  await messages.close();
+  await deleteEventStreams(jsm, streams);
+  await jsm.streams.delete(setup.operationLog.stream).catch(() => false);
+  await jsm.streams.delete(`KV_${setup.leaseBucket}`).catch(() => false);
+  return {
+    takeoverMs: (takeover?.occurredAt?.getTime() ?? NaN) - killedAt,
+    lost: total - connected.size,
+    twice: [...connected.values()].filter((n) => n > 1).length,
+    total,
+  };
+}
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; lease TTL 2 s`);
+for (let i = 0; i < rounds; i++) {
+  const r = await round(i);
+  console.log(
+    `round ${i + 1}: owner killed → first offer from the new owner ${r.takeoverMs.toFixed(0)} ms; of ${r.total} interactions ${r.lost} lost, ${r.twice} served twice (goal < 3 s, zero lost)`,
+  );
+}
+await closeNats(nc);
+process.exit(0);
