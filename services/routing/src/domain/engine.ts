@@ -241,24 +241,58 @@ export class RoutingEngine {
     const interaction = this.interaction(interactionId);
     const target = this.queues.get(queueId);
     if (!target) throw notFound(RoutingErrorCode.QUEUE_NOT_FOUND, 'queue', queueId);
-    if (!target.channels.includes(interaction.channel))
+    if (!target.channels.includes(interaction.channel)) {
       throw illegal(`queue "${queueId}" does not serve ${interaction.channel}`, { queueId });
+    }
     const from = interaction.queue.id;
+    this.releaseForTransfer(interaction, now);
+    interaction.queue = target;
+    interaction.priority += priorityBoost;
+    this.emit({ type: 'interaction.transferred', at: now, interactionId, fromQueueId: from, toQueueId: queueId });
+    this.placeAndMatch(interaction, now);
+  }
+
+  /**
+   * To one agent: the interaction waits for that agent only (rung as soon as it can take it). If the agent declines
+   * or misses it, it falls back to its queue, keeping its place in line.
+   */
+  transferToAgent(interactionId: string, agentId: string, now: number): void {
+    const interaction = this.interaction(interactionId);
+    const target = this.agent(agentId);
+    if ((target.profile.capacity[interaction.channel] ?? 0) <= 0) {
+      throw illegal(`agent "${agentId}" takes no ${interaction.channel}`, { agentId, channel: interaction.channel });
+    }
+    if (interaction.agentId === agentId && interaction.phase !== 'waiting') {
+      throw illegal(`interaction "${interactionId}" is already with agent "${agentId}"`, { interactionId, agentId });
+    }
+    this.releaseForTransfer(interaction, now);
+    interaction.preferredAgentId = agentId;
+    interaction.stickyUntil = Number.POSITIVE_INFINITY;
+    this.emit({
+      type: 'interaction.transferred',
+      at: now,
+      interactionId,
+      fromQueueId: interaction.queue.id,
+      toQueueId: interaction.queue.id,
+    });
+    this.placeAndMatch(interaction, now);
+  }
+
+  /** Takes the interaction away from wherever it is (line, offer, agent) before it moves on. */
+  private releaseForTransfer(interaction: WaitingInteraction, now: number): void {
     if (interaction.phase === 'offered') this.rescind(interaction, 'transferred', now);
     else if (interaction.phase === 'waiting') this.removeFromLine(interaction);
-    else if (interaction.phase === 'connected' || interaction.phase === 'wrap_up') {
+    else {
       const agent = this.agent(interaction.agentId as string);
       if (interaction.phase === 'connected') agent.active[interaction.channel]--;
       else agent.wrapping[interaction.channel]--;
       this.afterAgentChange(agent, now, 'transferred');
     }
-    interaction.queue = target;
-    interaction.priority += priorityBoost;
     interaction.phase = 'waiting';
     interaction.agentId = undefined;
     interaction.declinedBy.clear();
-    this.emit({ type: 'interaction.transferred', at: now, interactionId, fromQueueId: from, toQueueId: queueId });
-    this.placeAndMatch(interaction, now);
+    interaction.preferredAgentId = undefined;
+    interaction.stickyUntil = 0;
   }
 
   /** Runs every timer due at or before `now`, in time order. */
@@ -325,7 +359,11 @@ export class RoutingEngine {
   private placeAndMatch(interaction: WaitingInteraction, now: number): void {
     interaction.phase = 'waiting';
     const preferred = interaction.preferredAgentId ? this.registry.agents.get(interaction.preferredAgentId) : undefined;
-    if (preferred && now < interaction.stickyUntil) {
+    if (preferred && interaction.declinedBy.has(preferred.id)) {
+      // The customer's (or the transferring agent's) choice declined it: the queue takes over from here.
+      interaction.preferredAgentId = undefined;
+      interaction.stickyUntil = 0;
+    } else if (preferred && now < interaction.stickyUntil) {
       if (preferred.canTake(interaction.channel)) {
         this.makeOffer(interaction, preferred, now);
         return;
@@ -333,7 +371,9 @@ export class RoutingEngine {
       let line = this.sticky.get(preferred.id);
       if (!line) this.sticky.set(preferred.id, (line = new OrderedSet()));
       line.set(waitingOrder(interaction), interaction);
-      this.timers.schedule(interaction.stickyUntil, { kind: 'sticky', id: interaction.id, token: 0 });
+      if (Number.isFinite(interaction.stickyUntil)) {
+        this.timers.schedule(interaction.stickyUntil, { kind: 'sticky', id: interaction.id, token: 0 });
+      }
       return;
     }
     const steps = interaction.queue.steps;
@@ -377,7 +417,7 @@ export class RoutingEngine {
       if (candidate && (!best || servedBefore(candidate, best, now))) best = candidate;
     };
     const stickyLine = this.sticky.get(agent.id);
-    const stickyHead = stickyLine?.find((i) => agent.canTake(i.channel));
+    const stickyHead = stickyLine?.find((i) => agent.canTake(i.channel) && !i.declinedBy.has(agent.id));
     if (stickyHead) return stickyHead; // the customer asked for this agent: served before the general line
     for (const channel of ['voice', 'chat', 'email', 'callback'] as const) {
       if (!agent.canTake(channel)) continue;

@@ -158,10 +158,12 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
         );
       if (target?.agentId !== undefined) {
         requireAgent(ctx, target.agentId);
-        throw unimplemented(
-          'transfers to a specific agent are not supported yet; transfer to a queue',
-          'target.agent_id',
-        );
+        engine.transferToAgent(interaction.id, target.agentId, now);
+        await ctx.commit();
+        return {
+          interaction: interactionView(catalog, interaction),
+          position: queuePosition(engine, interaction, now),
+        };
       }
       const queueId = target?.queueId ?? '';
       requireQueue(ctx, queueId);

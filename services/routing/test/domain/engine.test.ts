@@ -315,6 +315,28 @@ describe('routing engine', () => {
     expect(moved?.enqueuedAt).toBe(t0);
   });
 
+  it('transfers to one agent: waits for that agent, and falls back to the queue if the agent declines', () => {
+    const e = engine();
+    e.upsertQueue(queue({ id: 'q' }), t0);
+    e.upsertAgent(agent({ id: 'first' }), t0);
+    e.upsertAgent(agent({ id: 'expert' }), t0);
+    e.upsertAgent(agent({ id: 'other' }), t0);
+    e.setPresence('first', 'available', '', t0);
+    e.enqueue(voice('v1'), t0);
+    e.accept(offerOf(e.drainEvents(), 'v1'), t0 + 1);
+    e.setPresence('other', 'available', '', t0 + 2); // free, but not the one asked for
+    e.transferToAgent('v1', 'expert', t0 + 3);
+    expect(offersIn(e.drainEvents())).toEqual([]);
+    e.setPresence('expert', 'available', '', t0 + 4);
+    const offerToExpert = offerOf(e.drainEvents(), 'v1');
+    expect(e.offers.get(offerToExpert)?.agent.id).toBe('expert');
+    e.reject(offerToExpert, t0 + 5);
+    const fallback = offersIn(e.drainEvents());
+    expect(fallback).toEqual([expect.objectContaining({ interactionId: 'v1' })]);
+    expect(fallback[0]?.agentId).not.toBe('expert');
+    expect(e.interactions.get('v1')?.enqueuedAt).toBe(t0);
+  });
+
   it('answers unknown ids with NOT_FOUND and illegal steps with FAILED_PRECONDITION', () => {
     const e = engine();
     e.upsertQueue(queue({ id: 'q', channels: ['chat'] }), t0);

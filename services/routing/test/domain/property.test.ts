@@ -12,7 +12,8 @@ type Operation =
   | { kind: 'presence'; agent: number; available: boolean }
   | { kind: 'accept' | 'reject'; pick: number }
   | { kind: 'end' | 'complete' | 'cancel'; pick: number }
-  | { kind: 'advance'; ms: number };
+  | { kind: 'advance'; ms: number }
+  | { kind: 'transfer'; pick: number; agent: number };
 
 // Weighted so that the interesting paths (offers answered, work finished while more waits) come up often.
 const operation: fc.Arbitrary<Operation> = fc.oneof(
@@ -177,6 +178,15 @@ describe('routing engine invariants', () => {
                 now += op.ms;
                 e.advance(now);
                 break;
+              case 'transfer': {
+                const target = live[op.pick % Math.max(1, live.length)];
+                const to = e.agents.get(`a${op.agent}`);
+                const takes = target && to && (to.profile.capacity[target.channel] ?? 0) > 0;
+                if (target && takes && !(target.agentId === to.id && target.phase !== 'waiting')) {
+                  e.transferToAgent(target.id, to.id, now);
+                }
+                break;
+              }
             }
           } finally {
             e.drainEvents();

@@ -271,7 +271,7 @@ describe('routing rpc › interactions', () => {
     ).rejects.toMatchObject({ status: Status.FAILED_PRECONDITION, code: 'PARLEY_ROUTING_NOT_WAITING' });
   });
 
-  it('transfers to a queue, and answers UNIMPLEMENTED for an agent target', async () => {
+  it('transfers to a queue or to one agent, and refuses an external number', async () => {
     const { handlers, enqueue, engine } = await world();
     await enqueue('i1', { priority: 90 });
     const moved = await handlers.transferInteraction(
@@ -284,12 +284,12 @@ describe('routing rpc › interactions', () => {
       state: InteractionState.INTERACTION_STATE_QUEUED,
     });
     expect(engine.interactions.get('i1')?.queue.id).toBe('other');
-    await expect(
-      handlers.transferInteraction(
-        { interactionId: 'i1', target: { agentId: 'a1' }, priorityBoost: 0, fromAgentId: '', actor: undefined },
-        context,
-      ),
-    ).rejects.toMatchObject({ status: Status.UNIMPLEMENTED });
+    const directed = await handlers.transferInteraction(
+      { interactionId: 'i1', target: { agentId: 'a1' }, priorityBoost: 0, fromAgentId: '', actor: undefined },
+      context,
+    );
+    expect(directed.interaction?.id).toBe('i1');
+    expect(engine.interactions.get('i1')?.preferredAgentId).toBe('a1');
     await expect(
       handlers.transferInteraction(
         {
