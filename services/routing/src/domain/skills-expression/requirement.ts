@@ -63,30 +63,34 @@ function skillsOf(residual: Residual): string[] {
 const always: Matcher = () => true;
 const never: Matcher = () => false;
 
-function compileMatcher(residual: Residual): Matcher {
+/**
+ * `negated` is true under an odd number of `!`: thresholds there are not relaxed, because lowering a threshold
+ * inside a negation would admit fewer agents, and widening must never narrow.
+ */
+function compileMatcher(residual: Residual, negated = false): Matcher {
   switch (residual.kind) {
     case 'constant':
       return residual.value ? always : never;
     case 'skill':
-      return thresholdMatcher(residual.name, residual.operator, residual.value);
+      return thresholdMatcher(residual.name, residual.operator, residual.value, negated);
     case 'skill-in': {
       const { name } = residual;
       const values = new Set(residual.values);
       return (skills) => values.has(skills.get(name) ?? 0);
     }
     case 'not': {
-      const operand = compileMatcher(residual.operand);
+      const operand = compileMatcher(residual.operand, !negated);
       return (skills, relax) => !operand(skills, relax);
     }
     case 'and': {
-      const operands = residual.operands.map(compileMatcher);
+      const operands = residual.operands.map((operand) => compileMatcher(operand, negated));
       return (skills, relax) => {
         for (const operand of operands) if (!operand(skills, relax)) return false;
         return true;
       };
     }
     case 'or': {
-      const operands = residual.operands.map(compileMatcher);
+      const operands = residual.operands.map((operand) => compileMatcher(operand, negated));
       return (skills, relax) => {
         for (const operand of operands) if (operand(skills, relax)) return true;
         return false;
@@ -95,7 +99,8 @@ function compileMatcher(residual: Residual): Matcher {
   }
 }
 
-function thresholdMatcher(name: string, operator: ComparisonOperator, threshold: number): Matcher {
+function thresholdMatcher(name: string, operator: ComparisonOperator, threshold: number, negated: boolean): Matcher {
+  if (negated) return (skills) => compareValues(operator, skills.get(name) ?? 0, threshold);
   // Relaxed floors: a lowered ">= N" still needs level 1 and a lowered "> N" still needs more than 0, so widening
   // reaches less skilled agents but never agents lacking the skill (an absent skill is level 0). Thresholds already
   // below the floor are left alone: lowering to the floor would raise them.

@@ -131,4 +131,20 @@ describe('skills expression › property', () => {
       { numRuns: 1_000 },
     );
   });
+
+  it('never narrows when widening: whoever matches at a relax level also matches at every higher one', () => {
+    fc.assert(
+      fc.property(
+        expression,
+        skills,
+        attributes,
+        fc.integer({ min: 0, max: 4 }),
+        (source, agentSkills, attrs, relax) => {
+          const requirement = compileSkillsExpression(source).specialise(attrs);
+          if (requirement.matches(agentSkills, relax)) expect(requirement.matches(agentSkills, relax + 1)).toBe(true);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
 });

@@ -47,10 +47,13 @@ describe('skills expression › relax', () => {
     expect(admits(expression, { a: 4, b: 1 }, {}, 3)).toBe(false);
   });
 
-  it('lowers thresholds under "!" as written, which narrows the negation', () => {
-    // !(skill.a >= 8) relaxed by 3 is !(skill.a >= 5): the literal rule, applied everywhere.
+  it('does not relax thresholds under "!", so widening never narrows', () => {
+    // Widening never narrows: thresholds under a negation are not relaxed (relaxing !(skill.a >= 8) to
+    // !(skill.a >= 5) would turn away an agent at level 6); a double negation relaxes again.
     expect(admits('!(skill.a >= 8)', { a: 6 }, {}, 0)).toBe(true);
-    expect(admits('!(skill.a >= 8)', { a: 6 }, {}, 3)).toBe(false);
+    expect(admits('!(skill.a >= 8)', { a: 6 }, {}, 3)).toBe(true);
+    expect(admits('!!(skill.a >= 8)', { a: 6 }, {}, 3)).toBe(true);
+    expect(admits('!!(skill.a >= 8)', { a: 6 }, {}, 0)).toBe(false);
   });
 
   it('treats a negative relax as no relax', () => {
