@@ -19,7 +19,12 @@ import { EngineClock } from './adapters/engine-clock.js';
 import { publishEnvelopes } from './adapters/event-publishing.js';
 import type { RoutingEvent } from './domain/events.js';
 import { OperationLog, type OperationLogConfig } from './adapters/operation-log.js';
-import { advanceMethod, readOnlyMethods, RoutingStateMachine } from './adapters/routing-state-machine.js';
+import {
+  advanceMethod,
+  readOnlyMethods,
+  reconcileMethod,
+  RoutingStateMachine,
+} from './adapters/routing-state-machine.js';
 import type { RoutingConfig } from './config.js';
 
 export interface RoutingReplicaOptions {
@@ -30,6 +35,8 @@ export interface RoutingReplicaOptions {
   leaseTtlMs?: number;
   rpcDomain?: string;
   handleSignals?: boolean;
+  /** How often the owner runs the self-repair (default 30 s). */
+  reconcileEveryMs?: number;
   /** What to do after losing the lease; by default the process exits and is restarted as a standby. */
   onLeaseLost?: () => void;
 }
@@ -66,6 +73,7 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
   let machine: RoutingStateMachine | undefined;
   let clock: EngineClock | undefined;
   let natsServer: NatsRpcServer | undefined;
+  let reconciler: NodeJS.Timeout | undefined;
   let owner = false;
   let writes: Promise<unknown> = Promise.resolve();
 
@@ -73,6 +81,7 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
     if (!owner) return;
     owner = false;
     clock?.stop();
+    clearInterval(reconciler);
     logger.fatal({ why }, 'no longer the routing owner');
     await natsServer?.close();
     (options.onLeaseLost ?? (() => process.exit(1)))();
@@ -135,10 +144,10 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
     const state = new RoutingStateMachine(site);
     let replayed = 0;
     for await (const { sequence, operation } of log.readAll()) {
-      const request =
-        operation.method === advanceMethod
-          ? undefined
-          : definition[operation.method]?.requestDeserialize(Buffer.from(operation.request));
+      const internal = operation.method === advanceMethod || operation.method === reconcileMethod;
+      const request = internal
+        ? undefined
+        : definition[operation.method]?.requestDeserialize(Buffer.from(operation.request));
       await state.apply(operation.method, request, operation.at).catch(() => undefined); // refused then, refused now
       const events = state.engine.drainEvents();
       if (Date.now() - operation.at < republishWindowMs) await publishEvents(events, sequence);
@@ -151,6 +160,14 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
     natsServer = new NatsRpcServer(host.nc, host.logger);
     natsServer.serve(RoutingServiceService, contractHandlers, { domain: options.rpcDomain ?? 'routing' });
     clock.rearm();
+    reconciler = setInterval(() => {
+      void write(reconcileMethod, undefined)
+        .then((repairs) => {
+          if (typeof repairs === 'number' && repairs > 0)
+            logger.error({ repairs }, 'reconciler repaired impossible states');
+        })
+        .catch(() => undefined);
+    }, options.reconcileEveryMs ?? 30_000);
     logger.info({ replayed, ms: Date.now() - started }, 'took over as the routing owner');
   };
 
@@ -168,6 +185,7 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
   host.shutdown.add('routing-rpc', async () => {
     owner = false;
     clock?.stop();
+    clearInterval(reconciler);
     await natsServer?.close();
     await writes;
   });

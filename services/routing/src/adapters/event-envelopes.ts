@@ -5,7 +5,7 @@ import { AbandonPoint, InteractionState } from '@parley/protos/parley/common/v1/
 import { OverflowAction } from '@parley/protos/parley/common/v1/queue';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { OverflowReason } from '@parley/protos/parley/events/v1/interaction_events';
-import { RescindReason } from '@parley/protos/parley/events/v1/routing_events';
+import { RepairKind, RescindReason } from '@parley/protos/parley/events/v1/routing_events';
 import type { RoutingEvent } from '../domain/events.js';
 import type { AgentState, Channel, MaxWaitAction } from '../domain/model.js';
 
@@ -30,6 +30,12 @@ const overflowActions: Record<MaxWaitAction, OverflowAction> = {
   callback: OverflowAction.OVERFLOW_ACTION_CALLBACK,
   transfer: OverflowAction.OVERFLOW_ACTION_TRANSFER_TO_QUEUE,
   disconnect: OverflowAction.OVERFLOW_ACTION_DISCONNECT,
+};
+
+const repairKinds: Record<'orphan_reservation' | 'busy_without_interaction' | 'lost_offer', RepairKind> = {
+  orphan_reservation: RepairKind.REPAIR_KIND_ORPHAN_RESERVATION,
+  busy_without_interaction: RepairKind.REPAIR_KIND_BUSY_WITHOUT_INTERACTION,
+  lost_offer: RepairKind.REPAIR_KIND_LOST_OFFER,
 };
 
 export interface EnvelopeContext {
@@ -185,6 +191,12 @@ export function toEnvelope(event: RoutingEvent, context: EnvelopeContext): Envel
         queueId: event.queueId,
         correlationId: event.interactionId,
         interactionCallbackRequested: { originalChannel: ProtoChannel.CHANNEL_VOICE },
+      });
+    case 'routing.reconciled':
+      return Envelope.fromPartial({
+        ...base,
+        agentId: event.agentId,
+        routingReconciled: { kind: repairKinds[event.kind], detail: event.detail },
       });
     case 'interaction.transferred':
       return Envelope.fromPartial({

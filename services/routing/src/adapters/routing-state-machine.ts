@@ -26,6 +26,8 @@ export const readOnlyMethods: ReadonlySet<string> = new Set([
 ]);
 
 export const advanceMethod = '__advance';
+/** The periodic self-repair, logged like any call so a replay repeats it. */
+export const reconcileMethod = '__reconcile';
 
 const replayContext: CallContext = {
   method: 'replay',
@@ -54,6 +56,7 @@ export class RoutingStateMachine {
       this.engine.advance(at);
       return undefined;
     }
+    if (method === reconcileMethod) return this.engine.reconcile(at);
     const handler = (this.handlers as unknown as Record<string, (r: unknown, c: CallContext) => Promise<unknown>>)[
       method
     ];

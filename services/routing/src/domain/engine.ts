@@ -13,6 +13,7 @@ import {
 } from './model.js';
 import { OrderedSet } from './ordered-set.js';
 import { PoolRegistry } from './pool-registry.js';
+import { reconcileAgents } from './reconciler.js';
 import { TimerQueue, type Timer } from './timers.js';
 import { servedBefore, waitingOrder, type WaitingInteraction } from './waiting-interaction.js';
 
@@ -293,6 +294,27 @@ export class RoutingEngine {
     interaction.declinedBy.clear();
     interaction.preferredAgentId = undefined;
     interaction.stickyUntil = 0;
+  }
+
+  /**
+   * Self-repair: fixes agents whose held work disagrees with the engine's offers and interactions, reports each
+   * fix as a routing.reconciled event, and gives repaired agents work if they can take some. Returns the count.
+   */
+  reconcile(now: number): number {
+    const repairs = reconcileAgents(this.registry.agents.values(), this.offers.values(), this.interactions.values());
+    const touched = new Set<string>();
+    for (const repair of repairs) {
+      this.emit({
+        type: 'routing.reconciled',
+        at: now,
+        agentId: repair.agentId,
+        kind: repair.kind,
+        detail: repair.detail,
+      });
+      touched.add(repair.agentId);
+    }
+    for (const agentId of touched) this.afterAgentChange(this.agent(agentId), now, 'reconciled');
+    return repairs.length;
   }
 
   /** Runs every timer due at or before `now`, in time order. */

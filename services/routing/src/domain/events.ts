@@ -37,6 +37,12 @@ export type RoutingEvent = At &
     | { type: 'interaction.overflowed'; interactionId: string; queueId: string; action: MaxWaitAction; waitMs: number }
     | { type: 'interaction.callback_requested'; interactionId: string; queueId: string }
     | { type: 'interaction.transferred'; interactionId: string; fromQueueId: string; toQueueId: string }
+    | {
+        type: 'routing.reconciled';
+        agentId: string;
+        kind: 'orphan_reservation' | 'busy_without_interaction' | 'lost_offer';
+        detail: string;
+      }
   );
 
 export type RoutingEventType = RoutingEvent['type'];

@@ -337,6 +337,28 @@ describe('routing engine', () => {
     expect(e.interactions.get('v1')?.enqueuedAt).toBe(t0);
   });
 
+  it('repairs an agent whose held work disagrees with its offers and interactions, and says so', () => {
+    const e = engine();
+    e.upsertQueue(queue({ id: 'q' }), t0);
+    e.upsertAgent(agent({ id: 'a' }), t0);
+    e.setPresence('a', 'available', '', t0);
+    expect(e.reconcile(t0 + 1)).toBe(0); // a consistent engine has nothing to repair
+    const a = e.agents.get('a')!;
+    a.active.voice = 1; // "busy" with no interaction: a bug's footprint
+    a.reserved.chat = 2; // reservations without offers
+    e.enqueue(voice('v1'), t0 + 2); // the corrupted agent cannot take it
+    expect(offersIn(e.drainEvents())).toEqual([]);
+    expect(e.reconcile(t0 + 3)).toBe(2);
+    const events = e.drainEvents();
+    expect(
+      events
+        .filter((ev) => ev.type === 'routing.reconciled')
+        .map((ev) => ev.type === 'routing.reconciled' && ev.kind)
+        .sort(),
+    ).toEqual(['busy_without_interaction', 'orphan_reservation']);
+    expect(offersIn(events)).toEqual([expect.objectContaining({ interactionId: 'v1', agentId: 'a' })]); // back at work
+  });
+
   it('answers unknown ids with NOT_FOUND and illegal steps with FAILED_PRECONDITION', () => {
     const e = engine();
     e.upsertQueue(queue({ id: 'q', channels: ['chat'] }), t0);

@@ -84,6 +84,8 @@ function setUp(): RoutingEngine {
 }
 
 function checkInvariants(e: RoutingEngine, now: number): void {
+  // Every agent's held work matches the offers and interactions (the reconciler finds nothing to repair).
+  expect(e.reconcile(now)).toBe(0);
   // One live offer per interaction, and the interaction knows it.
   const offered = new Set<string>();
   for (const offer of e.offers.values()) {
