@@ -37,8 +37,6 @@ export interface RoutingReplicaOptions {
   handleSignals?: boolean;
   /** How often the owner runs the self-repair (default 30 s). */
   reconcileEveryMs?: number;
-  /** What to do after losing the lease; by default the process exits and is restarted as a standby. */
-  onLeaseLost?: () => void;
 }
 
 type AnyHandler = (request: unknown, context: CallContext) => Promise<unknown>;
@@ -77,14 +75,21 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
   let owner = false;
   let writes: Promise<unknown> = Promise.resolve();
 
+  // Losing ownership (lease lost, append refused, NATS gone too long) drops the in-memory state and goes back to
+  // standing by: the lease loop keeps trying, and whoever owns next — this replica included — rebuilds from the log.
   const stepDown = async (why: string) => {
     if (!owner) return;
     owner = false;
+    machine = undefined;
     clock?.stop();
     clearInterval(reconciler);
-    logger.fatal({ why }, 'no longer the routing owner');
-    await natsServer?.close();
-    (options.onLeaseLost ?? (() => process.exit(1)))();
+    logger.error({ why }, 'no longer the routing owner; standing by');
+    const server = natsServer;
+    natsServer = undefined;
+    await server?.close();
+    if (!lease.held) return;
+    // We still hold the lease (an append failed on its own): give it up so the state is rebuilt from the log.
+    await lease.release();
   };
 
   // Calls change the state one at a time (in memory, fast); their log appends and event publications are then

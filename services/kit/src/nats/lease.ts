@@ -96,6 +96,14 @@ export class Lease {
     await this.kv.delete(this.options.key, { previousSeq: revision }).catch(() => undefined);
   }
 
+  /** Gives the lease up now (revision-checked) but keeps competing for it. */
+  async release(): Promise<void> {
+    if (!this.held) return;
+    const revision = this.revision;
+    this.revision = 0;
+    await this.kv.delete(this.options.key, { previousSeq: revision }).catch(() => undefined);
+  }
+
   /** Stops renewing without giving the lease up, as a crashed owner would; for tests. */
   abandon(): void {
     this.closed = true;
