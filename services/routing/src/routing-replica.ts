@@ -16,7 +16,8 @@ import {
 } from '@parley/kit';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { EngineClock } from './adapters/engine-clock.js';
-import { publishEnvelopes } from './adapters/event-publishing.js';
+import { operationEnvelopes, publishEnvelopes } from './adapters/event-publishing.js';
+import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type { RoutingEvent } from './domain/events.js';
 import { OperationLog, type OperationLogConfig } from './adapters/operation-log.js';
 import {
@@ -148,6 +149,7 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
     const started = Date.now();
     const state = new RoutingStateMachine(site);
     let replayed = 0;
+    const republish: Envelope[] = [];
     for await (const { sequence, operation } of log.readAll()) {
       const internal = operation.method === advanceMethod || operation.method === reconcileMethod;
       const request = internal
@@ -155,9 +157,12 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
         : definition[operation.method]?.requestDeserialize(Buffer.from(operation.request));
       await state.apply(operation.method, request, operation.at).catch(() => undefined); // refused then, refused now
       const events = state.engine.drainEvents();
-      if (Date.now() - operation.at < republishWindowMs) await publishEvents(events, sequence);
+      if (Date.now() - operation.at < republishWindowMs)
+        republish.push(...operationEnvelopes(events, { site, source }, sequence));
       replayed++;
     }
+    // One pipelined batch, in log order; JetStream drops the ones the previous owner had already stored.
+    await host.events.publishAll(republish, 256);
     machine = state;
     // The tick is logged like any call; write() stamps it with its own time.
     clock = new EngineClock(state.engine, async () => void (await write(advanceMethod, undefined)));
@@ -181,6 +186,8 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
     key: `${site}-p0`,
     owner: source,
     ttlMs: options.leaseTtlMs ?? 2_000,
+    // A standby notices an expired lease within this: takeover ≈ TTL + interval + replay.
+    intervalMs: 250,
     logger: host.logger,
     onAcquired: becomeOwner,
     onLost: () => stepDown('lease lost'),
