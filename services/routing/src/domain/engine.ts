@@ -403,7 +403,10 @@ export class RoutingEngine {
     let step = 0;
     while (step < steps.length && (steps[step] as { afterMs: number }).afterMs <= waited) step++;
     interaction.step = step;
-    const requirement = interaction.queue.requirement.specialise(interaction.attributes);
+    // The latest step that names its own requirement wins; before any, the queue's.
+    let expression = interaction.queue.requirement;
+    for (let i = 0; i < step; i++) expression = steps[i]?.requirement ?? expression;
+    const requirement = expression.specialise(interaction.attributes);
     const pool = this.registry.poolFor(interaction.queue, interaction.channel, step, requirement);
     interaction.pool = pool;
     const next = steps[step];

@@ -35,6 +35,10 @@ export interface QueueStep {
   addTeamIds: readonly string[];
   /** Agents of every site may take the interaction. */
   anySite: boolean;
+  /** Sites added to the queue's own (ignored when anySite). */
+  addSiteIds?: readonly string[];
+  /** Replaces the queue's skills requirement from this step on (later steps may replace it again). */
+  requirement?: CompiledSkillsExpression;
 }
 
 export type MaxWaitAction = 'voicemail' | 'callback' | 'disconnect' | 'transfer';

@@ -83,7 +83,7 @@ export class PoolRegistry {
     }
     if (!pool.anySite()) {
       const found = new Set<AgentRuntime>();
-      for (const site of pool.queue.siteIds) for (const agent of this.agentsBySite.get(site) ?? []) found.add(agent);
+      for (const site of pool.siteIds()) for (const agent of this.agentsBySite.get(site) ?? []) found.add(agent);
       return found;
     }
     return this.agents.values();

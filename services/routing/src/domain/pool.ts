@@ -33,6 +33,12 @@ export class Pool {
     return this.queue.siteIds.length === 0 || this.queue.steps.slice(0, this.step).some((s) => s.anySite);
   }
 
+  /** Sites whose agents serve this pool (meaningful when not anySite). */
+  siteIds(): readonly string[] {
+    const added = this.queue.steps.slice(0, this.step).flatMap((s) => s.addSiteIds ?? []);
+    return added.length === 0 ? this.queue.siteIds : [...this.queue.siteIds, ...added];
+  }
+
   relax(): number {
     return this.queue.steps.slice(0, this.step).reduce((sum, s) => sum + s.relaxSkillsBy, 0);
   }
@@ -41,7 +47,7 @@ export class Pool {
   admits(agent: AgentRuntime): boolean {
     const profile = agent.profile;
     if ((profile.capacity[this.channel] ?? 0) <= 0) return false;
-    if (!this.anySite() && !this.queue.siteIds.includes(profile.siteId)) return false;
+    if (!this.anySite() && !this.siteIds().includes(profile.siteId)) return false;
     const teams = this.teamIds();
     if (teams.length > 0 && !profile.teamIds.some((team) => teams.includes(team))) return false;
     return this.requirement.matches(profile.skills, this.relax());

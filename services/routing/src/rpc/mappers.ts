@@ -60,15 +60,6 @@ const maxWaitActions: Partial<Record<OverflowAction, MaxWaitAction>> = {
 };
 
 export function toQueueConfig(queue: Queue): QueueConfig {
-  queue.steps.forEach((step, i) => {
-    if (step.skillsExpression)
-      throw unimplemented(
-        'a step cannot replace the skills expression yet; use skill_level_relaxation',
-        `queue.steps[${i}].skills_expression`,
-      );
-    if (step.addSiteIds.length > 0)
-      throw unimplemented('a step cannot add single sites yet; use all_sites', `queue.steps[${i}].add_site_ids`);
-  });
   if (queue.decisionHookSubject)
     throw unimplemented('decision hooks are not supported yet', 'queue.decision_hook_subject');
   const channels = queue.channels.map(domainChannel);
@@ -95,6 +86,8 @@ export function toQueueConfig(queue: Queue): QueueConfig {
       relaxSkillsBy: step.skillLevelRelaxation,
       addTeamIds: [...step.addTeamIds],
       anySite: step.allSites,
+      addSiteIds: [...step.addSiteIds],
+      ...(step.skillsExpression ? { requirement: compileSkillsExpression(step.skillsExpression) } : {}),
     })),
     maxWaitMs: maxWaitAction ? queue.maxWaitMs : 0,
     maxWaitAction: maxWaitAction ?? 'voicemail',

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ParleyError, Status } from '@parley/kit';
 import type { RoutingEvent } from '../../src/domain/events.js';
+import { compileSkillsExpression } from '../../src/domain/skills-expression/index.js';
 import { agent, engine, queue, t0 } from '../support/builders.js';
 
 function offersIn(events: RoutingEvent[]): { interactionId: string; agentId: string; offerId: string }[] {
@@ -223,6 +224,38 @@ describe('routing engine', () => {
     expect(offersIn(e.drainEvents())).toEqual([]);
     e.advance(t0 + 30_000);
     expect(offersIn(e.drainEvents())[0]?.agentId).toBe('junior');
+  });
+
+  it('lets a step replace the skills requirement and add single sites', () => {
+    const e = engine();
+    e.upsertQueue(
+      queue({
+        id: 'q',
+        siteIds: ['waw'],
+        expression: 'skill.billing >= 8',
+        steps: [
+          {
+            afterMs: 20_000,
+            relaxSkillsBy: 0,
+            addTeamIds: [],
+            anySite: false,
+            addSiteIds: ['krk'],
+            requirement: compileSkillsExpression('skill.sales >= 3'),
+          },
+        ],
+      }),
+      t0,
+    );
+    e.upsertAgent(agent({ id: 'krakow-sales', siteId: 'krk', skills: { sales: 4 } }), t0);
+    e.upsertAgent(agent({ id: 'gdansk-sales', siteId: 'gdn', skills: { sales: 9 } }), t0);
+    e.setPresence('krakow-sales', 'available', '', t0);
+    e.setPresence('gdansk-sales', 'available', '', t0);
+    e.enqueue(voice('v1'), t0);
+    expect(offersIn(e.drainEvents())).toEqual([]);
+    e.advance(t0 + 20_000);
+    expect(offersIn(e.drainEvents())).toEqual([
+      expect.objectContaining({ interactionId: 'v1', agentId: 'krakow-sales' }),
+    ]);
   });
 
   it('reaches other sites only from the step that allows it', () => {

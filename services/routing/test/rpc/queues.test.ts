@@ -135,24 +135,27 @@ describe('routing rpc › queues', () => {
     ]);
   });
 
-  it('answers UNIMPLEMENTED for step features the engine cannot express yet', async () => {
-    const { handlers } = setup();
-    const queue = protoQueue({
-      id: 'q',
-      steps: [
-        {
-          afterWaitMs: 5,
-          skillLevelRelaxation: 0,
-          skillsExpression: 'skill.a >= 1',
-          addTeamIds: [],
-          addSiteIds: [],
-          allSites: false,
-        },
-      ],
-    });
-    await expect(handlers.upsertQueue({ queue, expectedRevision: 0 }, context)).rejects.toMatchObject({
-      status: Status.UNIMPLEMENTED,
-      metadata: { field: 'queue.steps[0].skills_expression' },
+  it('accepts steps that replace the skills expression or add sites, and names a bad step expression', async () => {
+    const { handlers, engine } = setup();
+    const step = {
+      afterWaitMs: 5,
+      skillLevelRelaxation: 0,
+      skillsExpression: 'skill.a >= 1',
+      addTeamIds: [],
+      addSiteIds: ['krk'],
+      allSites: false,
+    };
+    await handlers.upsertQueue({ queue: protoQueue({ id: 'q', steps: [step] }), expectedRevision: 0 }, context);
+    expect(engine.queues.get('q')?.steps[0]?.addSiteIds).toEqual(['krk']);
+    expect(engine.queues.get('q')?.steps[0]?.requirement?.source).toBe('skill.a >= 1');
+    await expect(
+      handlers.upsertQueue(
+        { queue: protoQueue({ id: 'bad', steps: [{ ...step, skillsExpression: 'skill.a >=' }] }), expectedRevision: 0 },
+        context,
+      ),
+    ).rejects.toMatchObject({
+      status: Status.INVALID_ARGUMENT,
+      fieldViolations: [expect.objectContaining({ field: 'queue.steps[0].skills_expression' })],
     });
   });
 
