@@ -12,9 +12,8 @@ import {
   createNatsRpcClient,
   deleteEventStreams,
   ensureEventStreams,
-  RpcError,
-  Status,
 } from '@parley/kit';
+import { retryWhileUnavailable } from '@parley/kit/testing';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
@@ -34,20 +33,6 @@ const logger = createLogger({ service: 'failover-bench', level: 'warn' });
 const nc = await connectNats({ servers: [natsUrl], name: 'failover-bench', logger });
 const jsm = await jetstreamManager(nc);
 const script = fileURLToPath(new URL('./replica-process.js', import.meta.url));
-
-async function retrying<T>(call: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const giveUp = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      const transient =
-        error instanceof RpcError && (error.status === Status.UNAVAILABLE || error.status === Status.DEADLINE_EXCEEDED);
-      if (!transient || Date.now() > giveUp) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 async function round(index: number): Promise<{ takeoverMs: number; lost: number; twice: number; total: number }> {
   const run = `fob${Date.now().toString(36)}${index}`;
@@ -92,15 +77,15 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
 
   const owner = await start();
   const client = createNatsRpcClient(nc, RoutingServiceService, { domain: run, defaultTimeoutMs: 1_000 });
-  await retrying(() => client.listQueues(ListQueuesRequest.fromPartial({})));
+  await retryWhileUnavailable(() => client.listQueues(ListQueuesRequest.fromPartial({})));
   const standby = await start();
-  await retrying(() =>
+  await retryWhileUnavailable(() =>
     client.upsertQueue(
       UpsertQueueRequest.fromPartial({ queue: { id: 'q', displayName: 'Q', channels: [Channel.CHANNEL_CHAT] } }),
     ),
   );
   for (let a = 0; a < 20; a++) {
-    await retrying(() =>
+    await retryWhileUnavailable(() =>
       client.upsertAgent(
         UpsertAgentRequest.fromPartial({
           agent: {
@@ -112,7 +97,7 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
         }),
       ),
     );
-    await retrying(() =>
+    await retryWhileUnavailable(() =>
       client.loginAgent(
         LoginAgentRequest.fromPartial({
           agentId: `a${a}`,
@@ -127,9 +112,9 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
     for (const offer of events) {
       if (offer.type !== 'offer.created' || answered.has(offer.offerId)) continue;
       answered.add(offer.offerId);
-      void retrying(() => client.acceptOffer({ offerId: offer.offerId, agentId: offer.agentId }))
+      void retryWhileUnavailable(() => client.acceptOffer({ offerId: offer.offerId, agentId: offer.agentId }))
         .then(() =>
-          retrying(() =>
+          retryWhileUnavailable(() =>
             client.endInteraction(EndInteractionRequest.fromPartial({ interactionId: offer.interactionId })),
           ),
         )
@@ -146,7 +131,7 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
       killedAt = Date.now();
     }
     enqueues.push(
-      retrying(() =>
+      retryWhileUnavailable(() =>
         client.enqueueInteraction(
           EnqueueInteractionRequest.fromPartial({
             interaction: { id: `${run}-${i}`, channel: Channel.CHANNEL_CHAT, siteId: 'bench', queueId: 'q' },

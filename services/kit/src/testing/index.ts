@@ -8,3 +8,4 @@ export { createTestEventStreams, type TestEventStreams } from './test-event-stre
 export { enableTestTracing } from './test-tracing.js';
 export { startPrivateNatsServer, type PrivateNatsServer } from './private-nats-server.js';
 export { setSpanRecording } from '../telemetry/span-recording.js';
+export { retryWhileUnavailable } from './retry.js';

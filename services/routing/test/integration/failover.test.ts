@@ -5,16 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
 import {
-  closeNats,
-  connectNats,
-  createLogger,
-  createNatsRpcClient,
-  RpcError,
-  Status,
-  type NatsConnection,
-} from '@parley/kit';
-import { createTestEventStreams, testNatsUrl, uniqueName, waitFor, type TestEventStreams } from '@parley/kit/testing';
+  createTestEventStreams,
+  retryWhileUnavailable,
+  testNatsUrl,
+  uniqueName,
+  waitFor,
+  type TestEventStreams,
+} from '@parley/kit/testing';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
@@ -79,35 +78,20 @@ afterAll(async () => {
   await closeNats(nc);
 });
 
-/** Calls until the routing owner answers; UNAVAILABLE and timeouts during a takeover are retried. */
-async function retrying<T>(call: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const giveUp = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      const transient =
-        error instanceof RpcError && (error.status === Status.UNAVAILABLE || error.status === Status.DEADLINE_EXCEEDED);
-      if (!transient || Date.now() > giveUp) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 describe('routing failover', () => {
   it('loses nothing and serves every interaction exactly once when the owner is killed mid-load', async () => {
     const first = await startReplica();
     const client = createNatsRpcClient(nc, RoutingServiceService, { domain: rpcDomain, defaultTimeoutMs: 1_000 });
-    await retrying(() => client.listQueues(ListQueuesRequest.fromPartial({})));
+    await retryWhileUnavailable(() => client.listQueues(ListQueuesRequest.fromPartial({})));
     await startReplica(); // the standby
 
-    await retrying(() =>
+    await retryWhileUnavailable(() =>
       client.upsertQueue(
         UpsertQueueRequest.fromPartial({ queue: { id: 'q', displayName: 'Q', channels: [Channel.CHANNEL_CHAT] } }),
       ),
     );
     for (let a = 0; a < 10; a++) {
-      await retrying(() =>
+      await retryWhileUnavailable(() =>
         client.upsertAgent(
           UpsertAgentRequest.fromPartial({
             agent: {
@@ -119,7 +103,7 @@ describe('routing failover', () => {
           }),
         ),
       );
-      await retrying(() =>
+      await retryWhileUnavailable(() =>
         client.loginAgent(
           LoginAgentRequest.fromPartial({
             agentId: `a${a}`,
@@ -133,10 +117,10 @@ describe('routing failover', () => {
     // The agents' desktops: accept every offer, then finish the chat.
     const answered = new Set<string>();
     const answer = async (offer: Envelope) => {
-      await retrying(() => client.acceptOffer({ offerId: offer.offerId, agentId: offer.agentId })).catch(
+      await retryWhileUnavailable(() => client.acceptOffer({ offerId: offer.offerId, agentId: offer.agentId })).catch(
         () => undefined,
       );
-      await retrying(() =>
+      await retryWhileUnavailable(() =>
         client.endInteraction(EndInteractionRequest.fromPartial({ interactionId: offer.interactionId })),
       ).catch(() => undefined);
     };
@@ -157,7 +141,7 @@ describe('routing failover', () => {
         killedAt = Date.now();
       }
       enqueues.push(
-        retrying(() =>
+        retryWhileUnavailable(() =>
           client.enqueueInteraction(
             EnqueueInteractionRequest.fromPartial({
               interaction: { id: `${run}-${i}`, channel: Channel.CHANNEL_CHAT, siteId: 'waw', queueId: 'q' },

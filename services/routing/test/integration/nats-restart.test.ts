@@ -1,16 +1,8 @@
 // NATS crashes and comes back after the lease has expired: the routing replica steps down, re-acquires the lease,
 // rebuilds its state from the operation log and carries on — waiting interactions are still waiting, in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeNats,
-  connectNats,
-  createLogger,
-  createNatsRpcClient,
-  RpcError,
-  Status,
-  type NatsConnection,
-} from '@parley/kit';
-import { startPrivateNatsServer, waitFor, type PrivateNatsServer } from '@parley/kit/testing';
+import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
+import { retryWhileUnavailable, startPrivateNatsServer, waitFor, type PrivateNatsServer } from '@parley/kit/testing';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import {
@@ -51,29 +43,15 @@ afterAll(async () => {
   await nats?.dispose();
 });
 
-async function retrying<T>(call: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const giveUp = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      const transient =
-        error instanceof RpcError && (error.status === Status.UNAVAILABLE || error.status === Status.DEADLINE_EXCEEDED);
-      if (!transient || Date.now() > giveUp) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 describe('routing across a NATS restart', () => {
   it('keeps its waiting interactions and offers them once agents log in', async () => {
     const client = createNatsRpcClient(nc, RoutingServiceService, { defaultTimeoutMs: 1_000 });
-    await retrying(() =>
+    await retryWhileUnavailable(() =>
       client.upsertQueue(
         UpsertQueueRequest.fromPartial({ queue: { id: 'q', displayName: 'Q', channels: [Channel.CHANNEL_CHAT] } }),
       ),
     );
-    await retrying(() =>
+    await retryWhileUnavailable(() =>
       client.upsertAgent(
         UpsertAgentRequest.fromPartial({
           agent: {
@@ -86,7 +64,7 @@ describe('routing across a NATS restart', () => {
       ),
     );
     for (const id of ['first', 'second', 'third']) {
-      await retrying(() =>
+      await retryWhileUnavailable(() =>
         client.enqueueInteraction(
           EnqueueInteractionRequest.fromPartial({
             interaction: { id, channel: Channel.CHANNEL_CHAT, siteId: 'waw', queueId: 'q' },
@@ -100,18 +78,20 @@ describe('routing across a NATS restart', () => {
     await nats.restart();
     await waitFor(() => replica.isOwner(), { timeoutMs: 20_000, description: 'the replica to own the state again' });
 
-    const snapshot = await retrying(() =>
+    const snapshot = await retryWhileUnavailable(() =>
       client.getQueueSnapshot(GetQueueSnapshotRequest.fromPartial({ queueId: 'q' })),
     );
     expect(JSON.stringify(snapshot)).toContain('first');
     expect(JSON.stringify(snapshot)).toContain('third');
-    await retrying(() =>
+    await retryWhileUnavailable(() =>
       client.loginAgent(
         LoginAgentRequest.fromPartial({ agentId: 'a', sessionId: 's', initialState: AgentState.AGENT_STATE_AVAILABLE }),
       ),
     );
     // The agent takes three chats at once: every one of them is offered now, none is waiting.
-    const after = await retrying(() => client.getQueueSnapshot(GetQueueSnapshotRequest.fromPartial({ queueId: 'q' })));
+    const after = await retryWhileUnavailable(() =>
+      client.getQueueSnapshot(GetQueueSnapshotRequest.fromPartial({ queueId: 'q' })),
+    );
     expect(after.waiting).toEqual([]);
   }, 60_000);
 });
