@@ -20,6 +20,12 @@ export interface LeaseOptions {
   onAcquired?: (revision: number) => void | Promise<void>;
   /** Called when a renewal fails: someone else may own it now; stop acting on its behalf at once. */
   onLost?: () => void | Promise<void>;
+  /**
+   * How long to let a vacant lease stay vacant before taking it (default 0). A replica that already owns other
+   * leases stands off longer, so the least loaded replica takes a partition and the load spreads without a
+   * coordinator; a vacant lease is still taken by someone within the longest stand-off.
+   */
+  standOffMs?: () => number;
 }
 
 export class Lease {
@@ -28,6 +34,8 @@ export class Lease {
   private closed = false;
   private readonly logger: Logger;
   private readonly intervalMs: number;
+  /** When this replica first saw the key vacant (stand-off), undefined while someone holds it. */
+  private vacantSince: number | undefined;
 
   private constructor(
     private readonly kv: KV,
@@ -50,8 +58,10 @@ export class Lease {
   async attempt(): Promise<boolean> {
     if (this.closed) return false;
     if (this.held) return this.renew();
+    if (!(await this.standOffOver())) return false;
     try {
       this.revision = await this.kv.create(this.options.key, this.options.owner);
+      this.vacantSince = undefined;
     } catch {
       return false; // someone holds it (or NATS is unreachable): try again next interval
     }
@@ -62,6 +72,18 @@ export class Lease {
       .then(() => this.options.onAcquired?.(revision))
       .catch((error: unknown) => this.logger.error({ err: error }, 'lease holder failed to take over'));
     return true;
+  }
+
+  private async standOffOver(): Promise<boolean> {
+    const standOff = this.options.standOffMs?.() ?? 0;
+    if (standOff <= 0) return true;
+    const entry = await this.kv.get(this.options.key).catch(() => null);
+    if (entry && entry.operation === 'PUT') {
+      this.vacantSince = undefined;
+      return false;
+    }
+    this.vacantSince ??= Date.now();
+    return Date.now() - this.vacantSince >= standOff;
   }
 
   private async renew(): Promise<boolean> {

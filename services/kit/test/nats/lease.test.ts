@@ -18,7 +18,11 @@ afterAll(async () => {
   await closeNats(nc);
 });
 
-function options(owner: string, bucket: string, extra: { onLost?: () => void } = {}) {
+function options(
+  owner: string,
+  bucket: string,
+  extra: { onLost?: () => void; standOffMs?: () => number; key?: string } = {},
+) {
   return { bucket, key: 'partition-0', owner, ttlMs: 1_500, intervalMs: 100, logger: testLogger, ...extra };
 }
 
@@ -78,5 +82,21 @@ describe('kit lease', () => {
     expect(lost).toBe(true);
     expect(a.held).toBe(false);
     await b.close();
+  });
+
+  it('lets the replica without a stand-off take a vacant lease first, and still takes it after the stand-off', async () => {
+    const bucket = newBucket();
+    const busy = await Lease.open(nc, options('busy', bucket, { standOffMs: () => 800 }));
+    const idle = await Lease.open(nc, options('idle', bucket, { standOffMs: () => 0 }));
+    expect(await busy.attempt()).toBe(false); // vacant, but standing off
+    expect(await idle.attempt()).toBe(true);
+    expect(busy.held).toBe(false);
+    await idle.close();
+
+    busy.start();
+    const vacantAt = Date.now();
+    await waitFor(() => busy.held, { timeoutMs: 3_000, intervalMs: 20, description: 'busy to take it in the end' });
+    expect(Date.now() - vacantAt).toBeGreaterThanOrEqual(700);
+    await busy.close();
   });
 });
