@@ -26,6 +26,7 @@ import {
   UpsertAgentRequest,
   UpsertQueueRequest,
 } from '@parley/protos/parley/routing/v1/routing';
+import { namespacedRoutingResources, removeRoutingResources } from '../src/routing-resources.js';
 
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -60,7 +61,7 @@ const child = spawn(process.execPath, [fileURLToPath(new URL('./e2e-routing-proc
 });
 await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
 
-const client = createNatsRpcClient(nc, RoutingServiceService, { domain: run, defaultTimeoutMs: 10_000 });
+const client = createNatsRpcClient(nc, RoutingServiceService, { domain: `${run}.p0`, defaultTimeoutMs: 10_000 });
 await client.upsertQueue(
   UpsertQueueRequest.fromPartial({
     queue: {
@@ -153,7 +154,6 @@ if (process.env.BENCH_DEBUG) console.log(`slow sends at ms: ${slow.slice(0, 20).
 child.kill('SIGTERM');
 await new Promise((resolve) => child.once('exit', resolve));
 await deleteEventStreams(jsm, streams);
-await jsm.streams.delete(`${run.toUpperCase()}_OPS`).catch(() => false);
-await jsm.streams.delete(`KV_${run.toUpperCase()}_LEASES`).catch(() => false);
+await removeRoutingResources(nc, namespacedRoutingResources(run), 'bench', ['p0']);
 await closeNats(nc);
 process.exit(0);

@@ -32,6 +32,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const logger = createLogger({ service: 'failover-bench', level: 'warn' });
 const nc = await connectNats({ servers: [natsUrl], name: 'failover-bench', logger });
 const jsm = await jetstreamManager(nc);
+import { namespacedRoutingResources, removeRoutingResources } from '../src/routing-resources.js';
+
 const script = fileURLToPath(new URL('./replica-process.js', import.meta.url));
 
 async function round(index: number): Promise<{ takeoverMs: number; lost: number; twice: number; total: number }> {
@@ -45,12 +47,7 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
     maxAgeMs: 3_600_000,
   };
   await ensureEventStreams(jsm, streams);
-  const setup = {
-    eventStreams: streams,
-    operationLog: { stream: `${run.toUpperCase()}_OPS`, subject: `${run}.ops.bench.p0` },
-    leaseBucket: `${run.toUpperCase()}_LEASES`,
-    rpcDomain: run,
-  };
+  const setup = { eventStreams: streams, resources: namespacedRoutingResources(run) };
   const start = (): Promise<ChildProcess> => {
     const child = spawn(process.execPath, [script], {
       env: {
@@ -76,7 +73,7 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
   })();
 
   const owner = await start();
-  const client = createNatsRpcClient(nc, RoutingServiceService, { domain: run, defaultTimeoutMs: 1_000 });
+  const client = createNatsRpcClient(nc, RoutingServiceService, { domain: `${run}.p0`, defaultTimeoutMs: 1_000 });
   await retryWhileUnavailable(() => client.listQueues(ListQueuesRequest.fromPartial({})));
   const standby = await start();
   await retryWhileUnavailable(() =>
@@ -158,8 +155,7 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
   standby.kill('SIGTERM');
   await messages.close();
   await deleteEventStreams(jsm, streams);
-  await jsm.streams.delete(setup.operationLog.stream).catch(() => false);
-  await jsm.streams.delete(`KV_${setup.leaseBucket}`).catch(() => false);
+  await removeRoutingResources(nc, setup.resources, 'bench', ['p0']);
   return {
     takeoverMs: (takeover?.occurredAt?.getTime() ?? NaN) - killedAt,
     lost: total - connected.size,

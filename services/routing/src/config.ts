@@ -1,10 +1,26 @@
 // The routing service's configuration: the only place that reads the environment.
 import { baseServiceConfigSchema, env, loadConfig, servicePorts } from '@parley/kit';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { parsePartitions } from './partitions/index.js';
+
+const partitionsSchema = z
+  .string()
+  .default('p0=*')
+  .transform((text, context) => {
+    const { partitions, problems } = parsePartitions(text);
+    for (const problem of problems) context.addIssue({ code: 'custom', message: problem });
+    return partitions;
+  });
 
 export const routingConfigSchema = baseServiceConfigSchema.extend({
   GRPC_PORT: env.port(servicePorts.routing.grpc),
   HTTP_PORT: env.port(servicePorts.routing.http),
+  /** `name=site,site;name=site`: which sites each routing partition owns (default: one partition, every site). */
+  ROUTING_PARTITIONS: partitionsSchema,
+  /** Logged operations between two state snapshots (a standby restores the snapshot, then replays the rest). */
+  ROUTING_SNAPSHOT_EVERY_OPS: env.positiveInt(20_000),
+  /** And at least this often while anything changes. */
+  ROUTING_SNAPSHOT_EVERY_MS: env.positiveInt(60_000),
 });
 
 export type RoutingConfig = z.output<typeof routingConfigSchema>;

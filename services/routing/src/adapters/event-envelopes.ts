@@ -5,7 +5,13 @@ import { AbandonPoint, InteractionState } from '@parley/protos/parley/common/v1/
 import { OverflowAction } from '@parley/protos/parley/common/v1/queue';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { OverflowReason } from '@parley/protos/parley/events/v1/interaction_events';
-import { RepairKind, RescindReason } from '@parley/protos/parley/events/v1/routing_events';
+import {
+  DecidedBy,
+  DecisionFallbackReason,
+  RepairKind,
+  RescindReason,
+} from '@parley/protos/parley/events/v1/routing_events';
+import type { FallbackReason } from '../domain/decisions.js';
 import type { RoutingEvent } from '../domain/events.js';
 import type { AgentState, Channel, MaxWaitAction } from '../domain/model.js';
 
@@ -36,6 +42,17 @@ const repairKinds: Record<'orphan_reservation' | 'busy_without_interaction' | 'l
   orphan_reservation: RepairKind.REPAIR_KIND_ORPHAN_RESERVATION,
   busy_without_interaction: RepairKind.REPAIR_KIND_BUSY_WITHOUT_INTERACTION,
   lost_offer: RepairKind.REPAIR_KIND_LOST_OFFER,
+};
+
+const fallbackReasons: Record<FallbackReason, DecisionFallbackReason> = {
+  timeout: DecisionFallbackReason.DECISION_FALLBACK_REASON_TIMEOUT,
+  no_responders: DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_RESPONDERS,
+  error_reply: DecisionFallbackReason.DECISION_FALLBACK_REASON_ERROR_REPLY,
+  malformed_reply: DecisionFallbackReason.DECISION_FALLBACK_REASON_MALFORMED_REPLY,
+  unreachable: DecisionFallbackReason.DECISION_FALLBACK_REASON_UNREACHABLE,
+  no_preference: DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_PREFERENCE,
+  no_usable_candidate: DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_USABLE_CANDIDATE,
+  deadline: DecisionFallbackReason.DECISION_FALLBACK_REASON_DEADLINE,
 };
 
 export interface EnvelopeContext {
@@ -197,6 +214,23 @@ export function toEnvelope(event: RoutingEvent, context: EnvelopeContext): Envel
         ...base,
         agentId: event.agentId,
         routingReconciled: { kind: repairKinds[event.kind], detail: event.detail },
+      });
+    case 'routing.decided':
+      return Envelope.fromPartial({
+        ...base,
+        interactionId: event.interactionId,
+        queueId: event.queueId,
+        agentId: event.agentId ?? '',
+        correlationId: event.interactionId,
+        routingDecided: {
+          decidedBy: event.decidedBy === 'hook' ? DecidedBy.DECIDED_BY_HOOK : DecidedBy.DECIDED_BY_FALLBACK,
+          fallbackReason: event.fallbackReason
+            ? fallbackReasons[event.fallbackReason]
+            : DecisionFallbackReason.DECISION_FALLBACK_REASON_UNSPECIFIED,
+          hookSubject: event.hookSubject,
+          candidateAgentIds: event.candidateAgentIds,
+          hookAgentIds: event.hookAgentIds,
+        },
       });
     case 'interaction.transferred':
       return Envelope.fromPartial({

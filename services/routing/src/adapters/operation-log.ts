@@ -1,6 +1,7 @@
 // The routing state's write-ahead record: every state-changing call, with its request bytes and the time it ran,
-// appended to JetStream in order. The engine is deterministic, so replaying the log rebuilds the exact state on a
-// standby. Appends are fenced on the subject's last sequence: an owner that lost its lease cannot append.
+// appended to JetStream in order. The engine is deterministic, so replaying the log (after a snapshot, or from the
+// start) rebuilds the exact state on a standby. Each partition has its own stream, so stream sequences are the log's
+// positions, and appends are fenced on the stream's last sequence: an owner that lost its lease cannot append.
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   DeliverPolicy,
@@ -11,7 +12,7 @@ import {
 } from '@nats-io/jetstream';
 
 export interface LoggedOperation {
-  /** Contract method key (e.g. "enqueueInteraction"), or "__advance" for a timer tick. */
+  /** Contract method key (e.g. "enqueueInteraction"), or an internal one ("__advance", "__reconcile", ...). */
   method: string;
   /** Engine time the operation ran at. */
   at: number;
@@ -19,6 +20,7 @@ export interface LoggedOperation {
 }
 
 export interface OperationLogConfig {
+  /** One stream per partition. */
   stream: string;
   subject: string;
 }
@@ -43,23 +45,31 @@ export class OperationLog {
     });
   }
 
-  /** Every logged operation in order; afterwards appends continue from the last one read. */
-  async *readAll(): AsyncIterable<{ sequence: number; operation: LoggedOperation }> {
-    const info = await this.jsm.streams.info(this.config.stream);
-    const last = info.state.last_seq;
-    this.lastSequence = 0;
-    if (info.state.messages === 0) return;
-    // The stream holds this partition's subject only, so no filter (multi-subject filters need NATS 2.10).
-    const consumer = await this.js.consumers.get(this.config.stream, { deliver_policy: DeliverPolicy.All });
+  /**
+   * Every logged operation after `afterSequence` (0 = from the start), in order; afterwards appends continue from
+   * the log's last position. Fails if the log no longer holds the operations right after `afterSequence` (they were
+   * trimmed): replaying from there would silently skip state changes.
+   */
+  async *readAfter(afterSequence: number): AsyncIterable<{ sequence: number; operation: LoggedOperation }> {
+    const { state } = await this.jsm.streams.info(this.config.stream);
+    this.lastSequence = state.last_seq;
+    if (state.last_seq <= afterSequence) return;
+    if (state.first_seq > afterSequence + 1)
+      throw new Error(
+        `operation log ${this.config.stream} starts at ${state.first_seq}; operations after ${afterSequence} are gone`,
+      );
+    const consumer = await this.js.consumers.get(this.config.stream, {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: afterSequence + 1,
+    });
     const messages = await consumer.consume();
     try {
       for await (const message of messages) {
-        this.lastSequence = message.seq;
         yield {
           sequence: message.seq,
           operation: decode(message.data, message.headers?.get('Routing-At'), message.headers?.get('Routing-Method')),
         };
-        if (message.seq >= last) break;
+        if (message.seq >= state.last_seq) break;
       }
     } finally {
       await messages.close();
@@ -73,17 +83,29 @@ export class OperationLog {
    */
   append(operation: LoggedOperation): Promise<number> {
     const expected = this.lastSequence;
-    this.lastSequence = expected + 1; // this partition's stream holds one subject: sequences are consecutive
+    this.lastSequence = expected + 1;
     const headers = natsHeaders();
     headers.set('Routing-Method', operation.method);
     headers.set('Routing-At', String(operation.at));
+    // The stream's last sequence survives trimming (a subject's last sequence would not, once its messages go).
     return this.js
-      .publish(this.config.subject, operation.request, { headers, expect: { lastSubjectSequence: expected } })
+      .publish(this.config.subject, operation.request, { headers, expect: { lastSequence: expected } })
       .then((ack) => {
         if (ack.seq !== expected + 1)
           throw new Error(`operation log out of step: appended at ${ack.seq}, expected ${expected + 1}`);
         return ack.seq;
       });
+  }
+
+  /** The position the next append will follow: the sequence of the last operation appended or reserved. */
+  get position(): number {
+    return this.lastSequence;
+  }
+
+  /** Drops the operations up to and including `sequence` (a snapshot covers them). */
+  async trimThrough(sequence: number): Promise<number> {
+    const { purged } = await this.jsm.streams.purge(this.config.stream, { seq: sequence + 1 });
+    return purged;
   }
 }
 

@@ -2,20 +2,44 @@
 // interaction and every available agent in sorted pools, so each routing decision is O(log n), and reports what
 // happened as events (drainEvents) for the adapters to publish.
 import { AgentRuntime } from './agent-runtime.js';
+import {
+  awaitsAgent,
+  candidatesFor,
+  DECISION_GRACE_MS,
+  decidedEvent,
+  decisionRequest,
+  hookChoice,
+  MAX_DECISION_CANDIDATES,
+  type DecisionRequest,
+  type DecisionResult,
+  type FallbackReason,
+  type HookFailure,
+} from './decisions.js';
 import { illegal, notFound, RoutingErrorCode } from './errors.js';
 import type { RoutingEvent } from './events.js';
 import {
   defaultOfferTimeoutMs,
   type AgentProfile,
+  type DecisionHook,
   type EnqueueRequest,
   type PresenceState,
   type QueueConfig,
 } from './model.js';
 import { OrderedSet } from './ordered-set.js';
+import type { Pool } from './pool.js';
 import { PoolRegistry } from './pool-registry.js';
 import { reconcileAgents } from './reconciler.js';
 import { TimerQueue, type Timer } from './timers.js';
 import { servedBefore, waitingOrder, type WaitingInteraction } from './waiting-interaction.js';
+import {
+  agentFromSnapshot,
+  agentToSnapshot,
+  interactionFromSnapshot,
+  interactionToSnapshot,
+  type EngineState,
+  type Placement,
+} from './engine-snapshot.js';
+import type { AgentRequirement } from './skills-expression/index.js';
 
 export interface Offer {
   id: string;
@@ -36,8 +60,9 @@ export class RoutingEngine {
   readonly offers = new Map<string, Offer>();
   private readonly registry = new PoolRegistry();
   private readonly sticky = new Map<string, OrderedSet<WaitingInteraction>>();
-  private readonly timers = new TimerQueue();
+  private timers = new TimerQueue();
   private events: RoutingEvent[] = [];
+  private decisionRequests: DecisionRequest[] = [];
   private readonly declineCooldownMs: number;
 
   constructor(private readonly options: RoutingEngineOptions) {
@@ -55,6 +80,16 @@ export class RoutingEngine {
     return drained;
   }
 
+  /** Decision hooks to ask since the last call (decisions.ts), leaving out interactions no longer deciding. */
+  drainDecisionRequests(): DecisionRequest[] {
+    const drained = this.decisionRequests.filter((request) => {
+      const interaction = this.interactions.get(request.interactionId);
+      return interaction?.phase === 'deciding' && interaction.decisionRound === request.round;
+    });
+    this.decisionRequests = [];
+    return drained;
+  }
+
   // ---- configuration ----------------------------------------------------------------------------------------
 
   upsertQueue(config: QueueConfig, now: number): void {
@@ -65,10 +100,10 @@ export class RoutingEngine {
     const waiting = [...this.interactions.values()].filter((i) => i.queue.id === config.id);
     for (const interaction of waiting) {
       interaction.queue = config;
-      if (interaction.phase === 'waiting') this.removeFromLine(interaction);
+      if (awaitsAgent(interaction)) this.removeFromLine(interaction);
     }
     this.registry.dropQueuePools(config.id);
-    for (const interaction of waiting) if (interaction.phase === 'waiting') this.placeAndMatch(interaction, now);
+    for (const interaction of waiting) if (awaitsAgent(interaction)) this.placeAndMatch(interaction, now);
     for (const agent of this.registry.agents.values()) this.registry.refreshAvailability(agent);
   }
 
@@ -94,6 +129,62 @@ export class RoutingEngine {
       }
     }
     this.afterAgentChange(agent, now, reason);
+  }
+
+  /** Forgets a deleted queue's configuration and pools (the caller checked nothing waits in it). */
+  removeQueue(queueId: string): void {
+    this.registry.dropQueuePools(queueId);
+    this.queues.delete(queueId);
+  }
+
+  // ---- snapshots --------------------------------------------------------------------------------------------
+
+  /** The whole state as plain data (engine-snapshot.ts); call with no events pending. */
+  exportState(): EngineState {
+    return {
+      agents: [...this.registry.agents.values()].map(agentToSnapshot),
+      interactions: [...this.interactions.values()].map((interaction) =>
+        interactionToSnapshot(interaction, placementOf(interaction, this.sticky)),
+      ),
+      offers: [...this.offers.values()].map((offer) => ({
+        id: offer.id,
+        interactionId: offer.interaction.id,
+        agentId: offer.agent.id,
+        expiresAt: offer.expiresAt,
+      })),
+      timers: this.timers.exportState(),
+    };
+  }
+
+  /**
+   * Rebuilds an engine from exportState(), map orders included (iteration order decides who is offered first).
+   * `queues` are the live configurations in their original order, rebuilt by the caller.
+   */
+  static fromState(state: EngineState, options: RoutingEngineOptions, queues: readonly QueueConfig[]): RoutingEngine {
+    const engine = new RoutingEngine(options);
+    for (const queue of queues) engine.queues.set(queue.id, queue);
+    for (const agent of state.agents) engine.registry.putAgent(agentFromSnapshot(agent));
+    for (const snapshot of state.interactions) {
+      const queue = engine.queues.get(snapshot.queueId);
+      if (!queue) throw new Error(`snapshot: interaction "${snapshot.id}" is in unknown queue "${snapshot.queueId}"`);
+      const interaction = interactionFromSnapshot(snapshot, queue);
+      engine.interactions.set(interaction.id, interaction);
+      if (snapshot.placement === 'pool') {
+        const requirement = engine.requirementAt(interaction, interaction.step);
+        interaction.pool = engine.registry.poolFor(queue, interaction.channel, interaction.step, requirement);
+        interaction.pool.waiting.set(waitingOrder(interaction), interaction);
+      } else if (snapshot.placement === 'sticky') {
+        engine.stickyLine(interaction.preferredAgentId as string).set(waitingOrder(interaction), interaction);
+      }
+    }
+    for (const offer of state.offers) {
+      const interaction = engine.interactions.get(offer.interactionId);
+      const agent = engine.registry.agents.get(offer.agentId);
+      if (!interaction || !agent) throw new Error(`snapshot: offer "${offer.id}" refers to unknown records`);
+      engine.offers.set(offer.id, { id: offer.id, interaction, agent, expiresAt: offer.expiresAt });
+    }
+    engine.timers = TimerQueue.fromState(state.timers);
+    return engine;
   }
 
   // ---- interactions ---------------------------------------------------------------------------------------
@@ -126,6 +217,8 @@ export class RoutingEngine {
       declinedBy: new Set(),
       agentId: undefined,
       offerId: undefined,
+      candidateAgentIds: [],
+      decisionRound: 0,
     };
     this.interactions.set(interaction.id, interaction);
     this.emit({
@@ -145,7 +238,7 @@ export class RoutingEngine {
   /** The customer left (hung up, closed the chat) while waiting or being offered. */
   cancel(interactionId: string, now: number): void {
     const interaction = this.interaction(interactionId);
-    if (interaction.phase !== 'waiting' && interaction.phase !== 'offered') {
+    if (!awaitsAgent(interaction) && interaction.phase !== 'offered') {
       throw illegal(`interaction "${interactionId}" is ${interaction.phase}; end it instead of cancelling`, {
         interactionId,
       });
@@ -227,7 +320,7 @@ export class RoutingEngine {
   /** A waiting call becomes a callback request: same queue, same place in line. */
   convertToCallback(interactionId: string, now: number): void {
     const interaction = this.interaction(interactionId);
-    if (interaction.phase !== 'waiting')
+    if (!awaitsAgent(interaction))
       throw illegal(`interaction "${interactionId}" is ${interaction.phase}, not waiting`, { interactionId });
     if (!interaction.queue.channels.includes('callback'))
       throw illegal(`queue "${interaction.queue.id}" does not take callbacks`, { queueId: interaction.queue.id });
@@ -282,7 +375,7 @@ export class RoutingEngine {
   /** Takes the interaction away from wherever it is (line, offer, agent) before it moves on. */
   private releaseForTransfer(interaction: WaitingInteraction, now: number): void {
     if (interaction.phase === 'offered') this.rescind(interaction, 'transferred', now);
-    else if (interaction.phase === 'waiting') this.removeFromLine(interaction);
+    else if (awaitsAgent(interaction)) this.removeFromLine(interaction);
     else {
       const agent = this.agent(interaction.agentId as string);
       if (interaction.phase === 'connected') agent.active[interaction.channel]--;
@@ -317,6 +410,43 @@ export class RoutingEngine {
     return repairs.length;
   }
 
+  /**
+   * A decision hook's answer for an interaction in 'deciding' (an empty order: the hook failed or has no preference).
+   * Offers it to the first agent of the order who was a candidate and can still take it, else lets the built-in
+   * strategy place it. An answer for an interaction no longer deciding, or to an earlier round, changes nothing.
+   */
+  decide(
+    interactionId: string,
+    orderedAgentIds: readonly string[],
+    now: number,
+    answer: { round?: number; failure?: HookFailure | undefined } = {},
+  ): DecisionResult {
+    const interaction = this.interactions.get(interactionId);
+    if (interaction?.phase !== 'deciding') return { outcome: 'ignored' };
+    if (answer.round !== undefined && answer.round !== interaction.decisionRound) return { outcome: 'ignored' };
+    const pool = this.poolAt(interaction, now);
+    const chosen = hookChoice(orderedAgentIds, interaction.candidateAgentIds, (agentId) => {
+      const agent = this.registry.agents.get(agentId);
+      return (
+        !!agent &&
+        pool.available.has(agentId) &&
+        agent.canTake(interaction.channel) &&
+        !interaction.declinedBy.has(agentId)
+      );
+    });
+    const agent = chosen === undefined ? undefined : this.registry.agents.get(chosen);
+    if (!agent) {
+      const reason = answer.failure ?? (orderedAgentIds.length === 0 ? 'no_preference' : 'no_usable_candidate');
+      return this.fallBack(interaction, reason, orderedAgentIds, now);
+    }
+    const candidates = interaction.candidateAgentIds;
+    interaction.candidateAgentIds = [];
+    interaction.step = pool.step;
+    this.makeOffer(interaction, agent, now);
+    this.emit(decidedEvent(interaction, candidates, orderedAgentIds, undefined, now));
+    return { outcome: 'hook', agentId: agent.id };
+  }
+
   /** Runs every timer due at or before `now`, in time order. */
   advance(now: number): void {
     for (let due = this.timers.popDue(now); due; due = this.timers.popDue(now)) this.fire(due.timer, due.at);
@@ -328,7 +458,7 @@ export class RoutingEngine {
 
   /** Interactions waiting in a queue, in the order they will be served at `now`. */
   waitingInQueue(queueId: string, now: number): WaitingInteraction[] {
-    const waiting = [...this.interactions.values()].filter((i) => i.queue.id === queueId && i.phase === 'waiting');
+    const waiting = [...this.interactions.values()].filter((i) => i.queue.id === queueId && awaitsAgent(i));
     return waiting.sort((a, b) => (servedBefore(a, b, now) ? -1 : servedBefore(b, a, now) ? 1 : 0));
   }
 
@@ -358,7 +488,7 @@ export class RoutingEngine {
         }
         return;
       case 'max_wait':
-        if (interaction?.phase === 'waiting') {
+        if (interaction && awaitsAgent(interaction)) {
           this.removeFromLine(interaction);
           this.interactions.delete(interaction.id);
           this.emit({
@@ -374,12 +504,21 @@ export class RoutingEngine {
       case 'wrap_up':
         if (interaction?.phase === 'wrap_up') this.completeWrapUp(interaction.id, at);
         return;
+      case 'decision':
+        // No answer was recorded in time (the adapter reports its own timeout first): stop waiting for one.
+        if (interaction?.phase === 'deciding' && interaction.decisionRound === timer.token)
+          this.fallBack(interaction, 'deadline', [], at);
+        return;
     }
   }
 
-  /** Puts a waiting interaction where it belongs at `now` (sticky agent or pool of its current step), then tries to match it. */
-  private placeAndMatch(interaction: WaitingInteraction, now: number): void {
+  /**
+   * Puts a waiting interaction where it belongs at `now` (sticky agent or pool of its current step), then tries to
+   * match it; with two or more agents able to take it, the queue's decision hook (if any, and `consultHook`) chooses.
+   */
+  private placeAndMatch(interaction: WaitingInteraction, now: number, consultHook = true): void {
     interaction.phase = 'waiting';
+    interaction.candidateAgentIds = [];
     const preferred = interaction.preferredAgentId ? this.registry.agents.get(interaction.preferredAgentId) : undefined;
     if (preferred && interaction.declinedBy.has(preferred.id)) {
       // The customer's (or the transferring agent's) choice declined it: the queue takes over from here.
@@ -390,9 +529,7 @@ export class RoutingEngine {
         this.makeOffer(interaction, preferred, now);
         return;
       }
-      let line = this.sticky.get(preferred.id);
-      if (!line) this.sticky.set(preferred.id, (line = new OrderedSet()));
-      line.set(waitingOrder(interaction), interaction);
+      this.stickyLine(preferred.id).set(waitingOrder(interaction), interaction);
       if (Number.isFinite(interaction.stickyUntil)) {
         this.timers.schedule(interaction.stickyUntil, { kind: 'sticky', id: interaction.id, token: 0 });
       }
@@ -403,10 +540,7 @@ export class RoutingEngine {
     let step = 0;
     while (step < steps.length && (steps[step] as { afterMs: number }).afterMs <= waited) step++;
     interaction.step = step;
-    // The latest step that names its own requirement wins; before any, the queue's.
-    let expression = interaction.queue.requirement;
-    for (let i = 0; i < step; i++) expression = steps[i]?.requirement ?? expression;
-    const requirement = expression.specialise(interaction.attributes);
+    const requirement = this.requirementAt(interaction, step);
     const pool = this.registry.poolFor(interaction.queue, interaction.channel, step, requirement);
     interaction.pool = pool;
     const next = steps[step];
@@ -416,14 +550,65 @@ export class RoutingEngine {
         id: interaction.id,
         token: step + 1,
       });
-    const agent = pool.available.find(
-      (candidate) => !interaction.declinedBy.has(candidate.id) && candidate.canTake(interaction.channel),
-    );
+    const hook = consultHook ? interaction.queue.decisionHook : undefined;
+    const candidates = candidatesFor(pool, interaction, hook ? MAX_DECISION_CANDIDATES : 1);
+    if (hook && candidates.length >= 2) {
+      this.startDeciding(interaction, hook, candidates, now);
+      return;
+    }
+    const agent = candidates[0];
     if (agent) {
       this.makeOffer(interaction, agent, now);
       return;
     }
     pool.waiting.set(waitingOrder(interaction), interaction);
+  }
+
+  /** Leaves the choice among the candidates to the queue's hook: decide() or the decision timer ends it. */
+  private startDeciding(interaction: WaitingInteraction, hook: DecisionHook, candidates: AgentRuntime[], now: number) {
+    interaction.phase = 'deciding';
+    interaction.pool = undefined; // in no line, so an agent becoming free meanwhile does not take it
+    interaction.candidateAgentIds = candidates.map((agent) => agent.id);
+    interaction.decisionRound++;
+    this.decisionRequests.push(decisionRequest(interaction, hook, candidates, now));
+    this.timers.schedule(now + hook.timeoutMs + DECISION_GRACE_MS, {
+      kind: 'decision',
+      id: interaction.id,
+      token: interaction.decisionRound,
+    });
+  }
+
+  /** The built-in strategy places it as if the queue had no hook: offered at once, or in line. */
+  private fallBack(
+    interaction: WaitingInteraction,
+    reason: FallbackReason,
+    hookOrder: readonly string[],
+    now: number,
+  ): DecisionResult {
+    const candidates = interaction.candidateAgentIds;
+    this.placeAndMatch(interaction, now, false);
+    this.emit(decidedEvent(interaction, candidates, hookOrder, reason, now));
+    return { outcome: 'fallback', reason, agentId: interaction.phase === 'offered' ? interaction.agentId : undefined };
+  }
+
+  /** The pool the interaction belongs to at `now` (the widening step its wait has reached). */
+  private poolAt(interaction: WaitingInteraction, now: number): Pool {
+    const waited = now - interaction.enqueuedAt;
+    const step = interaction.queue.steps.filter((s) => s.afterMs <= waited).length; // steps ascend by afterMs
+    return this.registry.poolFor(interaction.queue, interaction.channel, step, this.requirementAt(interaction, step));
+  }
+
+  /** The skills requirement at a widening step: the latest step that names one wins; before any, the queue's. */
+  private requirementAt(interaction: WaitingInteraction, step: number): AgentRequirement {
+    let expression = interaction.queue.requirement;
+    for (let i = 0; i < step; i++) expression = interaction.queue.steps[i]?.requirement ?? expression;
+    return expression.specialise(interaction.attributes);
+  }
+
+  private stickyLine(agentId: string): OrderedSet<WaitingInteraction> {
+    let line = this.sticky.get(agentId);
+    if (!line) this.sticky.set(agentId, (line = new OrderedSet()));
+    return line;
   }
 
   /** Offers the agent the best waiting interaction it may take, as long as it has room. */
@@ -567,4 +752,17 @@ export class RoutingEngine {
     if (!offer) throw notFound(RoutingErrorCode.OFFER_NOT_FOUND, 'offer', id);
     return offer;
   }
+}
+
+/**
+ * Where an interaction waits, read from the lines themselves: `pool` still names the pool an offered interaction
+ * came from, so one moved to an agent's sticky line after an offer (transfer to an agent) would look pooled.
+ */
+function placementOf(
+  interaction: WaitingInteraction,
+  sticky: ReadonlyMap<string, OrderedSet<WaitingInteraction>>,
+): Placement {
+  if (interaction.pool?.waiting.has(interaction.id)) return 'pool';
+  const line = interaction.preferredAgentId ? sticky.get(interaction.preferredAgentId) : undefined;
+  return line?.has(interaction.id) ? 'sticky' : 'none';
 }

@@ -1,4 +1,5 @@
 // What the engine reports after each operation; the adapters turn these into parley.events.v1 envelopes.
+import type { FallbackReason } from './decisions.js';
 import type { AgentState, Channel, MaxWaitAction } from './model.js';
 
 interface At {
@@ -42,6 +43,18 @@ export type RoutingEvent = At &
         agentId: string;
         kind: 'orphan_reservation' | 'busy_without_interaction' | 'lost_offer';
         detail: string;
+      }
+    | {
+        type: 'routing.decided';
+        interactionId: string;
+        queueId: string;
+        hookSubject: string;
+        decidedBy: 'hook' | 'fallback';
+        fallbackReason: FallbackReason | undefined;
+        /** Offered at once to (offer.created precedes this event); undefined when it went to a line. */
+        agentId: string | undefined;
+        candidateAgentIds: string[];
+        hookAgentIds: string[];
       }
   );
 

@@ -64,6 +64,15 @@ export interface QueueConfig {
   offerTimeoutMs: Readonly<Partial<Record<Channel, number>>>;
   wrapUpMs: number;
   stickyWindowMs: number;
+  /** An external program that may reorder the candidates for each interaction (decisions.ts); none when unset. */
+  decisionHook?: DecisionHook;
+}
+
+export interface DecisionHook {
+  /** NATS subject the adapter asks (request/reply). */
+  subject: string;
+  /** How long the adapter waits for the answer before the built-in strategy decides. */
+  timeoutMs: number;
 }
 
 export interface EnqueueRequest {

@@ -3,7 +3,7 @@
 // every other operation free of timer bookkeeping.
 import { BTree } from './btree.js';
 
-export type TimerKind = 'step' | 'sticky' | 'max_wait' | 'offer' | 'wrap_up' | 'declined';
+export type TimerKind = 'step' | 'sticky' | 'max_wait' | 'offer' | 'wrap_up' | 'declined' | 'decision';
 
 export interface Timer {
   kind: TimerKind;
@@ -41,5 +41,19 @@ export class TimerQueue {
 
   nextDue(): number | undefined {
     return this.tree.minKey()?.at;
+  }
+
+  /** Every pending timer with its due time and tie-break order, plus the next order number (for snapshots). */
+  exportState(): { entries: { at: number; seq: number; timer: Timer }[]; nextSeq: number } {
+    const entries: { at: number; seq: number; timer: Timer }[] = [];
+    this.tree.forEachPair((key, timer) => void entries.push({ at: key.at, seq: key.seq, timer }));
+    return { entries, nextSeq: this.seq };
+  }
+
+  static fromState(state: { entries: readonly { at: number; seq: number; timer: Timer }[]; nextSeq: number }) {
+    const queue = new TimerQueue();
+    for (const { at, seq, timer } of state.entries) queue.tree.set({ at, seq }, { ...timer });
+    queue.seq = state.nextSeq;
+    return queue;
   }
 }

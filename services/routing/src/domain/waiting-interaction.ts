@@ -3,7 +3,8 @@ import type { Channel, QueueConfig } from './model.js';
 import type { OrderKey } from './ordered-set.js';
 import type { Pool } from './pool.js';
 
-export type InteractionPhase = 'waiting' | 'offered' | 'connected' | 'wrap_up';
+/** 'deciding': its queue's decision hook is choosing among the agents able to take it (in no line, none reserved). */
+export type InteractionPhase = 'waiting' | 'deciding' | 'offered' | 'connected' | 'wrap_up';
 
 export interface WaitingInteraction {
   id: string;
@@ -24,6 +25,10 @@ export interface WaitingInteraction {
   declinedBy: Set<string>;
   agentId: string | undefined;
   offerId: string | undefined;
+  /** While deciding: the agents the hook was asked to order, in built-in strategy order; empty otherwise. */
+  candidateAgentIds: string[];
+  /** How many times it has entered 'deciding': a hook's answer to an earlier round is ignored. */
+  decisionRound: number;
 }
 
 /**

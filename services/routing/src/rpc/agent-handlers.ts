@@ -5,6 +5,7 @@ import { AgentState, type AgentStateCount } from '@parley/protos/parley/common/v
 import type { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import type { AgentRuntime } from '../domain/agent-runtime.js';
 import { failedPrecondition, invalidArgument, notFound, RpcErrorCode } from './errors.js';
+import { requireSitesInPartition } from './partition-check.js';
 import {
   byDisplayName,
   checkRevision,
@@ -45,6 +46,7 @@ export function agentHandlers(ctx: HandlerContext): AgentHandlers {
       const agent = request.agent!; // validateAgent rejects a missing agent
       if (catalog.sites.size > 0 && !catalog.sites.has(agent.siteId))
         throw notFound(RpcErrorCode.SITE_NOT_FOUND, 'site', agent.siteId);
+      requireSitesInPartition(ctx, [{ field: 'agent.site_id', siteId: agent.siteId }]);
       checkRevision('agent', agent.id, request.expectedRevision, catalog.agents.get(agent.id));
       const profile = toAgentProfile(agent);
       const now = ctx.now();

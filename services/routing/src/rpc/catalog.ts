@@ -4,6 +4,7 @@ import type { Agent, AgentDevice, NotReadyReason } from '@parley/protos/parley/c
 import type { Interaction } from '@parley/protos/parley/common/v1/interaction';
 import type { Queue, WrapUpCode } from '@parley/protos/parley/common/v1/queue';
 import type { Site } from '@parley/protos/parley/common/v1/site';
+import type { RoutingCatalogSnapshot } from '@parley/protos/parley/routing/v1/state_snapshot';
 
 export interface AgentSession {
   sessionId: string;
@@ -68,6 +69,32 @@ export class RoutingCatalog {
         found.push(queue.id);
     }
     return found;
+  }
+
+  /** Every record, map orders kept, for snapshots. */
+  exportState(): RoutingCatalogSnapshot {
+    return {
+      agents: [...this.agents.values()],
+      sessions: [...this.sessions].map(([agentId, session]) => ({ agentId, ...session })),
+      queues: [...this.queues.values()],
+      wrapUpCodes: [...this.wrapUpCodes.values()],
+      notReadyReasons: [...this.notReadyReasons.values()],
+      sites: [...this.sites.values()],
+      interactions: [...this.interactions.values()],
+    };
+  }
+
+  static fromState(state: RoutingCatalogSnapshot): RoutingCatalog {
+    const catalog = new RoutingCatalog();
+    catalog.notReadyReasons.clear();
+    for (const agent of state.agents) catalog.agents.set(agent.id, agent);
+    for (const { agentId, sessionId, device } of state.sessions) catalog.sessions.set(agentId, { sessionId, device });
+    for (const queue of state.queues) catalog.queues.set(queue.id, queue);
+    for (const code of state.wrapUpCodes) catalog.wrapUpCodes.set(code.id, code);
+    for (const reason of state.notReadyReasons) catalog.notReadyReasons.set(reason.code, reason);
+    for (const site of state.sites) catalog.sites.set(site.id, site);
+    for (const interaction of state.interactions) catalog.interactions.set(interaction.id, interaction);
+    return catalog;
   }
 
   /**

@@ -28,6 +28,7 @@ export const RpcErrorCode = {
   NOT_WAITING: 'PARLEY_ROUTING_NOT_WAITING',
   INTERACTION_ENDED: 'PARLEY_ROUTING_INTERACTION_ENDED',
   UNIMPLEMENTED: 'PARLEY_ROUTING_UNIMPLEMENTED',
+  WRONG_PARTITION: 'PARLEY_ROUTING_WRONG_PARTITION',
 } as const;
 
 export function invalidArgument(violations: FieldViolation[], code: string = RpcErrorCode.INVALID_ARGUMENT) {

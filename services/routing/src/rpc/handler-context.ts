@@ -12,6 +12,7 @@ import type { AgentRuntime } from '../domain/agent-runtime.js';
 import type { RoutingEngine } from '../domain/engine.js';
 import type { QueueConfig } from '../domain/model.js';
 import type { WaitingInteraction } from '../domain/waiting-interaction.js';
+import type { RoutingPartition } from '../partitions/index.js';
 import type { RoutingCatalog } from './catalog.js';
 import { notFound, revisionMismatch, RpcErrorCode } from './errors.js';
 import { interactionView } from './views.js';
@@ -21,6 +22,8 @@ export interface RoutingHandlerDeps {
   now: () => number;
   /** Publishes the engine's pending events; resolved means they are stored. */
   commit: () => Promise<void>;
+  /** The routing partition this state belongs to: its agents and queues must be of the partition's sites. */
+  partition?: RoutingPartition;
 }
 
 export interface HandlerContext extends RoutingHandlerDeps {

@@ -4,6 +4,7 @@ import { ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
 import { InteractionState } from '@parley/protos/parley/common/v1/interaction';
 import { CancelReason, type RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
+import { awaitsAgent } from '../domain/decisions.js';
 import type { WaitingInteraction } from '../domain/waiting-interaction.js';
 import { failedPrecondition, invalidArgument, permissionDenied, RpcErrorCode, unimplemented } from './errors.js';
 import {
@@ -124,7 +125,7 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
       if (request.notBefore && request.notBefore.getTime() > now)
         throw unimplemented('scheduled callbacks (not_before) are not supported yet', 'not_before');
       const interaction = requireInteraction(ctx, request.interactionId);
-      if (interaction.phase !== 'waiting' || interaction.channel !== 'voice')
+      if (!awaitsAgent(interaction) || interaction.channel !== 'voice')
         throw failedPrecondition(
           RpcErrorCode.NOT_WAITING,
           `interaction "${interaction.id}" is a ${interaction.phase} ${interaction.channel} interaction, not a queued call`,
@@ -191,7 +192,7 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
       for (const key of request.remove) delete attributes[key];
       const requirement = interaction.queue.requirement;
       if (
-        interaction.phase === 'waiting' &&
+        awaitsAgent(interaction) &&
         requirement.specialise(attributes).key !== requirement.specialise(interaction.attributes).key
       )
         throw unimplemented(

@@ -1,5 +1,5 @@
 // Proto → domain: the contract's Queue and Agent become the engine's QueueConfig and AgentProfile. Inputs are
-// validated first (validate.ts); what the domain cannot express yet is refused here with UNIMPLEMENTED.
+// validated first (validate.ts).
 import { AgentState, type Agent } from '@parley/protos/parley/common/v1/agent';
 import { Channel as ProtoChannel } from '@parley/protos/parley/common/v1/channel';
 import { OverflowAction, RoutingStrategy, type Queue } from '@parley/protos/parley/common/v1/queue';
@@ -11,8 +11,8 @@ import type {
   QueueConfig,
   Strategy,
 } from '../domain/model.js';
+import { DEFAULT_DECISION_HOOK_TIMEOUT_MS } from '../domain/decisions.js';
 import { compileSkillsExpression } from '../domain/skills-expression/index.js';
-import { unimplemented } from './errors.js';
 
 /** Service level threshold when a queue sets none (the common "80 % in 20 s"). */
 export const DEFAULT_SLA_THRESHOLD_MS = 20_000;
@@ -60,8 +60,6 @@ const maxWaitActions: Partial<Record<OverflowAction, MaxWaitAction>> = {
 };
 
 export function toQueueConfig(queue: Queue): QueueConfig {
-  if (queue.decisionHookSubject)
-    throw unimplemented('decision hooks are not supported yet', 'queue.decision_hook_subject');
   const channels = queue.channels.map(domainChannel);
   // "A voice queue also serves callbacks converted from its calls."
   if (channels.includes('voice') && !channels.includes('callback')) channels.push('callback');
@@ -94,6 +92,14 @@ export function toQueueConfig(queue: Queue): QueueConfig {
     offerTimeoutMs,
     wrapUpMs: queue.wrapUp?.timeoutMs ?? 0,
     stickyWindowMs: sticky ? queue.stickyWindowMs : 0,
+    ...(queue.decisionHookSubject
+      ? {
+          decisionHook: {
+            subject: queue.decisionHookSubject,
+            timeoutMs: queue.decisionHookTimeoutMs || DEFAULT_DECISION_HOOK_TIMEOUT_MS,
+          },
+        }
+      : {}),
   };
 }
 
@@ -115,7 +121,7 @@ export function toAgentProfile(agent: Agent): AgentProfile {
     // The engine knows one rule, "a call excludes all other work and vice versa"; a voice entry that blocks any
     // channel turns it on; finer blocking lists are approximated by it until the domain models them.
     voiceIsExclusive: voiceBlocksOthers,
-    missedOffersBeforePause: DEFAULT_MISSED_OFFERS_BEFORE_PAUSE,
+    missedOffersBeforePause: agent.missedOffersBeforePause ?? DEFAULT_MISSED_OFFERS_BEFORE_PAUSE,
   };
 }
 

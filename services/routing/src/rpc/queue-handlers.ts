@@ -9,6 +9,7 @@ import type { RoutingServiceService } from '@parley/protos/parley/routing/v1/rou
 import { compileSkillsExpression, SkillsExpressionError } from '../domain/skills-expression/index.js';
 import { effectivePriority } from '../domain/waiting-interaction.js';
 import { failedPrecondition, notFound, RpcErrorCode } from './errors.js';
+import { requireSitesInPartition } from './partition-check.js';
 import { describeExpression, offendingLength } from './expression-info.js';
 import { byDisplayName, checkRevision, paginate, requireQueue, type HandlerContext } from './handler-context.js';
 import { domainChannel, protoAgentState, toQueueConfig } from './mappers.js';
@@ -38,6 +39,12 @@ function checkReferences(ctx: HandlerContext, queue: Queue): void {
   if (catalog.sites.size > 0)
     for (const site of queue.siteIds)
       if (!catalog.sites.has(site)) throw notFound(RpcErrorCode.SITE_NOT_FOUND, 'site', site);
+  requireSitesInPartition(ctx, [
+    ...queue.siteIds.map((siteId, i) => ({ field: `queue.site_ids[${i}]`, siteId })),
+    ...queue.steps.flatMap((step, s) =>
+      step.addSiteIds.map((siteId, i) => ({ field: `queue.steps[${s}].add_site_ids[${i}]`, siteId })),
+    ),
+  ]);
   for (const rule of [queue.maxWaitAction, queue.businessHours?.whenClosed]) {
     if (rule?.targetQueueId && rule.targetQueueId !== queue.id && !catalog.queues.has(rule.targetQueueId))
       throw notFound(RpcErrorCode.QUEUE_NOT_FOUND, 'queue', rule.targetQueueId);
@@ -94,8 +101,7 @@ export function queueHandlers(ctx: HandlerContext): QueueHandlers {
           RpcErrorCode.QUEUE_NOT_EMPTY,
           `queue "${request.queueId}" is the overflow target of ${overflowingHere.join(', ')}`,
         );
-      // The engine keeps the (now unreachable) configuration: it has no removal yet, and a re-created queue of the
-      // same id replaces it through upsertQueue, which rebuilds its pools.
+      engine.removeQueue(request.queueId);
       catalog.queues.delete(request.queueId);
       return {};
     },

@@ -4,6 +4,7 @@ import { Channel } from '@parley/protos/parley/common/v1/channel';
 import type { FieldViolation } from '@parley/protos/parley/common/v1/error';
 import type { Paging } from '@parley/protos/parley/common/v1/paging';
 import { OverflowAction, RoutingStrategy, type Queue } from '@parley/protos/parley/common/v1/queue';
+import { MAX_DECISION_HOOK_TIMEOUT_MS, MIN_DECISION_HOOK_TIMEOUT_MS } from '../domain/decisions.js';
 import { compileSkillsExpression, SkillsExpressionError } from '../domain/skills-expression/index.js';
 import { invalidArgument, RpcErrorCode } from './errors.js';
 
@@ -15,6 +16,10 @@ const MAX_ATTRIBUTES = 100;
 const MAX_ATTRIBUTE_VALUE_LENGTH = 1_024;
 const identifier = /^[a-z_][a-z0-9_]*$/i;
 const e164 = /^\+[1-9]\d{1,14}$/;
+/** Dot-separated tokens with no wildcards, whitespace or control characters: a subject one can publish to. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it excludes
+const natsSubject = /^[^.\s*>\x00-\x1f\x7f]+(\.[^.\s*>\x00-\x1f\x7f]+)*$/;
+const MAX_SUBJECT_LENGTH = 256;
 
 /** Collects violations; `throwIfAny` raises one InvalidArgumentError naming them all. */
 export class Violations {
@@ -109,6 +114,8 @@ export function validateAgent(agent: Agent | undefined, v: Violations = new Viol
     v.intRange(`${field}.max_concurrent`, capacity.maxConcurrent, 0, 100);
     capacity.blocksChannels.forEach((blocked, j) => v.channel(`${field}.blocks_channels[${j}]`, blocked));
   });
+  if (agent.missedOffersBeforePause !== undefined)
+    v.intRange('agent.missed_offers_before_pause', agent.missedOffersBeforePause, 0, 100);
   return v;
 }
 
@@ -159,6 +166,21 @@ export function validateQueue(queue: Queue | undefined, v: Violations = new Viol
     if (!Number.isSafeInteger(timeout.timeoutMs) || timeout.timeoutMs <= 0)
       v.add(`queue.offer_timeouts[${i}].timeout_ms`, 'must be a positive integer');
   });
+  const hookSubject = queue.decisionHookSubject;
+  if (hookSubject && (hookSubject.length > MAX_SUBJECT_LENGTH || !natsSubject.test(hookSubject)))
+    v.add(
+      'queue.decision_hook_subject',
+      `must be a NATS subject of at most ${MAX_SUBJECT_LENGTH} characters: ` +
+        'tokens separated by dots, no wildcards (* or >) or spaces',
+    );
+  // 0 = the default deadline.
+  if (queue.decisionHookTimeoutMs !== 0)
+    v.intRange(
+      'queue.decision_hook_timeout_ms',
+      queue.decisionHookTimeoutMs,
+      MIN_DECISION_HOOK_TIMEOUT_MS,
+      MAX_DECISION_HOOK_TIMEOUT_MS,
+    );
   return v;
 }
 

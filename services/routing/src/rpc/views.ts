@@ -11,6 +11,7 @@ import { InteractionState, type Interaction } from '@parley/protos/parley/common
 import type { QueuePosition } from '@parley/protos/parley/routing/v1/routing';
 import type { AgentRuntime } from '../domain/agent-runtime.js';
 import type { RoutingEngine } from '../domain/engine.js';
+import { awaitsAgent } from '../domain/decisions.js';
 import { channels, type Channel, type QueueConfig } from '../domain/model.js';
 import type { InteractionPhase, WaitingInteraction } from '../domain/waiting-interaction.js';
 import type { RoutingCatalog } from './catalog.js';
@@ -59,6 +60,7 @@ export function agentView(engine: RoutingEngine, catalog: RoutingCatalog, stored
 
 const interactionStates: Record<InteractionPhase, InteractionState> = {
   waiting: InteractionState.INTERACTION_STATE_QUEUED,
+  deciding: InteractionState.INTERACTION_STATE_QUEUED,
   offered: InteractionState.INTERACTION_STATE_OFFERED,
   connected: InteractionState.INTERACTION_STATE_CONNECTED,
   wrap_up: InteractionState.INTERACTION_STATE_WRAP_UP,
@@ -119,7 +121,7 @@ export function queuePositions(
   const index = new Map(order.map((interaction, i) => [interaction.id, i + 1]));
   const staffing = new Map<Channel, number>();
   const positionOf = (interaction: WaitingInteraction): QueuePosition => {
-    const position = interaction.phase === 'waiting' ? (index.get(interaction.id) ?? 0) : 0;
+    const position = awaitsAgent(interaction) ? (index.get(interaction.id) ?? 0) : 0;
     let agents = staffing.get(interaction.channel);
     if (agents === undefined)
       staffing.set(interaction.channel, (agents = staffed(engine, interaction.queue, interaction.channel)));

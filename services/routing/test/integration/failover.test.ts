@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
 import {
@@ -17,6 +16,7 @@ import {
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { namespacedRoutingResources, removeRoutingResources } from '../../src/routing-resources.js';
 import {
   EndInteractionRequest,
   EnqueueInteractionRequest,
@@ -29,9 +29,8 @@ import {
 
 const logger = createLogger({ service: 'failover-test', level: 'silent' });
 const run = uniqueName('fo');
-const rpcDomain = run;
-const leaseBucket = `${run.toUpperCase()}_LEASES`;
-const operationLog = { stream: `${run.toUpperCase()}_OPS`, subject: `${run}.ops.waw.p0` };
+const resources = namespacedRoutingResources(run);
+const rpcDomain = `${run}.p0`;
 const replicaScript = fileURLToPath(new URL('../support/routing-replica-main.ts', import.meta.url));
 const children: ChildProcess[] = [];
 let nc: NatsConnection;
@@ -49,7 +48,7 @@ function startReplica(): Promise<ChildProcess> {
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       PARLEY_SITE: 'waw',
-      REPLICA_SETUP: JSON.stringify({ eventStreams: streams.config, operationLog, leaseBucket, rpcDomain }),
+      REPLICA_SETUP: JSON.stringify({ eventStreams: streams.config, resources }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -71,9 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(operationLog.stream).catch(() => false);
-  await (await new Kvm(nc).open(leaseBucket)).destroy().catch(() => undefined);
+  await removeRoutingResources(nc, resources, 'waw', ['p0']);
   await streams?.remove();
   await closeNats(nc);
 });

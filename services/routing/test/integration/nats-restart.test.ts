@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('routing across a NATS restart', () => {
   it('keeps its waiting interactions and offers them once agents log in', async () => {
-    const client = createNatsRpcClient(nc, RoutingServiceService, { defaultTimeoutMs: 1_000 });
+    const client = createNatsRpcClient(nc, RoutingServiceService, { domain: 'routing.p0', defaultTimeoutMs: 1_000 });
     await retryWhileUnavailable(() =>
       client.upsertQueue(
         UpsertQueueRequest.fromPartial({ queue: { id: 'q', displayName: 'Q', channels: [Channel.CHANNEL_CHAT] } }),

@@ -22,9 +22,11 @@ import {
 } from '@parley/protos/parley/routing/v1/routing';
 import { loadRoutingConfig } from '../../src/config.js';
 import { startRoutingReplica } from '../../src/routing-replica.js';
+import { namespacedRoutingResources, removeRoutingResources } from '../../src/routing-resources.js';
 
 const logger = createLogger({ service: 'routing-test', level: 'silent' });
 const domain = uniqueName('routing');
+const resources = namespacedRoutingResources(domain);
 let nc: NatsConnection;
 let streams: TestEventStreams;
 let service: Awaited<ReturnType<typeof startRoutingReplica>>;
@@ -47,12 +49,10 @@ beforeAll(async () => {
     config,
     eventStreams: streams.config,
     handleSignals: false,
-    rpcDomain: domain,
-    operationLog: { stream: `${domain.toUpperCase()}_OPS`, subject: `${domain}.ops.waw.p0` },
-    leaseBucket: `${domain.toUpperCase()}_LEASES`,
+    resources,
   });
   await waitFor(() => service.isOwner(), { timeoutMs: 10_000, description: 'the replica to own the routing state' });
-  client = createNatsRpcClient(nc, RoutingServiceService, { domain });
+  client = createNatsRpcClient(nc, RoutingServiceService, { domain: `${domain}.p0` });
   const consumer = await jetstream(nc).consumers.get(streams.config.stream);
   void (async () => {
     for await (const message of (await consumer.consume()) as AsyncIterable<JsMsg>) {
@@ -64,9 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(`${domain.toUpperCase()}_OPS`).catch(() => false);
-  await jsm.streams.delete(`KV_${domain.toUpperCase()}_LEASES`).catch(() => false);
+  await removeRoutingResources(nc, resources, 'waw', ['p0']);
   await streams?.remove();
   await closeNats(nc);
 });

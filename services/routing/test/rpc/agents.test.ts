@@ -185,6 +185,36 @@ describe('routing rpc › agents', () => {
     });
   });
 
+  it('pauses an agent after its own count of missed offers in a row (default 3, 0 = never)', async () => {
+    const missAll = async (missedOffersBeforePause: number | undefined, offers: number) => {
+      const s = setup();
+      const agent = protoAgent({ id: 'a1' });
+      if (missedOffersBeforePause !== undefined) agent.missedOffersBeforePause = missedOffersBeforePause;
+      await s.handlers.upsertAgent({ agent, expectedRevision: 0 }, context);
+      await s.handlers.loginAgent(login('a1'), context);
+      await s.handlers.upsertQueue({ queue: protoQueue({ id: 'q' }), expectedRevision: 0 }, context);
+      for (let i = 0; i < offers; i++) {
+        await s.handlers.enqueueInteraction({ interaction: protoInteraction({ id: `i${i}` }) }, context);
+        const offer = [...s.engine.offers.values()].find((o) => o.agent.id === 'a1');
+        if (!offer) break;
+        await s.handlers.rejectOffer({ offerId: offer.id, agentId: 'a1', reason: 'busy' }, context);
+      }
+      return s.engine.agents.get('a1');
+    };
+    expect((await missAll(undefined, 3))?.presenceReason).toBe('missed');
+    const one = await missAll(1, 1);
+    expect([one?.presence, one?.presenceReason]).toEqual(['not_ready', 'missed']);
+    const never = await missAll(0, 5);
+    expect([never?.presence, never?.missedInRow]).toEqual(['available', 5]);
+    const s = setup();
+    await expect(
+      s.handlers.upsertAgent(
+        { agent: protoAgent({ id: 'a1', missedOffersBeforePause: -1 }), expectedRevision: 0 },
+        context,
+      ),
+    ).rejects.toMatchObject({ fieldViolations: [{ field: 'agent.missed_offers_before_pause' }] });
+  });
+
   it('logs out: refuses while connected unless forced, and puts pending offers back in line', async () => {
     const { handlers, engine } = await loggedIn();
     await handlers.upsertQueue({ queue: protoQueue({ id: 'q' }), expectedRevision: 0 }, context);

@@ -1,4 +1,4 @@
-// A routing replica process for the failover test: its own streams, lease bucket and RPC subject, from the env.
+// A routing replica process for the failover test: its own streams, buckets and RPC subjects, from the env.
 import { loadRoutingConfig } from '../../src/config.js';
 import { startRoutingReplica } from '../../src/routing-replica.js';
 
@@ -6,8 +6,6 @@ const setup = JSON.parse(process.env.REPLICA_SETUP ?? '{}');
 await startRoutingReplica({
   config: loadRoutingConfig(),
   eventStreams: setup.eventStreams,
-  operationLog: setup.operationLog,
-  leaseBucket: setup.leaseBucket,
-  rpcDomain: setup.rpcDomain,
+  resources: setup.resources,
 });
 process.stdout.write('started\n');

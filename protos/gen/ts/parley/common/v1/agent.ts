@@ -184,7 +184,14 @@ export interface Agent {
     | Date
     | undefined;
   /** Output only: when the configuration last changed. */
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /**
+   * Offers missed (rejected or timed out) in a row after which routing pauses the agent in NOT_READY("missed")
+   * (ring-no-answer). Unset: 3. 0: never pause.
+   */
+  missedOffersBeforePause?: number | undefined;
 }
 
 /** ChannelLoad is how many interactions of one channel an agent currently holds. */
@@ -453,6 +460,7 @@ function createBaseAgent(): Agent {
     revision: 0,
     createdAt: undefined,
     updatedAt: undefined,
+    missedOffersBeforePause: undefined,
   };
 }
 
@@ -493,6 +501,9 @@ export const Agent: MessageFns<Agent> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.missedOffersBeforePause !== undefined) {
+      writer.uint32(104).int32(message.missedOffersBeforePause);
     }
     return writer;
   },
@@ -606,6 +617,14 @@ export const Agent: MessageFns<Agent> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.missedOffersBeforePause = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -662,6 +681,11 @@ export const Agent: MessageFns<Agent> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      missedOffersBeforePause: isSet(object.missedOffersBeforePause)
+        ? globalThis.Number(object.missedOffersBeforePause)
+        : isSet(object.missed_offers_before_pause)
+        ? globalThis.Number(object.missed_offers_before_pause)
+        : undefined,
     };
   },
 
@@ -703,6 +727,9 @@ export const Agent: MessageFns<Agent> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.missedOffersBeforePause !== undefined) {
+      obj.missedOffersBeforePause = Math.round(message.missedOffersBeforePause);
+    }
     return obj;
   },
 
@@ -725,6 +752,7 @@ export const Agent: MessageFns<Agent> = {
     message.revision = object.revision ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.missedOffersBeforePause = object.missedOffersBeforePause ?? undefined;
     return message;
   },
 };

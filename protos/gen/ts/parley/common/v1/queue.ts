@@ -364,9 +364,12 @@ export interface Queue {
   announcements?:
     | QueueAnnouncements
     | undefined;
-  /** Optional NATS subject of an external decision hook that may reorder candidates ("routing as code"). */
+  /**
+   * Optional NATS subject of an external decision hook that may reorder candidates ("routing as code"); the contract
+   * is in parley/routing/v1/decision_hook.proto. Tokens separated by dots, no wildcards (`*`, `>`) or spaces.
+   */
   decisionHookSubject: string;
-  /** Deadline for the hook; after it the built-in strategy decides. */
+  /** Deadline for the hook, 10–5,000 ms; 0 = 200 ms. After it the built-in strategy decides. */
   decisionHookTimeoutMs: number;
   /** Output only: incremented on every change; pass back as `expected_revision`. */
   revision: number;

@@ -55,6 +55,7 @@ import {
   OfferRescinded,
   OfferTimedOut,
   QueueStatsSnapshot,
+  RoutingDecided,
   RoutingReconciled,
 } from "./routing_events.js";
 
@@ -226,6 +227,10 @@ export interface Envelope {
   routingReconciled?:
     | RoutingReconciled
     | undefined;
+  /** routing.decided */
+  routingDecided?:
+    | RoutingDecided
+    | undefined;
   /** media.endpoint_created */
   mediaEndpointCreated?:
     | MediaEndpointCreated
@@ -340,6 +345,7 @@ function createBaseEnvelope(): Envelope {
     offerRescinded: undefined,
     queueStatsSnapshot: undefined,
     routingReconciled: undefined,
+    routingDecided: undefined,
     mediaEndpointCreated: undefined,
     mediaEndpointClosed: undefined,
     mediaBridged: undefined,
@@ -493,6 +499,9 @@ export const Envelope: MessageFns<Envelope> = {
     }
     if (message.routingReconciled !== undefined) {
       RoutingReconciled.encode(message.routingReconciled, writer.uint32(2802).fork()).join();
+    }
+    if (message.routingDecided !== undefined) {
+      RoutingDecided.encode(message.routingDecided, writer.uint32(2810).fork()).join();
     }
     if (message.mediaEndpointCreated !== undefined) {
       MediaEndpointCreated.encode(message.mediaEndpointCreated, writer.uint32(3202).fork()).join();
@@ -913,6 +922,14 @@ export const Envelope: MessageFns<Envelope> = {
             message.routingReconciled = RoutingReconciled.decode(reader, reader.uint32());
             continue;
           }
+          case 351: {
+            if (tag !== 2810) {
+              break;
+            }
+
+            message.routingDecided = RoutingDecided.decode(reader, reader.uint32());
+            continue;
+          }
           case 400: {
             if (tag !== 3202) {
               break;
@@ -1267,6 +1284,11 @@ export const Envelope: MessageFns<Envelope> = {
         : isSet(object.routing_reconciled)
         ? RoutingReconciled.fromJSON(object.routing_reconciled)
         : undefined,
+      routingDecided: isSet(object.routingDecided)
+        ? RoutingDecided.fromJSON(object.routingDecided)
+        : isSet(object.routing_decided)
+        ? RoutingDecided.fromJSON(object.routing_decided)
+        : undefined,
       mediaEndpointCreated: isSet(object.mediaEndpointCreated)
         ? MediaEndpointCreated.fromJSON(object.mediaEndpointCreated)
         : isSet(object.media_endpoint_created)
@@ -1489,6 +1511,9 @@ export const Envelope: MessageFns<Envelope> = {
     if (message.routingReconciled !== undefined) {
       obj.routingReconciled = RoutingReconciled.toJSON(message.routingReconciled);
     }
+    if (message.routingDecided !== undefined) {
+      obj.routingDecided = RoutingDecided.toJSON(message.routingDecided);
+    }
     if (message.mediaEndpointCreated !== undefined) {
       obj.mediaEndpointCreated = MediaEndpointCreated.toJSON(message.mediaEndpointCreated);
     }
@@ -1657,6 +1682,9 @@ export const Envelope: MessageFns<Envelope> = {
       : undefined;
     message.routingReconciled = (object.routingReconciled !== undefined && object.routingReconciled !== null)
       ? RoutingReconciled.fromPartial(object.routingReconciled)
+      : undefined;
+    message.routingDecided = (object.routingDecided !== undefined && object.routingDecided !== null)
+      ? RoutingDecided.fromPartial(object.routingDecided)
       : undefined;
     message.mediaEndpointCreated = (object.mediaEndpointCreated !== undefined && object.mediaEndpointCreated !== null)
       ? MediaEndpointCreated.fromPartial(object.mediaEndpointCreated)

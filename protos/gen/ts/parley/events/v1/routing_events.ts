@@ -124,6 +124,134 @@ export function repairKindToJSON(object: RepairKind): string {
   }
 }
 
+/** DecidedBy says who chose the agent for an interaction of a queue with a decision hook. */
+export enum DecidedBy {
+  /** DECIDED_BY_UNSPECIFIED - Unknown. */
+  DECIDED_BY_UNSPECIFIED = 0,
+  /** DECIDED_BY_HOOK - The hook's order was followed. */
+  DECIDED_BY_HOOK = 1,
+  /** DECIDED_BY_FALLBACK - The queue's built-in strategy decided (see DecisionFallbackReason). */
+  DECIDED_BY_FALLBACK = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function decidedByFromJSON(object: any): DecidedBy {
+  switch (object) {
+    case 0:
+    case "DECIDED_BY_UNSPECIFIED":
+      return DecidedBy.DECIDED_BY_UNSPECIFIED;
+    case 1:
+    case "DECIDED_BY_HOOK":
+      return DecidedBy.DECIDED_BY_HOOK;
+    case 2:
+    case "DECIDED_BY_FALLBACK":
+      return DecidedBy.DECIDED_BY_FALLBACK;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DecidedBy.UNRECOGNIZED;
+  }
+}
+
+export function decidedByToJSON(object: DecidedBy): string {
+  switch (object) {
+    case DecidedBy.DECIDED_BY_UNSPECIFIED:
+      return "DECIDED_BY_UNSPECIFIED";
+    case DecidedBy.DECIDED_BY_HOOK:
+      return "DECIDED_BY_HOOK";
+    case DecidedBy.DECIDED_BY_FALLBACK:
+      return "DECIDED_BY_FALLBACK";
+    case DecidedBy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** DecisionFallbackReason says why the built-in strategy decided instead of the hook. */
+export enum DecisionFallbackReason {
+  /** DECISION_FALLBACK_REASON_UNSPECIFIED - None (the hook decided) or unknown. */
+  DECISION_FALLBACK_REASON_UNSPECIFIED = 0,
+  /** DECISION_FALLBACK_REASON_TIMEOUT - The hook did not answer within its deadline. */
+  DECISION_FALLBACK_REASON_TIMEOUT = 1,
+  /** DECISION_FALLBACK_REASON_NO_RESPONDERS - Nobody subscribes to the hook's subject. */
+  DECISION_FALLBACK_REASON_NO_RESPONDERS = 2,
+  /** DECISION_FALLBACK_REASON_ERROR_REPLY - The hook replied with an error. */
+  DECISION_FALLBACK_REASON_ERROR_REPLY = 3,
+  /** DECISION_FALLBACK_REASON_MALFORMED_REPLY - The hook's reply could not be decoded. */
+  DECISION_FALLBACK_REASON_MALFORMED_REPLY = 4,
+  /** DECISION_FALLBACK_REASON_UNREACHABLE - The hook could not be asked (e.g. the NATS connection was closing). */
+  DECISION_FALLBACK_REASON_UNREACHABLE = 5,
+  /** DECISION_FALLBACK_REASON_NO_PREFERENCE - The hook named no candidate ("no preference"). */
+  DECISION_FALLBACK_REASON_NO_PREFERENCE = 6,
+  /** DECISION_FALLBACK_REASON_NO_USABLE_CANDIDATE - None of the candidates the hook named could still take the interaction. */
+  DECISION_FALLBACK_REASON_NO_USABLE_CANDIDATE = 7,
+  /** DECISION_FALLBACK_REASON_DEADLINE - Routing's own deadline passed with no answer recorded (e.g. the routing owner changed while asking). */
+  DECISION_FALLBACK_REASON_DEADLINE = 8,
+  UNRECOGNIZED = -1,
+}
+
+export function decisionFallbackReasonFromJSON(object: any): DecisionFallbackReason {
+  switch (object) {
+    case 0:
+    case "DECISION_FALLBACK_REASON_UNSPECIFIED":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_UNSPECIFIED;
+    case 1:
+    case "DECISION_FALLBACK_REASON_TIMEOUT":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_TIMEOUT;
+    case 2:
+    case "DECISION_FALLBACK_REASON_NO_RESPONDERS":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_RESPONDERS;
+    case 3:
+    case "DECISION_FALLBACK_REASON_ERROR_REPLY":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_ERROR_REPLY;
+    case 4:
+    case "DECISION_FALLBACK_REASON_MALFORMED_REPLY":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_MALFORMED_REPLY;
+    case 5:
+    case "DECISION_FALLBACK_REASON_UNREACHABLE":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_UNREACHABLE;
+    case 6:
+    case "DECISION_FALLBACK_REASON_NO_PREFERENCE":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_PREFERENCE;
+    case 7:
+    case "DECISION_FALLBACK_REASON_NO_USABLE_CANDIDATE":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_USABLE_CANDIDATE;
+    case 8:
+    case "DECISION_FALLBACK_REASON_DEADLINE":
+      return DecisionFallbackReason.DECISION_FALLBACK_REASON_DEADLINE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DecisionFallbackReason.UNRECOGNIZED;
+  }
+}
+
+export function decisionFallbackReasonToJSON(object: DecisionFallbackReason): string {
+  switch (object) {
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_UNSPECIFIED:
+      return "DECISION_FALLBACK_REASON_UNSPECIFIED";
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_TIMEOUT:
+      return "DECISION_FALLBACK_REASON_TIMEOUT";
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_RESPONDERS:
+      return "DECISION_FALLBACK_REASON_NO_RESPONDERS";
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_ERROR_REPLY:
+      return "DECISION_FALLBACK_REASON_ERROR_REPLY";
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_MALFORMED_REPLY:
+      return "DECISION_FALLBACK_REASON_MALFORMED_REPLY";
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_UNREACHABLE:
+      return "DECISION_FALLBACK_REASON_UNREACHABLE";
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_PREFERENCE:
+      return "DECISION_FALLBACK_REASON_NO_PREFERENCE";
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_NO_USABLE_CANDIDATE:
+      return "DECISION_FALLBACK_REASON_NO_USABLE_CANDIDATE";
+    case DecisionFallbackReason.DECISION_FALLBACK_REASON_DEADLINE:
+      return "DECISION_FALLBACK_REASON_DEADLINE";
+    case DecisionFallbackReason.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * "offer.created": routing reserved an interaction for an agent. Carries a snapshot of the interaction so the agent
  * desktop can ring and screen-pop without another call.
@@ -186,6 +314,23 @@ export interface RoutingReconciled {
   kind: RepairKind;
   /** What was done, for operators. */
   detail: string;
+}
+
+/**
+ * "routing.decided": a queue's decision hook was asked which agent should get an interaction, and this is what
+ * happened. Envelope: interaction, queue and, when it was offered at once, the agent (offer.created precedes this).
+ */
+export interface RoutingDecided {
+  /** Who chose. */
+  decidedBy: DecidedBy;
+  /** Why the built-in strategy chose, when it did. */
+  fallbackReason: DecisionFallbackReason;
+  /** The hook's NATS subject. */
+  hookSubject: string;
+  /** The candidates the hook was given, in built-in strategy order. */
+  candidateAgentIds: string[];
+  /** The hook's order as answered (empty when it failed). */
+  hookAgentIds: string[];
 }
 
 function createBaseOfferCreated(): OfferCreated {
@@ -787,6 +932,159 @@ export const RoutingReconciled: MessageFns<RoutingReconciled> = {
     const message = createBaseRoutingReconciled();
     message.kind = object.kind ?? 0;
     message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseRoutingDecided(): RoutingDecided {
+  return { decidedBy: 0, fallbackReason: 0, hookSubject: "", candidateAgentIds: [], hookAgentIds: [] };
+}
+
+export const RoutingDecided: MessageFns<RoutingDecided> = {
+  encode(message: RoutingDecided, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.decidedBy !== 0) {
+      writer.uint32(8).int32(message.decidedBy);
+    }
+    if (message.fallbackReason !== 0) {
+      writer.uint32(16).int32(message.fallbackReason);
+    }
+    if (message.hookSubject !== "") {
+      writer.uint32(26).string(message.hookSubject);
+    }
+    for (const v of message.candidateAgentIds) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.hookAgentIds) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoutingDecided {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoutingDecided();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.decidedBy = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.fallbackReason = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hookSubject = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.candidateAgentIds.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.hookAgentIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoutingDecided {
+    return {
+      decidedBy: isSet(object.decidedBy)
+        ? decidedByFromJSON(object.decidedBy)
+        : isSet(object.decided_by)
+        ? decidedByFromJSON(object.decided_by)
+        : 0,
+      fallbackReason: isSet(object.fallbackReason)
+        ? decisionFallbackReasonFromJSON(object.fallbackReason)
+        : isSet(object.fallback_reason)
+        ? decisionFallbackReasonFromJSON(object.fallback_reason)
+        : 0,
+      hookSubject: isSet(object.hookSubject)
+        ? globalThis.String(object.hookSubject)
+        : isSet(object.hook_subject)
+        ? globalThis.String(object.hook_subject)
+        : "",
+      candidateAgentIds: globalThis.Array.isArray(object?.candidateAgentIds)
+        ? object.candidateAgentIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.candidate_agent_ids)
+        ? object.candidate_agent_ids.map((e: any) => globalThis.String(e))
+        : [],
+      hookAgentIds: globalThis.Array.isArray(object?.hookAgentIds)
+        ? object.hookAgentIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.hook_agent_ids)
+        ? object.hook_agent_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RoutingDecided): unknown {
+    const obj: any = {};
+    if (message.decidedBy !== 0) {
+      obj.decidedBy = decidedByToJSON(message.decidedBy);
+    }
+    if (message.fallbackReason !== 0) {
+      obj.fallbackReason = decisionFallbackReasonToJSON(message.fallbackReason);
+    }
+    if (message.hookSubject !== "") {
+      obj.hookSubject = message.hookSubject;
+    }
+    if (message.candidateAgentIds?.length) {
+      obj.candidateAgentIds = message.candidateAgentIds;
+    }
+    if (message.hookAgentIds?.length) {
+      obj.hookAgentIds = message.hookAgentIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RoutingDecided>, I>>(base?: I): RoutingDecided {
+    return RoutingDecided.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoutingDecided>, I>>(object: I): RoutingDecided {
+    const message = createBaseRoutingDecided();
+    message.decidedBy = object.decidedBy ?? 0;
+    message.fallbackReason = object.fallbackReason ?? 0;
+    message.hookSubject = object.hookSubject ?? "";
+    message.candidateAgentIds = object.candidateAgentIds?.map((e) => e) || [];
+    message.hookAgentIds = object.hookAgentIds?.map((e) => e) || [];
     return message;
   },
 };

@@ -6411,6 +6411,12 @@ export const ListSitesResponse: MessageFns<ListSitesResponse> = {
  * ErrorDetail.field_violations naming each bad field; UNAVAILABLE (PARLEY_ROUTING_PARTITION_UNAVAILABLE) while the
  * queue or agent partition is changing owner (retry with backoff: the new owner takes over within seconds);
  * DEADLINE_EXCEEDED; INTERNAL. Mutations that carry caller-chosen ids are idempotent, so retries are safe.
+ *
+ * Partitions: a site's routing state may be split into partitions, each owning the agents and queues of some sites
+ * (ROUTING_PARTITIONS). Over NATS a partition answers on `parley.rpc.routing.<partition>.<Method>`; over gRPC any
+ * replica answers for any partition named by the `parley-routing-partition` metadata (optional with one partition).
+ * An agent or queue whose site belongs to another partition is refused with FAILED_PRECONDITION
+ * (PARLEY_ROUTING_WRONG_PARTITION) naming the field.
  */
 export type RoutingServiceService = typeof RoutingServiceService;
 export const RoutingServiceService = {

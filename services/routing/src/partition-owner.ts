@@ -1,0 +1,332 @@
+// One routing partition as seen by one replica: it either owns the partition's state or stands by for it. The owner
+// holds the partition's lease (JetStream KV), applies each state-changing call to the in-memory state machine (one at
+// a time), appends it to the partition's operation log — fenced, so an owner that lost the lease cannot write —
+// publishes the resulting events and only then answers. Every so often it stores a snapshot and trims the log
+// behind it. A standby that gets the lease restores the snapshot, replays the log after it (everything is
+// deterministic, so the state is identical), re-publishes recent events (de-duplicated by id) and starts serving.
+import {
+  Lease,
+  NatsRpcServer,
+  ParleyError,
+  Status,
+  type CallContext,
+  type ContractHandlers,
+  type Logger,
+  type ServiceHost,
+} from '@parley/kit';
+import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
+
+import { DecisionHookDispatcher } from './adapters/decision-hook.js';
+import { EngineClock } from './adapters/engine-clock.js';
+import { operationEnvelopes, publishEnvelopes } from './adapters/event-publishing.js';
+import { OperationLog } from './adapters/operation-log.js';
+import {
+  advanceMethod,
+  decideMethod,
+  decodeDecision,
+  encodeDecision,
+  readOnlyMethods,
+  reconcileMethod,
+  RoutingStateMachine,
+} from './adapters/routing-state-machine.js';
+import { SnapshotStore } from './adapters/snapshot-store.js';
+import type { HookDecision } from './domain/decisions.js';
+import type { RoutingEvent } from './domain/events.js';
+import { partitionRpcDomain, type RoutingPartition } from './partitions/index.js';
+import { operationLogStream, type RoutingResources } from './routing-resources.js';
+
+export interface PartitionOwnerOptions {
+  host: ServiceHost;
+  site: string;
+  partition: RoutingPartition;
+  resources: RoutingResources;
+  /** "routing/<host>/<pid>": who holds the lease, and the events' source. */
+  source: string;
+  leaseTtlMs: number;
+  /** How long to let this partition's lease stay vacant before taking it (see Lease.standOffMs). */
+  standOffMs: () => number;
+  reconcileEveryMs: number;
+  snapshotEveryOps: number;
+  snapshotEveryMs: number;
+  onOwnershipChange: () => void;
+}
+
+type AnyHandler = (request: unknown, context: CallContext) => Promise<unknown>;
+const definition = RoutingServiceService as unknown as Record<
+  string,
+  { requestSerialize: (v: unknown) => Buffer; requestDeserialize: (b: Buffer) => unknown }
+>;
+const internalMethods: ReadonlySet<string> = new Set([advanceMethod, reconcileMethod]);
+
+/** Events older than this are not re-published on takeover (JetStream's de-duplication window is 10 minutes). */
+const republishWindowMs = 5 * 60_000;
+
+export class PartitionOwner {
+  private machine: RoutingStateMachine | undefined;
+  private clock: EngineClock | undefined;
+  private natsServer: NatsRpcServer | undefined;
+  private reconciler: NodeJS.Timeout | undefined;
+  private owner = false;
+  private writes: Promise<unknown> = Promise.resolve();
+  private published: Promise<unknown> = Promise.resolve();
+  private opsSinceSnapshot = 0;
+  private lastSnapshotAt = Date.now();
+  private snapshotting = false;
+  /** The log sequence the last stored snapshot covers: the log is trimmed up to the one before it. */
+  private snapshotSequence = 0;
+  private readonly logger: Logger;
+  /** Asks queues' decision hooks; their answers come back through write() as logged `__decide` operations. */
+  private readonly decisionHooks: DecisionHookDispatcher;
+  readonly handlers: Record<string, AnyHandler> = {};
+
+  private constructor(
+    private readonly options: PartitionOwnerOptions,
+    private readonly log: OperationLog,
+    private readonly snapshots: SnapshotStore,
+    private lease: Lease | undefined,
+  ) {
+    this.logger = options.host.logger.child({ module: 'partition', partition: options.partition.name });
+    this.decisionHooks = new DecisionHookDispatcher(options.host.nc, this.logger, (decision) =>
+      this.write(decideMethod, decision),
+    );
+    for (const method of Object.keys(RoutingServiceService)) {
+      this.handlers[method] = (request, context) => {
+        if (!this.owner || !this.machine) return Promise.reject(notOwner(options.partition.name));
+        return readOnlyMethods.has(method)
+          ? this.machine.read(method, request, context)
+          : this.write(method, request, context);
+      };
+    }
+  }
+
+  static async open(options: PartitionOwnerOptions): Promise<PartitionOwner> {
+    const { host, site, partition, resources } = options;
+    const log = new OperationLog(host.js, host.jsm, {
+      stream: operationLogStream(resources, site, partition.name),
+      subject: `${resources.operationLogSubjectPrefix}.${site}.${partition.name}`,
+    });
+    await log.ensureStream();
+    const snapshots = await SnapshotStore.open(host.nc, resources.snapshotBucket, `${site}.${partition.name}`);
+    const owner = new PartitionOwner(options, log, snapshots, undefined);
+    owner.lease = await Lease.open(host.nc, {
+      bucket: resources.leaseBucket,
+      key: `${site}-${partition.name}`,
+      owner: options.source,
+      ttlMs: options.leaseTtlMs,
+      // A standby notices an expired lease within this: takeover ≈ TTL + interval + restore + replay.
+      intervalMs: 250,
+      logger: host.logger,
+      standOffMs: options.standOffMs,
+      onAcquired: () => owner.becomeOwner(),
+      onLost: () => owner.stepDown('lease lost'),
+    });
+    return owner;
+  }
+
+  get isOwner(): boolean {
+    return this.owner;
+  }
+
+  /** Holding the lease (the state may still be rebuilding): what counts for spreading partitions. */
+  get holdsLease(): boolean {
+    return this.lease?.held ?? false;
+  }
+
+  get name(): string {
+    return this.options.partition.name;
+  }
+
+  /** Makes a first attempt at the lease, then keeps competing; resolves after the first attempt. */
+  async start(): Promise<void> {
+    await this.lease?.attempt().catch(() => false);
+    this.lease?.start();
+  }
+
+  /** Stops serving and hands the lease over at once (the RPC server first, so in-flight calls finish). */
+  async close(): Promise<void> {
+    this.owner = false;
+    this.clock?.stop();
+    clearInterval(this.reconciler);
+    await this.natsServer?.close();
+    await this.writes;
+    await this.lease?.close();
+    this.options.onOwnershipChange();
+  }
+
+  // ---- the write path -----------------------------------------------------------------------------------------
+
+  /**
+   * Calls change the state one at a time (in memory, fast); their log appends and event publications are then
+   * pipelined, each call answering once its own operation is logged and its events stored.
+   */
+  private write(method: string, request: unknown, context?: CallContext): Promise<unknown> {
+    const applied = this.writes.then(async () => {
+      const state = this.machine;
+      if (!this.owner || !state) throw notOwner(this.name);
+      const at = Date.now();
+      const result = await state.apply(method, request, at, context).catch((error: unknown) => {
+        state.engine.drainEvents(); // a refused call changes nothing worth publishing
+        throw error;
+      });
+      const events = state.engine.drainEvents();
+      this.decisionHooks.dispatch(state.engine.drainDecisionRequests());
+      const appended = this.log.append({ method, at, request: encodeRequest(method, request) });
+      const sequence = this.log.position;
+      this.clock?.rearm();
+      const snapshot = this.snapshotDue() ? { sequence, state: state.snapshot() } : undefined;
+      return { result, events, appended, snapshot };
+    });
+    this.writes = applied.catch(() => undefined);
+    return applied.then(async ({ result, events, appended, snapshot }) => {
+      let sequence: number;
+      try {
+        sequence = await appended;
+      } catch (error) {
+        // Someone else appended (they own the lease now), or NATS refused: our memory is ahead of the log.
+        await this.stepDown(`operation log append failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw notOwner(this.name);
+      }
+      // Publications stay in log order: each waits for the previous one to be sent.
+      const publication = this.published.then(() =>
+        publishEnvelopes(events, this.options.host.events, this.eventSource(), sequence),
+      );
+      this.published = publication.catch(() => undefined);
+      await publication;
+      // Only now is everything up to the snapshot's sequence logged and published.
+      if (snapshot) void this.storeSnapshot(snapshot.sequence, snapshot.state);
+      return result;
+    });
+  }
+
+  private snapshotDue(): boolean {
+    this.opsSinceSnapshot++;
+    if (this.snapshotting) return false;
+    const due =
+      this.opsSinceSnapshot >= this.options.snapshotEveryOps ||
+      Date.now() - this.lastSnapshotAt >= this.options.snapshotEveryMs;
+    if (!due) return false;
+    this.snapshotting = true;
+    this.opsSinceSnapshot = 0;
+    this.lastSnapshotAt = Date.now();
+    return true;
+  }
+
+  /**
+   * Stores the snapshot, then trims the log up to the *previous* snapshot: one generation of log stays, so even a
+   * snapshot that failed to store, or an older one stored late by a deposed owner, still has its log behind it.
+   */
+  private async storeSnapshot(sequence: number, state: Uint8Array): Promise<void> {
+    const started = Date.now();
+    try {
+      if (!this.lease?.held) return;
+      await this.snapshots.save({ sequence, state });
+      const trimThrough = this.snapshotSequence;
+      this.snapshotSequence = sequence;
+      const trimmed = trimThrough > 0 ? await this.log.trimThrough(trimThrough) : 0;
+      this.logger.info({ sequence, bytes: state.length, ms: Date.now() - started, trimmed }, 'routing snapshot stored');
+    } catch (error) {
+      this.logger.warn({ err: error, sequence }, 'routing snapshot not stored; the log still holds everything');
+    } finally {
+      this.snapshotting = false;
+    }
+  }
+
+  private eventSource() {
+    return { site: this.options.site, source: this.options.source };
+  }
+
+  // ---- ownership ----------------------------------------------------------------------------------------------
+
+  private async becomeOwner(): Promise<void> {
+    const started = Date.now();
+    const { site, partition } = this.options;
+    const stored = await this.snapshots.load();
+    const state = stored
+      ? RoutingStateMachine.restore(site, stored.state, partition)
+      : new RoutingStateMachine(site, partition);
+    const restoredMs = Date.now() - started;
+    let replayed = 0;
+    const republish: Envelope[] = [];
+    for await (const { sequence, operation } of this.log.readAfter(stored?.sequence ?? 0)) {
+      const request = decodeRequest(operation.method, operation.request);
+      await state.apply(operation.method, request, operation.at).catch(() => undefined); // refused then, refused now
+      const events: RoutingEvent[] = state.engine.drainEvents();
+      state.engine.drainDecisionRequests(); // not asked again: the engine's decision deadline falls back for them
+      if (Date.now() - operation.at < republishWindowMs)
+        republish.push(...operationEnvelopes(events, this.eventSource(), sequence));
+      replayed++;
+    }
+    // One pipelined batch, in log order; JetStream drops the ones the previous owner had already stored.
+    await this.options.host.events.publishAll(republish, 256);
+    if (!this.lease?.held) return; // lost it while rebuilding
+    this.machine = state;
+    this.snapshotSequence = stored?.sequence ?? 0;
+    this.opsSinceSnapshot = replayed;
+    this.lastSnapshotAt = Date.now();
+    // The tick is logged like any call; write() stamps it with its own time.
+    this.clock = new EngineClock(state.engine, async () => void (await this.write(advanceMethod, undefined)));
+    this.owner = true;
+    this.natsServer = new NatsRpcServer(this.options.host.nc, this.options.host.logger);
+    this.natsServer.serve(
+      RoutingServiceService,
+      this.handlers as unknown as ContractHandlers<typeof RoutingServiceService>,
+      {
+        domain: partitionRpcDomain(this.options.resources.rpcDomainPrefix, partition.name),
+      },
+    );
+    this.clock.rearm();
+    this.reconciler = setInterval(() => {
+      void this.write(reconcileMethod, undefined)
+        .then((repairs) => {
+          if (typeof repairs === 'number' && repairs > 0)
+            this.logger.error({ repairs }, 'reconciler repaired impossible states');
+        })
+        .catch(() => undefined);
+    }, this.options.reconcileEveryMs);
+    this.options.onOwnershipChange();
+    this.logger.info(
+      { fromSnapshot: stored?.sequence ?? 0, restoredMs, replayed, ms: Date.now() - started },
+      'took over the routing partition',
+    );
+  }
+
+  /**
+   * Losing ownership (lease lost, append refused, NATS gone too long) drops the in-memory state and goes back to
+   * standing by: the lease loop keeps trying, and whoever owns next — this replica included — rebuilds.
+   */
+  private async stepDown(why: string): Promise<void> {
+    if (!this.owner) return;
+    this.owner = false;
+    this.machine = undefined;
+    this.clock?.stop();
+    clearInterval(this.reconciler);
+    this.options.onOwnershipChange();
+    this.logger.error({ why }, 'no longer the partition owner; standing by');
+    const server = this.natsServer;
+    this.natsServer = undefined;
+    await server?.close();
+    // Still holding the lease (an append failed on its own): give it up so the state is rebuilt from the log.
+    if (this.lease?.held) await this.lease.release();
+  }
+}
+
+function encodeRequest(method: string, request: unknown): Uint8Array {
+  if (method === decideMethod) return encodeDecision(request as HookDecision);
+  if (internalMethods.has(method)) return new Uint8Array();
+  return definition[method]?.requestSerialize(request) ?? new Uint8Array();
+}
+
+function decodeRequest(method: string, bytes: Uint8Array): unknown {
+  if (method === decideMethod) return decodeDecision(bytes);
+  if (internalMethods.has(method)) return undefined;
+  return definition[method]?.requestDeserialize(Buffer.from(bytes));
+}
+
+export function notOwner(partition: string): ParleyError {
+  return new ParleyError(
+    'PARLEY_ROUTING_PARTITION_UNAVAILABLE',
+    `routing partition "${partition}" is changing owner; retry`,
+    { status: Status.UNAVAILABLE, domain: 'routing' },
+  );
+}
