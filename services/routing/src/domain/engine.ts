@@ -28,6 +28,7 @@ import {
 import { OrderedSet } from './ordered-set.js';
 import type { Pool } from './pool.js';
 import { PoolRegistry } from './pool-registry.js';
+import { QueueLine } from './queue-line.js';
 import { reconcileAgents } from './reconciler.js';
 import { TimerQueue, type Timer } from './timers.js';
 import { servedBefore, waitingOrder, type WaitingInteraction } from './waiting-interaction.js';
@@ -60,6 +61,12 @@ export class RoutingEngine {
   readonly offers = new Map<string, Offer>();
   private readonly registry = new PoolRegistry();
   private readonly sticky = new Map<string, OrderedSet<WaitingInteraction>>();
+  /** Bumped by every agent profile or presence change: views cache what they derive from agents until it moves. */
+  agentsRevision = 0;
+  /** Per agent, the interactions offered to it or with it: an agent's work without scanning every interaction. */
+  private readonly heldBy = new Map<string, Set<WaitingInteraction>>();
+  /** Per queue, everyone awaiting an agent in it, for positions in line (not used for matching). */
+  private readonly queueLines = new Map<string, QueueLine>();
   private timers = new TimerQueue();
   private events: RoutingEvent[] = [];
   private decisionRequests: DecisionRequest[] = [];
@@ -108,6 +115,7 @@ export class RoutingEngine {
   }
 
   upsertAgent(profile: AgentProfile, now: number): AgentRuntime {
+    this.agentsRevision++;
     let agent = this.registry.agents.get(profile.id);
     if (agent) agent.profile = profile;
     else agent = new AgentRuntime(profile, now);
@@ -118,14 +126,15 @@ export class RoutingEngine {
 
   setPresence(agentId: string, presence: PresenceState, reason: string, now: number): void {
     const agent = this.agent(agentId);
+    this.agentsRevision++;
     agent.presence = presence;
     agent.presenceReason = reason;
     if (presence === 'available') agent.missedInRow = 0;
     if (presence === 'offline') {
       // Nobody will answer: offers still ringing for this agent go back to the line at once.
-      for (const offer of [...this.offers.values()].filter((o) => o.agent === agent)) {
-        this.rescind(offer.interaction, 'agent logged out', now);
-        this.placeAndMatch(offer.interaction, now);
+      for (const interaction of this.workOf(agentId).filter((i) => i.phase === 'offered')) {
+        this.rescind(interaction, 'agent logged out', now);
+        this.placeAndMatch(interaction, now);
       }
     }
     this.afterAgentChange(agent, now, reason);
@@ -134,6 +143,7 @@ export class RoutingEngine {
   /** Forgets a deleted queue's configuration and pools (the caller checked nothing waits in it). */
   removeQueue(queueId: string): void {
     this.registry.dropQueuePools(queueId);
+    this.queueLines.delete(queueId);
     this.queues.delete(queueId);
   }
 
@@ -176,12 +186,19 @@ export class RoutingEngine {
       } else if (snapshot.placement === 'sticky') {
         engine.stickyLine(interaction.preferredAgentId as string).set(waitingOrder(interaction), interaction);
       }
+      if (snapshot.placement !== 'none' || interaction.phase === 'deciding')
+        engine.queueLine(queue.id).set(interaction);
     }
     for (const offer of state.offers) {
       const interaction = engine.interactions.get(offer.interactionId);
       const agent = engine.registry.agents.get(offer.agentId);
       if (!interaction || !agent) throw new Error(`snapshot: offer "${offer.id}" refers to unknown records`);
       engine.offers.set(offer.id, { id: offer.id, interaction, agent, expiresAt: offer.expiresAt });
+      engine.hold(interaction, agent); // offers first: an agent's offers stay in the order they were made
+    }
+    for (const interaction of engine.interactions.values()) {
+      const agent = interaction.phase === 'offered' ? undefined : engine.registry.agents.get(interaction.agentId ?? '');
+      if (agent) engine.hold(interaction, agent);
     }
     engine.timers = TimerQueue.fromState(state.timers);
     return engine;
@@ -294,6 +311,7 @@ export class RoutingEngine {
     agent.active[interaction.channel]--;
     if (interaction.queue.wrapUpMs <= 0) {
       // No wrap-up for this queue: the interaction is done and the capacity free in one step.
+      this.unhold(interaction);
       this.interactions.delete(interactionId);
       this.emit({ type: 'interaction.completed', at: now, interactionId, agentId: agent.id });
       this.afterAgentChange(agent, now, 'completed');
@@ -312,6 +330,7 @@ export class RoutingEngine {
       throw illegal(`interaction "${interactionId}" is ${interaction.phase}, not in wrap-up`, { interactionId });
     const agent = this.agent(interaction.agentId as string);
     agent.wrapping[interaction.channel]--;
+    this.unhold(interaction);
     this.interactions.delete(interactionId);
     this.emit({ type: 'interaction.completed', at: now, interactionId, agentId: agent.id });
     this.afterAgentChange(agent, now, 'wrap-up completed');
@@ -383,6 +402,7 @@ export class RoutingEngine {
       this.afterAgentChange(agent, now, 'transferred');
     }
     interaction.phase = 'waiting';
+    this.unhold(interaction);
     interaction.agentId = undefined;
     interaction.declinedBy.clear();
     interaction.preferredAgentId = undefined;
@@ -456,10 +476,20 @@ export class RoutingEngine {
     return this.timers.nextDue();
   }
 
-  /** Interactions waiting in a queue, in the order they will be served at `now`. */
-  waitingInQueue(queueId: string, now: number): WaitingInteraction[] {
-    const waiting = [...this.interactions.values()].filter((i) => i.queue.id === queueId && awaitsAgent(i));
-    return waiting.sort((a, b) => (servedBefore(a, b, now) ? -1 : servedBefore(b, a, now) ? 1 : 0));
+  /** Interactions awaiting an agent in a queue, in the order they will be served. */
+  waitingInQueue(queueId: string): WaitingInteraction[] {
+    return this.queueLines.get(queueId)?.inOrder() ?? [];
+  }
+
+  /** What the agent holds (offered, connected, in wrap-up), in the order it got them. */
+  workOf(agentId: string): WaitingInteraction[] {
+    return [...(this.heldBy.get(agentId) ?? [])];
+  }
+
+  /** Its place among those awaiting an agent in its queue (1 = next; 0 once offered or with an agent): O(log n). */
+  placeInQueue(interaction: WaitingInteraction): { position: number; waiting: number } {
+    const line = this.queueLines.get(interaction.queue.id);
+    return { position: line?.positionOf(interaction.id) ?? 0, waiting: line?.size ?? 0 };
   }
 
   // ---- internals ------------------------------------------------------------------------------------------
@@ -530,6 +560,7 @@ export class RoutingEngine {
         return;
       }
       this.stickyLine(preferred.id).set(waitingOrder(interaction), interaction);
+      this.queueLine(interaction.queue.id).set(interaction);
       if (Number.isFinite(interaction.stickyUntil)) {
         this.timers.schedule(interaction.stickyUntil, { kind: 'sticky', id: interaction.id, token: 0 });
       }
@@ -562,12 +593,14 @@ export class RoutingEngine {
       return;
     }
     pool.waiting.set(waitingOrder(interaction), interaction);
+    this.queueLine(interaction.queue.id).set(interaction);
   }
 
   /** Leaves the choice among the candidates to the queue's hook: decide() or the decision timer ends it. */
   private startDeciding(interaction: WaitingInteraction, hook: DecisionHook, candidates: AgentRuntime[], now: number) {
     interaction.phase = 'deciding';
-    interaction.pool = undefined; // in no line, so an agent becoming free meanwhile does not take it
+    interaction.pool = undefined; // in no pool's line, so an agent becoming free meanwhile does not take it
+    this.queueLine(interaction.queue.id).set(interaction); // but still waiting in its queue
     interaction.candidateAgentIds = candidates.map((agent) => agent.id);
     interaction.decisionRound++;
     this.decisionRequests.push(decisionRequest(interaction, hook, candidates, now));
@@ -603,6 +636,23 @@ export class RoutingEngine {
     let expression = interaction.queue.requirement;
     for (let i = 0; i < step; i++) expression = interaction.queue.steps[i]?.requirement ?? expression;
     return expression.specialise(interaction.attributes);
+  }
+
+  private hold(interaction: WaitingInteraction, agent: AgentRuntime): void {
+    interaction.agentId = agent.id;
+    let held = this.heldBy.get(agent.id);
+    if (!held) this.heldBy.set(agent.id, (held = new Set()));
+    held.add(interaction);
+  }
+
+  private unhold(interaction: WaitingInteraction): void {
+    if (interaction.agentId) this.heldBy.get(interaction.agentId)?.delete(interaction);
+  }
+
+  private queueLine(queueId: string): QueueLine {
+    let line = this.queueLines.get(queueId);
+    if (!line) this.queueLines.set(queueId, (line = new QueueLine()));
+    return line;
   }
 
   private stickyLine(agentId: string): OrderedSet<WaitingInteraction> {
@@ -644,8 +694,10 @@ export class RoutingEngine {
     const timeout = interaction.queue.offerTimeoutMs[interaction.channel] ?? defaultOfferTimeoutMs[interaction.channel];
     const offer: Offer = { id: offerId, interaction, agent, expiresAt: now + timeout };
     this.offers.set(offerId, offer);
+    this.queueLines.get(interaction.queue.id)?.delete(interaction.id);
+    interaction.pool = undefined; // in no line while offered (a pooled one was taken out by matchAgent)
     interaction.phase = 'offered';
-    interaction.agentId = agent.id;
+    this.hold(interaction, agent);
     interaction.offerId = offerId;
     agent.reserved[interaction.channel]++;
     agent.lastOfferAt = now;
@@ -677,6 +729,7 @@ export class RoutingEngine {
     }
     interaction.declinedBy.add(agent.id);
     this.timers.schedule(now + this.declineCooldownMs, { kind: 'declined', id: interaction.id, token: agent.id });
+    this.unhold(interaction);
     interaction.agentId = undefined;
     interaction.offerId = undefined;
     this.placeAndMatch(interaction, now); // same enqueuedAt: the same place in line
@@ -697,6 +750,7 @@ export class RoutingEngine {
       reason,
     });
     interaction.offerId = undefined;
+    this.unhold(interaction);
     interaction.agentId = undefined;
     this.afterAgentChange(offer.agent, now, 'offer rescinded');
   }
@@ -705,6 +759,7 @@ export class RoutingEngine {
     interaction.pool?.waiting.delete(interaction.id);
     interaction.pool = undefined;
     if (interaction.preferredAgentId) this.sticky.get(interaction.preferredAgentId)?.delete(interaction.id);
+    this.queueLines.get(interaction.queue.id)?.delete(interaction.id);
   }
 
   /** After any change to an agent's work or presence: re-sort it, report its state, give it work if it can take some. */

@@ -8,12 +8,12 @@ export interface OrderKey {
   id: string;
 }
 
-function compare(a: OrderKey, b: OrderKey): number {
+export function compareOrderKeys(a: OrderKey, b: OrderKey): number {
   return a.primary - b.primary || a.secondary - b.secondary || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export class OrderedSet<V> {
-  private readonly tree = new BTree<OrderKey, V>(undefined, compare);
+  private readonly tree = new BTree<OrderKey, V>(undefined, compareOrderKeys);
   private readonly keys = new Map<string, OrderKey>();
 
   get size(): number {

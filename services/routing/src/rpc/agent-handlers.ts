@@ -116,9 +116,7 @@ export function agentHandlers(ctx: HandlerContext): AgentHandlers {
       new Violations().id('agent_id', request.agentId).throwIfAny();
       const { runtime } = requireAgent(ctx, request.agentId);
       if (runtime.presence === 'offline') return { status: status(runtime) };
-      const holding = [...engine.interactions.values()].some(
-        (i) => i.agentId === runtime.id && (i.phase === 'connected' || i.phase === 'wrap_up'),
-      );
+      const holding = engine.workOf(runtime.id).some((i) => i.phase === 'connected' || i.phase === 'wrap_up');
       if (holding && !request.force)
         throw failedPrecondition(
           RpcErrorCode.AGENT_HAS_INTERACTIONS,

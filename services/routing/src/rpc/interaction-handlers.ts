@@ -98,7 +98,7 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
         now,
       );
       await ctx.commit();
-      return { interaction: interactionView(catalog, live), position: queuePosition(engine, live, now) };
+      return { interaction: interactionView(catalog, live), position: queuePosition(engine, live) };
     },
 
     async cancelInteraction(request) {
@@ -135,7 +135,7 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
       if (stored && request.phoneNumber)
         stored.customer = { ...(stored.customer ?? emptyCustomer()), phoneNumber: request.phoneNumber };
       await ctx.commit();
-      return { interaction: interactionView(catalog, interaction), position: queuePosition(engine, interaction, now) };
+      return { interaction: interactionView(catalog, interaction), position: queuePosition(engine, interaction) };
     },
 
     async transferInteraction(request) {
@@ -163,7 +163,7 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
         await ctx.commit();
         return {
           interaction: interactionView(catalog, interaction),
-          position: queuePosition(engine, interaction, now),
+          position: queuePosition(engine, interaction),
         };
       }
       const queueId = target?.queueId ?? '';
@@ -174,7 +174,7 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
       const stored = catalog.interactions.get(interaction.id);
       if (stored) stored.queueId = queueId;
       await ctx.commit();
-      return { interaction: interactionView(catalog, interaction), position: queuePosition(engine, interaction, now) };
+      return { interaction: interactionView(catalog, interaction), position: queuePosition(engine, interaction) };
     },
 
     async updateInteractionAttributes(request) {
@@ -206,9 +206,8 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
 
     async getInteractionPosition(request) {
       new Violations().id('interaction_id', request.interactionId).throwIfAny();
-      const now = ctx.now();
       const interaction = requireInteraction(ctx, request.interactionId);
-      return { interaction: interactionView(catalog, interaction), position: queuePosition(engine, interaction, now) };
+      return { interaction: interactionView(catalog, interaction), position: queuePosition(engine, interaction) };
     },
   };
 }

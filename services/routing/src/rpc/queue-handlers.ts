@@ -14,7 +14,7 @@ import { describeExpression, offendingLength } from './expression-info.js';
 import { byDisplayName, checkRevision, paginate, requireQueue, type HandlerContext } from './handler-context.js';
 import { domainChannel, protoAgentState, toQueueConfig } from './mappers.js';
 import { isIdentifier, validatePaging, validateQueue, Violations } from './validate.js';
-import { eligibleFor, interactionView, queuePositions } from './views.js';
+import { eligibleFor, interactionView, queuePosition } from './views.js';
 
 type QueueHandlers = Pick<
   ContractHandlers<typeof RoutingServiceService>,
@@ -140,11 +140,11 @@ export function queueHandlers(ctx: HandlerContext): QueueHandlers {
         .throwIfAny();
       const { config } = requireQueue(ctx, request.queueId);
       const now = ctx.now();
-      const { order, positionOf } = queuePositions(engine, request.queueId, now);
+      const order = engine.waitingInQueue(request.queueId);
       const limit = request.maxWaiting || DEFAULT_MAX_WAITING;
       const waiting = order.slice(0, limit).map((interaction) => ({
         interaction: interactionView(catalog, interaction),
-        position: positionOf(interaction),
+        position: queuePosition(engine, interaction),
         effectivePriority: effectivePriority(interaction, now),
         waitMs: now - interaction.enqueuedAt,
       }));

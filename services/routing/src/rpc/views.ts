@@ -11,7 +11,6 @@ import { InteractionState, type Interaction } from '@parley/protos/parley/common
 import type { QueuePosition } from '@parley/protos/parley/routing/v1/routing';
 import type { AgentRuntime } from '../domain/agent-runtime.js';
 import type { RoutingEngine } from '../domain/engine.js';
-import { awaitsAgent } from '../domain/decisions.js';
 import { channels, type Channel, type QueueConfig } from '../domain/model.js';
 import type { InteractionPhase, WaitingInteraction } from '../domain/waiting-interaction.js';
 import type { RoutingCatalog } from './catalog.js';
@@ -25,12 +24,9 @@ export function notReadyReason(catalog: RoutingCatalog, code: string): NotReadyR
 }
 
 export function agentStatus(engine: RoutingEngine, catalog: RoutingCatalog, agent: AgentRuntime): AgentStatus {
-  const interactionIds: string[] = [];
-  for (const interaction of engine.interactions.values()) {
-    if (interaction.agentId !== agent.id) continue;
-    if (interaction.phase === 'connected' || interaction.phase === 'wrap_up') interactionIds.push(interaction.id);
-  }
-  const offerIds = [...engine.offers.values()].filter((offer) => offer.agent.id === agent.id).map((o) => o.id);
+  const work = engine.workOf(agent.id).sort((a, b) => a.enqueuedAt - b.enqueuedAt || (a.id < b.id ? -1 : 1));
+  const interactionIds = work.filter((i) => i.phase === 'connected' || i.phase === 'wrap_up').map((i) => i.id);
+  const offerIds = work.filter((i) => i.phase === 'offered').map((i) => i.offerId as string);
   const loads: ChannelLoad[] = [];
   for (const channel of channels) {
     const active = agent.active[channel] + agent.wrapping[channel];
@@ -96,7 +92,7 @@ export function interactionView(
 }
 
 /** Agents logged in who could serve this channel of the queue (site, team and capacity; skills are not checked). */
-function staffed(engine: RoutingEngine, queue: QueueConfig, channel: Channel): number {
+function countStaffed(engine: RoutingEngine, queue: QueueConfig, channel: Channel): number {
   let count = 0;
   for (const agent of engine.agents.values()) {
     const profile = agent.profile;
@@ -108,38 +104,35 @@ function staffed(engine: RoutingEngine, queue: QueueConfig, channel: Channel): n
   return count;
 }
 
-/**
- * Position among the queue's waiting interactions in service order (0 once offered). The estimate is position ×
- * average handle time shared by the agents logged in for the channel; -1 when none are.
- */
-export function queuePositions(
-  engine: RoutingEngine,
-  queueId: string,
-  now: number,
-): { order: WaitingInteraction[]; positionOf: (interaction: WaitingInteraction) => QueuePosition } {
-  const order = engine.waitingInQueue(queueId, now);
-  const index = new Map(order.map((interaction, i) => [interaction.id, i + 1]));
-  const staffing = new Map<Channel, number>();
-  const positionOf = (interaction: WaitingInteraction): QueuePosition => {
-    const position = awaitsAgent(interaction) ? (index.get(interaction.id) ?? 0) : 0;
-    let agents = staffing.get(interaction.channel);
-    if (agents === undefined)
-      staffing.set(interaction.channel, (agents = staffed(engine, interaction.queue, interaction.channel)));
-    const estimatedWaitMs =
-      position === 0 ? 0 : agents === 0 ? -1 : Math.round((position * AVERAGE_HANDLE_TIME_MS) / agents);
-    return {
-      position,
-      waiting: order.length,
-      estimatedWaitMs,
-      enqueuedAt: new Date(interaction.enqueuedAt),
-      step: interaction.step,
-    };
-  };
-  return { order, positionOf };
+// Counting scans every agent; enqueues far outnumber logins and presence changes, so counts are kept until the
+// engine's agents revision moves (or the queue's configuration object is replaced).
+const staffingCache = new WeakMap<
+  RoutingEngine,
+  { revision: number; counts: Map<QueueConfig, Map<Channel, number>> }
+>();
+
+function staffed(engine: RoutingEngine, queue: QueueConfig, channel: Channel): number {
+  let cache = staffingCache.get(engine);
+  if (!cache || cache.revision !== engine.agentsRevision) {
+    staffingCache.set(engine, (cache = { revision: engine.agentsRevision, counts: new Map() }));
+  }
+  let byChannel = cache.counts.get(queue);
+  if (!byChannel) cache.counts.set(queue, (byChannel = new Map()));
+  let count = byChannel.get(channel);
+  if (count === undefined) byChannel.set(channel, (count = countStaffed(engine, queue, channel)));
+  return count;
 }
 
-export function queuePosition(engine: RoutingEngine, interaction: WaitingInteraction, now: number): QueuePosition {
-  return queuePositions(engine, interaction.queue.id, now).positionOf(interaction);
+/**
+ * Position among the queue's waiting interactions in service order (0 once offered), in O(log n). The estimate is
+ * position × average handle time shared by the agents logged in for the channel; -1 when none are.
+ */
+export function queuePosition(engine: RoutingEngine, interaction: WaitingInteraction): QueuePosition {
+  const { position, waiting } = engine.placeInQueue(interaction);
+  const agents = position === 0 ? 0 : staffed(engine, interaction.queue, interaction.channel);
+  const estimatedWaitMs =
+    position === 0 ? 0 : agents === 0 ? -1 : Math.round((position * AVERAGE_HANDLE_TIME_MS) / agents);
+  return { position, waiting, estimatedWaitMs, enqueuedAt: new Date(interaction.enqueuedAt), step: interaction.step };
 }
 
 /** Whether the agent could serve the queue at its first step, ignoring presence and load. */

@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RoutingEngine } from '../../src/domain/engine.js';
 import { channels, type Channel } from '../../src/domain/model.js';
+import { awaitsAgent } from '../../src/domain/decisions.js';
+import { servedBefore } from '../../src/domain/waiting-interaction.js';
 import { agent, engine, queue, t0 } from '../support/builders.js';
 
 type Operation =
@@ -13,7 +15,10 @@ type Operation =
   | { kind: 'accept' | 'reject'; pick: number }
   | { kind: 'end' | 'complete' | 'cancel'; pick: number }
   | { kind: 'advance'; ms: number }
-  | { kind: 'transfer'; pick: number; agent: number };
+  | { kind: 'transfer'; pick: number; agent: number }
+  | { kind: 'transfer_queue'; pick: number; queue: number; boost: number }
+  | { kind: 'callback'; pick: number }
+  | { kind: 'decide'; pick: number; answer: 'reversed' | 'failed' | 'unknown_agent' };
 
 // Weighted so that the interesting paths (offers answered, work finished while more waits) come up often.
 const operation: fc.Arbitrary<Operation> = fc.oneof(
@@ -45,6 +50,28 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 40_000 }) }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('transfer' as const), pick: fc.nat(20), agent: fc.nat(4) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('transfer_queue' as const),
+      pick: fc.nat(20),
+      queue: fc.nat(2),
+      boost: fc.nat(2),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('callback' as const), pick: fc.nat(20) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('decide' as const),
+      pick: fc.nat(20),
+      answer: fc.constantFrom('reversed' as const, 'failed' as const, 'unknown_agent' as const),
+    }),
+  },
 );
 
 function setUp(): RoutingEngine {
@@ -57,7 +84,8 @@ function setUp(): RoutingEngine {
     }),
     t0,
   );
-  e.upsertQueue(queue({ id: 'q1', teamIds: ['sales'] }), t0);
+  // q1 asks a decision hook whenever two or more agents could take an interaction.
+  e.upsertQueue(queue({ id: 'q1', teamIds: ['sales'], decisionHook: { subject: 'hook.q1', timeoutMs: 2_000 } }), t0);
   e.upsertQueue(
     queue({
       id: 'q2',
@@ -111,6 +139,28 @@ function checkInvariants(e: RoutingEngine, now: number): void {
       a.active.callback +
       a.wrapping.callback;
     if (a.profile.voiceIsExclusive && calls > 0) expect(other).toBe(0);
+  }
+  // The indexes answer what a full scan would: each queue's line, everyone's place in it, each agent's work.
+  for (const queueId of ['q0', 'q1', 'q2']) {
+    const scanned = [...e.interactions.values()]
+      .filter((i) => i.queue.id === queueId && awaitsAgent(i))
+      .sort((a, b) => (servedBefore(a, b, now) ? -1 : servedBefore(b, a, now) ? 1 : 0));
+    expect(e.waitingInQueue(queueId).map((i) => i.id)).toEqual(scanned.map((i) => i.id));
+    scanned.forEach((interaction, index) =>
+      expect(e.placeInQueue(interaction)).toEqual({ position: index + 1, waiting: scanned.length }),
+    );
+  }
+  for (const interaction of e.interactions.values()) {
+    if (!awaitsAgent(interaction)) expect(e.placeInQueue(interaction).position).toBe(0);
+  }
+  for (const a of e.agents.values()) {
+    const scanned = [...e.interactions.values()].filter((i) => i.agentId === a.id).map((i) => i.id);
+    expect(
+      e
+        .workOf(a.id)
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(scanned.sort());
   }
   // Work-conserving: a waiting interaction is never left while an eligible agent who did not decline it can take it.
   for (const interaction of e.interactions.values()) {
@@ -189,9 +239,30 @@ describe('routing engine invariants', () => {
                 }
                 break;
               }
+              case 'transfer_queue': {
+                const target = live[op.pick % Math.max(1, live.length)];
+                if (target) e.transferToQueue(target.id, `q${op.queue}`, op.boost, now);
+                break;
+              }
+              case 'callback': {
+                const waiting = live.filter((i) => awaitsAgent(i) && i.channel === 'voice');
+                const target = waiting[op.pick % Math.max(1, waiting.length)];
+                if (target) e.convertToCallback(target.id, now);
+                break;
+              }
+              case 'decide': {
+                const deciding = live.filter((i) => i.phase === 'deciding');
+                const target = deciding[op.pick % Math.max(1, deciding.length)];
+                if (!target) break;
+                if (op.answer === 'failed') e.decide(target.id, [], now, { failure: 'error_reply' });
+                else if (op.answer === 'unknown_agent') e.decide(target.id, ['nobody'], now);
+                else e.decide(target.id, [...target.candidateAgentIds].reverse(), now);
+                break;
+              }
             }
           } finally {
             e.drainEvents();
+            e.drainDecisionRequests();
           }
           checkInvariants(e, now);
         }
@@ -243,13 +314,13 @@ describe('routing engine invariants', () => {
           ),
         );
         const now = t0 + 10_000;
-        const lineBefore = e.waitingInQueue('q', now).map((i) => i.id);
+        const lineBefore = e.waitingInQueue('q').map((i) => i.id);
         e.setPresence('a', 'available', '', now);
         const [offer] = [...e.offers.values()];
         expect(offer?.interaction.id).toBe(lineBefore[0]);
         e.reject(offer!.id, now);
         // The agent declined the head, so it now holds the second; the head is back in front of everyone else.
-        const lineAfter = e.waitingInQueue('q', now).map((i) => i.id);
+        const lineAfter = e.waitingInQueue('q').map((i) => i.id);
         expect(lineAfter).toEqual(lineBefore.filter((id) => id !== lineBefore[1]));
       }),
       { numRuns: 200 },
