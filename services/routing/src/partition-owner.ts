@@ -23,6 +23,7 @@ import { operationEnvelopes, publishEnvelopes } from './adapters/event-publishin
 import { OperationLog } from './adapters/operation-log.js';
 import {
   advanceMethod,
+  compressSnapshot,
   decideMethod,
   decodeDecision,
   encodeDecision,
@@ -53,6 +54,14 @@ export interface PartitionOwnerOptions {
 }
 
 type AnyHandler = (request: unknown, context: CallContext) => Promise<unknown>;
+
+/** One applied operation on its way out: its pipelined append, its events, and a snapshot taken right after it. */
+interface LoggedEntry {
+  events: RoutingEvent[];
+  appended: Promise<number>;
+  /** Serialised, not yet compressed. */
+  snapshot: { sequence: number; state: Uint8Array } | undefined;
+}
 const definition = RoutingServiceService as unknown as Record<
   string,
   { requestSerialize: (v: unknown) => Buffer; requestDeserialize: (b: Buffer) => unknown }
@@ -165,38 +174,60 @@ export class PartitionOwner {
       const state = this.machine;
       if (!this.owner || !state) throw notOwner(this.name);
       const at = Date.now();
-      const result = await state.apply(method, request, at, context).catch((error: unknown) => {
+      // Timers due by now fire as their own logged operation first: a call that is then refused must not take
+      // their events (offer timeouts, state changes) down with it.
+      const entries: LoggedEntry[] = [];
+      const due = state.engine.nextTimerAt();
+      if (method !== advanceMethod && due !== undefined && due <= at) {
+        await state.apply(advanceMethod, undefined, at);
+        entries.push(this.logApplied(state, advanceMethod, undefined, at));
+      }
+      try {
+        const result = await state.apply(method, request, at, context);
+        entries.push(this.logApplied(state, method, request, at));
+        return { result, entries, error: undefined };
+      } catch (error) {
         state.engine.drainEvents(); // a refused call changes nothing worth publishing
-        throw error;
-      });
-      const events = state.engine.drainEvents();
-      this.decisionHooks.dispatch(state.engine.drainDecisionRequests());
-      const appended = this.log.append({ method, at, request: encodeRequest(method, request) });
-      const sequence = this.log.position;
-      this.clock?.rearm();
-      const snapshot = this.snapshotDue() ? { sequence, state: state.snapshot() } : undefined;
-      return { result, events, appended, snapshot };
+        return { result: undefined, entries, error };
+      }
     });
     this.writes = applied.catch(() => undefined);
-    return applied.then(async ({ result, events, appended, snapshot }) => {
-      let sequence: number;
-      try {
-        sequence = await appended;
-      } catch (error) {
-        // Someone else appended (they own the lease now), or NATS refused: our memory is ahead of the log.
-        await this.stepDown(`operation log append failed: ${error instanceof Error ? error.message : String(error)}`);
-        throw notOwner(this.name);
-      }
-      // Publications stay in log order: each waits for the previous one to be sent.
-      const publication = this.published.then(() =>
-        publishEnvelopes(events, this.options.host.events, this.eventSource(), sequence),
-      );
-      this.published = publication.catch(() => undefined);
-      await publication;
-      // Only now is everything up to the snapshot's sequence logged and published.
-      if (snapshot) void this.storeSnapshot(snapshot.sequence, snapshot.state);
+    return applied.then(async ({ result, entries, error }) => {
+      for (const entry of entries) await this.publishLogged(entry);
+      if (error !== undefined) throw error;
       return result;
     });
+  }
+
+  /** Appends the operation just applied (pipelined) and takes what must follow it: events, maybe a snapshot. */
+  private logApplied(state: RoutingStateMachine, method: string, request: unknown, at: number): LoggedEntry {
+    const events = state.engine.drainEvents();
+    this.decisionHooks.dispatch(state.engine.drainDecisionRequests());
+    const appended = this.log.append({ method, at, request: encodeRequest(method, request) });
+    const sequence = this.log.position;
+    this.clock?.rearm();
+    const snapshot = this.snapshotDue() ? { sequence, state: state.serialize() } : undefined;
+    return { events, appended, snapshot };
+  }
+
+  /** Once its append is confirmed: publishes its events in log order, then stores its snapshot if it took one. */
+  private async publishLogged({ events, appended, snapshot }: LoggedEntry): Promise<void> {
+    let sequence: number;
+    try {
+      sequence = await appended;
+    } catch (error) {
+      // Someone else appended (they own the lease now), or NATS refused: our memory is ahead of the log.
+      await this.stepDown(`operation log append failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw notOwner(this.name);
+    }
+    // Publications stay in log order: each waits for the previous one to be sent.
+    const publication = this.published.then(() =>
+      publishEnvelopes(events, this.options.host.events, this.eventSource(), sequence),
+    );
+    this.published = publication.catch(() => undefined);
+    await publication;
+    // Only now is everything up to the snapshot's sequence logged and published.
+    if (snapshot) void this.storeSnapshot(snapshot.sequence, snapshot.state);
   }
 
   private snapshotDue(): boolean {
@@ -216,10 +247,11 @@ export class PartitionOwner {
    * Stores the snapshot, then trims the log up to the *previous* snapshot: one generation of log stays, so even a
    * snapshot that failed to store, or an older one stored late by a deposed owner, still has its log behind it.
    */
-  private async storeSnapshot(sequence: number, state: Uint8Array): Promise<void> {
+  private async storeSnapshot(sequence: number, serialized: Uint8Array): Promise<void> {
     const started = Date.now();
     try {
       if (!this.lease?.held) return;
+      const state = await compressSnapshot(serialized);
       await this.snapshots.save({ sequence, state });
       const trimThrough = this.snapshotSequence;
       this.snapshotSequence = sequence;

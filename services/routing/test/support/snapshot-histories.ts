@@ -55,13 +55,13 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   const { engineJson, catalog, ...rest } = RoutingStateSnapshot.decode(gunzipSync(bytes));
   return {
     ...rest,
-    engine: JSON.parse(engineJson) as EngineState,
+    engine: JSON.parse(Buffer.from(engineJson).toString()) as EngineState,
     catalog: catalog ?? RoutingCatalogSnapshot.fromPartial({}),
   };
 }
 
 export function encodeSnapshot({ engine, ...rest }: DecodedSnapshot): Uint8Array {
-  return gzipSync(RoutingStateSnapshot.encode({ ...rest, engineJson: JSON.stringify(engine) }).finish());
+  return gzipSync(RoutingStateSnapshot.encode({ ...rest, engineJson: Buffer.from(JSON.stringify(engine)) }).finish());
 }
 
 /** What to do, resolved against the original machine's state at that moment (so both get the same request). */

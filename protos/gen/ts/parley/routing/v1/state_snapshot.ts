@@ -24,10 +24,11 @@ export interface RoutingStateSnapshot {
   /** Offers issued so far: offer ids are derived from this count. */
   offersIssued: number;
   /**
-   * The engine's state (agents' live counters, interactions and their places in line, offers, timers) as compact
-   * JSON: its shape follows the engine and changes with it, under `version`.
+   * The engine's state (agents' live counters, interactions and their places in line, offers, timers) as UTF-8
+   * JSON: its shape follows the engine and changes with it, under `version`. Bytes rather than string: tens of MiB
+   * are copied as they are instead of being UTF-8 encoded and decoded by the protobuf runtime.
    */
-  engineJson: string;
+  engineJson: Buffer;
   /** The records the contract returns, as last written. */
   catalog?: RoutingCatalogSnapshot | undefined;
 }
@@ -61,7 +62,7 @@ export interface AgentSessionSnapshot {
 }
 
 function createBaseRoutingStateSnapshot(): RoutingStateSnapshot {
-  return { version: 0, time: 0, offersIssued: 0, engineJson: "", catalog: undefined };
+  return { version: 0, time: 0, offersIssued: 0, engineJson: Buffer.alloc(0), catalog: undefined };
 }
 
 export const RoutingStateSnapshot: MessageFns<RoutingStateSnapshot> = {
@@ -75,8 +76,8 @@ export const RoutingStateSnapshot: MessageFns<RoutingStateSnapshot> = {
     if (message.offersIssued !== 0) {
       writer.uint32(24).int64(message.offersIssued);
     }
-    if (message.engineJson !== "") {
-      writer.uint32(34).string(message.engineJson);
+    if (message.engineJson.length !== 0) {
+      writer.uint32(34).bytes(message.engineJson);
     }
     if (message.catalog !== undefined) {
       RoutingCatalogSnapshot.encode(message.catalog, writer.uint32(42).fork()).join();
@@ -126,7 +127,7 @@ export const RoutingStateSnapshot: MessageFns<RoutingStateSnapshot> = {
               break;
             }
 
-            message.engineJson = reader.string();
+            message.engineJson = Buffer.from(reader.bytes());
             continue;
           }
           case 5: {
@@ -159,10 +160,10 @@ export const RoutingStateSnapshot: MessageFns<RoutingStateSnapshot> = {
         ? globalThis.Number(object.offers_issued)
         : 0,
       engineJson: isSet(object.engineJson)
-        ? globalThis.String(object.engineJson)
+        ? Buffer.from(bytesFromBase64(object.engineJson))
         : isSet(object.engine_json)
-        ? globalThis.String(object.engine_json)
-        : "",
+        ? Buffer.from(bytesFromBase64(object.engine_json))
+        : Buffer.alloc(0),
       catalog: isSet(object.catalog) ? RoutingCatalogSnapshot.fromJSON(object.catalog) : undefined,
     };
   },
@@ -178,8 +179,8 @@ export const RoutingStateSnapshot: MessageFns<RoutingStateSnapshot> = {
     if (message.offersIssued !== 0) {
       obj.offersIssued = Math.round(message.offersIssued);
     }
-    if (message.engineJson !== "") {
-      obj.engineJson = message.engineJson;
+    if (message.engineJson.length !== 0) {
+      obj.engineJson = base64FromBytes(message.engineJson);
     }
     if (message.catalog !== undefined) {
       obj.catalog = RoutingCatalogSnapshot.toJSON(message.catalog);
@@ -195,7 +196,7 @@ export const RoutingStateSnapshot: MessageFns<RoutingStateSnapshot> = {
     message.version = object.version ?? 0;
     message.time = object.time ?? 0;
     message.offersIssued = object.offersIssued ?? 0;
-    message.engineJson = object.engineJson ?? "";
+    message.engineJson = object.engineJson ?? Buffer.alloc(0);
     message.catalog = (object.catalog !== undefined && object.catalog !== null)
       ? RoutingCatalogSnapshot.fromPartial(object.catalog)
       : undefined;
@@ -488,6 +489,14 @@ export const AgentSessionSnapshot: MessageFns<AgentSessionSnapshot> = {
     return message;
   },
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
