@@ -21,6 +21,13 @@ export const routingConfigSchema = baseServiceConfigSchema.extend({
   ROUTING_SNAPSHOT_EVERY_OPS: env.positiveInt(20_000),
   /** And at least this often while anything changes. */
   ROUTING_SNAPSHOT_EVERY_MS: env.positiveInt(60_000),
+  /**
+   * Standbys keep a live copy of each partition they do not own (memory: one copy of the state per partition),
+   * so a takeover applies only the last moments of the log. Off: they restore and replay when they take over.
+   */
+  ROUTING_HOT_STANDBY: env.boolean(true),
+  /** How often a hot standby applies what the owner has logged since. */
+  ROUTING_FOLLOW_EVERY_MS: env.positiveInt(250),
 });
 
 export type RoutingConfig = z.output<typeof routingConfigSchema>;

@@ -2,8 +2,10 @@
 // holds the partition's lease (JetStream KV), applies each state-changing call to the in-memory state machine (one at
 // a time), appends it to the partition's operation log — fenced, so an owner that lost the lease cannot write —
 // publishes the resulting events and only then answers. Every so often it stores a snapshot and trims the log
-// behind it. A standby that gets the lease restores the snapshot, replays the log after it (everything is
-// deterministic, so the state is identical), re-publishes recent events (de-duplicated by id) and starts serving.
+// behind it. A standby keeps a copy of the state current from the log (partition-follower.ts); when it gets the
+// lease it applies the log's last entries (or, cold, restores the snapshot and replays the log after it — the
+// state machine is deterministic, so the state is identical), re-publishes recent events (de-duplicated by id) and
+// starts serving.
 import {
   Lease,
   NatsRpcServer,
@@ -14,26 +16,25 @@ import {
   type Logger,
   type ServiceHost,
 } from '@parley/kit';
-import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 
 import { DecisionHookDispatcher } from './adapters/decision-hook.js';
 import { EngineClock } from './adapters/engine-clock.js';
-import { operationEnvelopes, publishEnvelopes } from './adapters/event-publishing.js';
+import { publishEnvelopes } from './adapters/event-publishing.js';
 import { OperationLog } from './adapters/operation-log.js';
 import {
   advanceMethod,
   compressSnapshot,
   decideMethod,
-  decodeDecision,
-  encodeDecision,
   readOnlyMethods,
   reconcileMethod,
-  RoutingStateMachine,
+  type RoutingStateMachine,
 } from './adapters/routing-state-machine.js';
+import { encodeRequest } from './adapters/operation-codec.js';
+import { ReplayedState } from './adapters/replayed-state.js';
 import { SnapshotStore } from './adapters/snapshot-store.js';
-import type { HookDecision } from './domain/decisions.js';
 import type { RoutingEvent } from './domain/events.js';
+import { PartitionFollower } from './partition-follower.js';
 import { partitionRpcDomain, type RoutingPartition } from './partitions/index.js';
 import { operationLogStream, type RoutingResources } from './routing-resources.js';
 
@@ -50,6 +51,8 @@ export interface PartitionOwnerOptions {
   reconcileEveryMs: number;
   snapshotEveryOps: number;
   snapshotEveryMs: number;
+  /** Hot standby: how often to apply the owner's log while not owning; undefined = rebuild only on takeover. */
+  followEveryMs: number | undefined;
   onOwnershipChange: () => void;
 }
 
@@ -62,14 +65,12 @@ interface LoggedEntry {
   /** Serialised, not yet compressed. */
   snapshot: { sequence: number; state: Uint8Array } | undefined;
 }
-const definition = RoutingServiceService as unknown as Record<
-  string,
-  { requestSerialize: (v: unknown) => Buffer; requestDeserialize: (b: Buffer) => unknown }
->;
-const internalMethods: ReadonlySet<string> = new Set([advanceMethod, reconcileMethod]);
-
-/** Events older than this are not re-published on takeover (JetStream's de-duplication window is 10 minutes). */
-const republishWindowMs = 5 * 60_000;
+/**
+ * On takeover, events of operations logged this recently are re-published, in case the owner died between logging
+ * and publishing. An owner that cannot renew its lease stops within the TTL (seconds), so a minute is ample; it is
+ * well inside JetStream's 10-minute de-duplication window.
+ */
+const republishWindowMs = 60_000;
 
 export class PartitionOwner {
   private machine: RoutingStateMachine | undefined;
@@ -87,6 +88,7 @@ export class PartitionOwner {
   private readonly logger: Logger;
   /** Asks queues' decision hooks; their answers come back through write() as logged `__decide` operations. */
   private readonly decisionHooks: DecisionHookDispatcher;
+  private readonly follower: PartitionFollower | undefined;
   readonly handlers: Record<string, AnyHandler> = {};
 
   private constructor(
@@ -99,6 +101,16 @@ export class PartitionOwner {
     this.decisionHooks = new DecisionHookDispatcher(options.host.nc, this.logger, (decision) =>
       this.write(decideMethod, decision),
     );
+    if (options.followEveryMs !== undefined)
+      this.follower = new PartitionFollower({
+        log,
+        snapshots,
+        site: options.site,
+        partition: options.partition,
+        everyMs: options.followEveryMs,
+        keepEventsMs: republishWindowMs,
+        logger: this.logger,
+      });
     for (const method of Object.keys(RoutingServiceService)) {
       this.handlers[method] = (request, context) => {
         if (!this.owner || !this.machine) return Promise.reject(notOwner(options.partition.name));
@@ -149,6 +161,7 @@ export class PartitionOwner {
   /** Makes a first attempt at the lease, then keeps competing; resolves after the first attempt. */
   async start(): Promise<void> {
     await this.lease?.attempt().catch(() => false);
+    if (!this.holdsLease) this.follower?.start();
     this.lease?.start();
   }
 
@@ -159,6 +172,7 @@ export class PartitionOwner {
     clearInterval(this.reconciler);
     await this.natsServer?.close();
     await this.writes;
+    await this.follower?.stop();
     await this.lease?.close();
     this.options.onOwnershipChange();
   }
@@ -272,32 +286,20 @@ export class PartitionOwner {
 
   private async becomeOwner(): Promise<void> {
     const started = Date.now();
-    const { site, partition } = this.options;
-    const stored = await this.snapshots.load();
-    const state = stored
-      ? RoutingStateMachine.restore(site, stored.state, partition)
-      : new RoutingStateMachine(site, partition);
-    const restoredMs = Date.now() - started;
-    let replayed = 0;
-    const republish: Envelope[] = [];
-    for await (const { sequence, operation } of this.log.readAfter(stored?.sequence ?? 0)) {
-      const request = decodeRequest(operation.method, operation.request);
-      await state.apply(operation.method, request, operation.at).catch(() => undefined); // refused then, refused now
-      const events: RoutingEvent[] = state.engine.drainEvents();
-      state.engine.drainDecisionRequests(); // not asked again: the engine's decision deadline falls back for them
-      if (Date.now() - operation.at < republishWindowMs)
-        republish.push(...operationEnvelopes(events, this.eventSource(), sequence));
-      replayed++;
-    }
+    const { partition } = this.options;
+    const { state, replayed, hot } = await this.rebuild();
     // One pipelined batch, in log order; JetStream drops the ones the previous owner had already stored.
-    await this.options.host.events.publishAll(republish, 256);
-    if (!this.lease?.held) return; // lost it while rebuilding
-    this.machine = state;
-    this.snapshotSequence = stored?.sequence ?? 0;
-    this.opsSinceSnapshot = replayed;
+    await this.options.host.events.publishAll(state.recentEnvelopes(this.eventSource()), 256);
+    if (!this.lease?.held) {
+      this.follower?.start(); // lost it while rebuilding
+      return;
+    }
+    this.machine = state.machine;
+    this.snapshotSequence = await this.snapshots.storedSequence();
+    this.opsSinceSnapshot = Math.max(0, state.sequence - this.snapshotSequence);
     this.lastSnapshotAt = Date.now();
     // The tick is logged like any call; write() stamps it with its own time.
-    this.clock = new EngineClock(state.engine, async () => void (await this.write(advanceMethod, undefined)));
+    this.clock = new EngineClock(state.machine.engine, async () => void (await this.write(advanceMethod, undefined)));
     this.owner = true;
     this.natsServer = new NatsRpcServer(this.options.host.nc, this.options.host.logger);
     this.natsServer.serve(
@@ -317,10 +319,26 @@ export class PartitionOwner {
         .catch(() => undefined);
     }, this.options.reconcileEveryMs);
     this.options.onOwnershipChange();
-    this.logger.info(
-      { fromSnapshot: stored?.sequence ?? 0, restoredMs, replayed, ms: Date.now() - started },
-      'took over the routing partition',
-    );
+    this.logger.info({ hot, replayed, ms: Date.now() - started }, 'took over the routing partition');
+  }
+
+  /**
+   * The state as the log has it now: the hot standby's copy brought up to date, or (cold, or if that copy fell
+   * behind a log trim) the stored snapshot plus everything logged after it. Also leaves the log positioned for
+   * appends.
+   */
+  private async rebuild(): Promise<{ state: ReplayedState; replayed: number; hot: boolean }> {
+    const followed = await this.follower?.stop();
+    if (followed) {
+      try {
+        return { state: followed, replayed: await followed.catchUp(this.log), hot: true };
+      } catch (error) {
+        this.logger.warn({ err: error }, 'standby copy unusable; restoring from the snapshot');
+      }
+    }
+    const { site, partition } = this.options;
+    const state = await ReplayedState.fromSnapshot(this.snapshots, site, partition, republishWindowMs);
+    return { state, replayed: await state.catchUp(this.log), hot: false };
   }
 
   /**
@@ -340,19 +358,8 @@ export class PartitionOwner {
     await server?.close();
     // Still holding the lease (an append failed on its own): give it up so the state is rebuilt from the log.
     if (this.lease?.held) await this.lease.release();
+    this.follower?.start();
   }
-}
-
-function encodeRequest(method: string, request: unknown): Uint8Array {
-  if (method === decideMethod) return encodeDecision(request as HookDecision);
-  if (internalMethods.has(method)) return new Uint8Array();
-  return definition[method]?.requestSerialize(request) ?? new Uint8Array();
-}
-
-function decodeRequest(method: string, bytes: Uint8Array): unknown {
-  if (method === decideMethod) return decodeDecision(bytes);
-  if (internalMethods.has(method)) return undefined;
-  return definition[method]?.requestDeserialize(Buffer.from(bytes));
 }
 
 export function notOwner(partition: string): ParleyError {

@@ -63,6 +63,7 @@ export async function startRoutingReplica(options: RoutingReplicaOptions) {
       reconcileEveryMs: options.reconcileEveryMs ?? 30_000,
       snapshotEveryOps: config.ROUTING_SNAPSHOT_EVERY_OPS,
       snapshotEveryMs: config.ROUTING_SNAPSHOT_EVERY_MS,
+      followEveryMs: config.ROUTING_HOT_STANDBY ? config.ROUTING_FOLLOW_EVERY_MS : undefined,
       onOwnershipChange: () =>
         host.logger.info({ owned: [...owners.values()].filter((o) => o.isOwner).map((o) => o.name) }, 'partitions'),
     });

@@ -47,6 +47,9 @@ function startReplica(): Promise<Replica> {
     PARLEY_SITE: 'emea',
     ROUTING_PARTITIONS: 'eu=waw,krk;us=nyc',
     ROUTING_SNAPSHOT_EVERY_OPS: '5',
+    // Cold standbys: the takeover below restores the snapshot and replays the log (hot-standby.test.ts and the
+    // failover test cover standbys that follow the log).
+    ROUTING_HOT_STANDBY: 'false',
   });
   return startRoutingReplica({ config, eventStreams: streams.config, handleSignals: false, resources }).then(
     (replica) => {
