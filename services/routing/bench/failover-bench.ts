@@ -29,6 +29,10 @@ import {
 
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Interactions left waiting (in a queue no agent can serve) before the kill: the state the standby must hold. */
+const backlog = Number(process.env.BENCH_BACKLOG ?? 0);
+/** 'hot' (default): the standby follows the log; 'cold': it restores the snapshot and replays on takeover. */
+const standbyMode = process.env.BENCH_STANDBY === 'cold' ? 'cold' : 'hot';
 const logger = createLogger({ service: 'failover-bench', level: 'warn' });
 const nc = await connectNats({ servers: [natsUrl], name: 'failover-bench', logger });
 const jsm = await jetstreamManager(nc);
@@ -57,6 +61,7 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
         HTTP_PORT: '0',
         LOG_LEVEL: 'warn',
         PARLEY_SITE: 'bench',
+        ROUTING_HOT_STANDBY: String(standbyMode === 'hot'),
         REPLICA_SETUP: JSON.stringify(setup),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -104,6 +109,7 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
       ),
     );
   }
+  await fillBacklog(client);
   const answered = new Set<string>();
   const desk = setInterval(() => {
     for (const offer of events) {
@@ -164,7 +170,43 @@ async function round(index: number): Promise<{ takeoverMs: number; lost: number;
   };
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; lease TTL 2 s`);
+/** Enqueues the backlog, 256 calls in flight, then gives a hot standby time to catch up with it. */
+async function fillBacklog(client: ReturnType<typeof createNatsRpcClient<typeof RoutingServiceService>>) {
+  if (backlog === 0) return;
+  await client.upsertQueue(
+    UpsertQueueRequest.fromPartial({
+      queue: {
+        id: 'backlog',
+        displayName: 'Backlog',
+        channels: [Channel.CHANNEL_CHAT],
+        skillsExpression: 'skill.none >= 1',
+      },
+    }),
+  );
+  for (let from = 0; from < backlog; from += 256) {
+    const batch = Array.from({ length: Math.min(256, backlog - from) }, (_, i) =>
+      retryWhileUnavailable(() =>
+        client.enqueueInteraction(
+          EnqueueInteractionRequest.fromPartial({
+            interaction: {
+              id: `backlog-${from + i}`,
+              channel: Channel.CHANNEL_CHAT,
+              siteId: 'bench',
+              queueId: 'backlog',
+            },
+          }),
+        ),
+      ),
+    );
+    await Promise.all(batch);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+}
+
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; lease TTL 2 s; ${standbyMode} standby; ` +
+    `${backlog} interactions waiting besides the load`,
+);
 for (let i = 0; i < rounds; i++) {
   const r = await round(i);
   console.log(

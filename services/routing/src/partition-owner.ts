@@ -83,6 +83,8 @@ export class PartitionOwner {
   private opsSinceSnapshot = 0;
   private lastSnapshotAt = Date.now();
   private snapshotting = false;
+  /** Every operation up to this log sequence has its events published (recorded in each append). */
+  private publishedThrough = 0;
   /** The log sequence the last stored snapshot covers: the log is trimmed up to the one before it. */
   private snapshotSequence = 0;
   private readonly logger: Logger;
@@ -217,7 +219,12 @@ export class PartitionOwner {
   private logApplied(state: RoutingStateMachine, method: string, request: unknown, at: number): LoggedEntry {
     const events = state.engine.drainEvents();
     this.decisionHooks.dispatch(state.engine.drainDecisionRequests());
-    const appended = this.log.append({ method, at, request: encodeRequest(method, request) });
+    const appended = this.log.append({
+      method,
+      at,
+      request: encodeRequest(method, request),
+      publishedThrough: this.publishedThrough,
+    });
     const sequence = this.log.position;
     this.clock?.rearm();
     const snapshot = this.snapshotDue() ? { sequence, state: state.serialize() } : undefined;
@@ -239,7 +246,15 @@ export class PartitionOwner {
       publishEnvelopes(events, this.options.host.events, this.eventSource(), sequence),
     );
     this.published = publication.catch(() => undefined);
-    await publication;
+    try {
+      await publication;
+    } catch (error) {
+      // Logged but not published: the event stream is behind the state. Whoever rebuilds from the log next (a
+      // standby, or this replica) re-publishes everything after the last sequence recorded as published.
+      await this.stepDown(`events not published: ${error instanceof Error ? error.message : String(error)}`);
+      throw notOwner(this.name);
+    }
+    this.publishedThrough = Math.max(this.publishedThrough, sequence);
     // Only now is everything up to the snapshot's sequence logged and published.
     if (snapshot) void this.storeSnapshot(snapshot.sequence, snapshot.state);
   }
@@ -295,6 +310,7 @@ export class PartitionOwner {
       return;
     }
     this.machine = state.machine;
+    this.publishedThrough = state.sequence;
     this.snapshotSequence = await this.snapshots.storedSequence();
     this.opsSinceSnapshot = Math.max(0, state.sequence - this.snapshotSequence);
     this.lastSnapshotAt = Date.now();

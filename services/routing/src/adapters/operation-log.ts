@@ -2,7 +2,7 @@
 // appended to JetStream in order. The engine is deterministic, so replaying the log (after a snapshot, or from the
 // start) rebuilds the exact state on a standby. Each partition has its own stream, so stream sequences are the log's
 // positions, and appends are fenced on the stream's last sequence: an owner that lost its lease cannot append.
-import { headers as natsHeaders } from '@nats-io/transport-node';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import {
   DeliverPolicy,
   RetentionPolicy,
@@ -17,6 +17,11 @@ export interface LoggedOperation {
   /** Engine time the operation ran at. */
   at: number;
   request: Uint8Array;
+  /**
+   * The owner's word, when it appended this: every operation up to this sequence has its events published. A
+   * standby taking over re-publishes only what comes after (undefined in logs written before it was recorded).
+   */
+  publishedThrough?: number;
 }
 
 export interface OperationLogConfig {
@@ -67,7 +72,7 @@ export class OperationLog {
       for await (const message of messages) {
         yield {
           sequence: message.seq,
-          operation: decode(message.data, message.headers?.get('Routing-At'), message.headers?.get('Routing-Method')),
+          operation: decode(message.data, message.headers),
         };
         if (message.seq >= state.last_seq) break;
       }
@@ -87,6 +92,8 @@ export class OperationLog {
     const headers = natsHeaders();
     headers.set('Routing-Method', operation.method);
     headers.set('Routing-At', String(operation.at));
+    if (operation.publishedThrough !== undefined)
+      headers.set('Routing-Published-Through', String(operation.publishedThrough));
     // The stream's last sequence survives trimming (a subject's last sequence would not, once its messages go).
     return this.js
       .publish(this.config.subject, operation.request, { headers, expect: { lastSequence: expected } })
@@ -109,8 +116,10 @@ export class OperationLog {
   }
 }
 
-function decode(data: Uint8Array, at: string | undefined, method: string | undefined): LoggedOperation {
-  if (!method || at === undefined || !Number.isFinite(Number(at)))
-    throw new Error('operation log entry without method or time');
-  return { method, at: Number(at), request: data };
+function decode(data: Uint8Array, headers: MsgHdrs | undefined): LoggedOperation {
+  const method = headers?.get('Routing-Method');
+  const at = Number(headers?.get('Routing-At') || NaN);
+  if (!method || !Number.isFinite(at)) throw new Error('operation log entry without method or time');
+  const publishedThrough = Number(headers?.get('Routing-Published-Through') || NaN);
+  return { method, at, request: data, ...(Number.isFinite(publishedThrough) ? { publishedThrough } : {}) };
 }

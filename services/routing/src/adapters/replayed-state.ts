@@ -1,7 +1,8 @@
 // A partition's state rebuilt from what the owner left on NATS: the stored snapshot, then the operation log after
-// it, applied to the same deterministic state machine the owner runs. Keeps the events of the most recent
-// operations, because the owner may have logged an operation and died before publishing its events: whoever takes
-// over re-publishes them (ids derive from the log sequence, so JetStream keeps each event once).
+// it, applied to the same deterministic state machine the owner runs. Keeps the events of the operations the owner
+// had not yet said were published (each append carries how far its publications got), because it may have logged
+// an operation and died before publishing its events: whoever takes over re-publishes them (ids derive from the log
+// sequence, so JetStream keeps each event once).
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type { RoutingEvent } from '../domain/events.js';
 import type { RoutingPartition } from '../partitions/index.js';
@@ -19,6 +20,8 @@ interface RecentOperation {
 
 export class ReplayedState {
   private recent: RecentOperation[] = [];
+  /** The highest sequence the owner recorded as published. */
+  private publishedThrough = 0;
 
   private constructor(
     readonly machine: RoutingStateMachine,
@@ -61,6 +64,10 @@ export class ReplayedState {
       // Hooks are not asked again: the engine's decision deadline falls back for interactions still deciding.
       this.machine.engine.drainDecisionRequests();
       if (events.length > 0) this.recent.push({ sequence, at: operation.at, events });
+      if (operation.publishedThrough !== undefined && operation.publishedThrough > this.publishedThrough) {
+        this.publishedThrough = operation.publishedThrough;
+        this.recent = this.recent.filter((recent) => recent.sequence > this.publishedThrough);
+      }
       this.appliedThrough = sequence;
       applied++;
       if (stop()) break;
@@ -69,7 +76,7 @@ export class ReplayedState {
     return applied;
   }
 
-  /** The envelopes of the operations applied within the keep window, in log order. */
+  /** The envelopes of the operations not known to be published (and within the keep window), in log order. */
   recentEnvelopes(context: { site: string; source: string }): Envelope[] {
     this.forgetOlderThan(Date.now() - this.keepEventsMs);
     return this.recent.flatMap(({ events, sequence }) => operationEnvelopes(events, context, sequence));

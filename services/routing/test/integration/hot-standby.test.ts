@@ -1,5 +1,6 @@
 // A hot standby on real NATS: it follows an owner's operation log into a state byte-identical to the owner's, and
-// when the log is trimmed behind a newer snapshot while it lags, it rebuilds from that snapshot and catches up.
+// when the log is trimmed behind a newer snapshot while it lags, it rebuilds from that snapshot and catches up; it
+// keeps for re-publishing only the events the owner had not recorded as published.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeNats, connectNats, createLogger, type NatsConnection } from '@parley/kit';
@@ -29,13 +30,16 @@ let snapshots: SnapshotStore;
 /** Plays the owner: applies each call to its own machine and appends it to the log, as PartitionOwner does. */
 class Owner {
   readonly machine = new RoutingStateMachine('emea', partition);
-  private at = 1_700_000_000_000;
+  private at = Date.now();
+  /** How many events the last call produced. */
+  lastEvents = 0;
 
   async call(method: string, request: unknown): Promise<void> {
-    const at = (this.at += 1_000);
+    const at = (this.at += 10);
     await this.machine.apply(method, request, at).catch(() => undefined);
-    this.machine.engine.drainEvents();
-    await log.append({ method, at, request: encodeRequest(method, request) });
+    this.lastEvents = this.machine.engine.drainEvents().length;
+    // Everything logged before this call has its events published (the owner's pipeline fully drained).
+    await log.append({ method, at, request: encodeRequest(method, request), publishedThrough: log.position });
   }
 
   async enqueue(count: number, from: number): Promise<void> {
@@ -103,5 +107,8 @@ describe('hot standby', () => {
     expect(copy?.sequence).toBe(log.position);
     expect(Buffer.compare(copy?.machine.serialize() ?? new Uint8Array(), owner.machine.serialize())).toBe(0);
     expect(copy?.machine.engine.interactions.size).toBe(100);
+    // Only the last operation's events are not known to be published: a takeover re-publishes just those.
+    expect(copy?.recentEnvelopes({ site: 'emea', source: 'test' })).toHaveLength(owner.lastEvents);
+    expect(owner.lastEvents).toBeGreaterThan(0);
   });
 });
