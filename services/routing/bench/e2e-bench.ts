@@ -46,19 +46,25 @@ const nc = await connectNats({ servers: [natsUrl], name: 'routing-e2e-bench', lo
 const jsm = await jetstreamManager(nc);
 await ensureEventStreams(jsm, streams);
 
-const child = spawn(process.execPath, [fileURLToPath(new URL('./e2e-routing-process.js', import.meta.url))], {
-  env: {
-    ...process.env,
-    NATS_URL: natsUrl,
-    GRPC_PORT: '0',
-    HTTP_PORT: '0',
-    LOG_LEVEL: 'warn',
-    PARLEY_SITE: 'bench',
-    BENCH_RUN: run,
-    BENCH_STREAMS: JSON.stringify(streams),
+// BENCH_ROUTING_NODE_ARGS: extra node flags for the routing process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+const nodeArgs = process.env.BENCH_ROUTING_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const child = spawn(
+  process.execPath,
+  [...nodeArgs, fileURLToPath(new URL('./e2e-routing-process.js', import.meta.url))],
+  {
+    env: {
+      ...process.env,
+      NATS_URL: natsUrl,
+      GRPC_PORT: '0',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'warn',
+      PARLEY_SITE: 'bench',
+      BENCH_RUN: run,
+      BENCH_STREAMS: JSON.stringify(streams),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
   },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+);
 await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
 
 const client = createNatsRpcClient(nc, RoutingServiceService, { domain: `${run}.p0`, defaultTimeoutMs: 10_000 });

@@ -31,6 +31,7 @@ import {
   type RoutingStateMachine,
 } from './adapters/routing-state-machine.js';
 import { encodeRequest } from './adapters/operation-codec.js';
+import { PublicationProgress } from './adapters/publication-progress.js';
 import { ReplayedState } from './adapters/replayed-state.js';
 import { SnapshotStore } from './adapters/snapshot-store.js';
 import type { RoutingEvent } from './domain/events.js';
@@ -79,12 +80,13 @@ export class PartitionOwner {
   private reconciler: NodeJS.Timeout | undefined;
   private owner = false;
   private writes: Promise<unknown> = Promise.resolve();
-  private published: Promise<unknown> = Promise.resolve();
+  /** Resolves when the previous operation's events have been handed to the connection (their turn to go out). */
+  private sendTurn: Promise<void> = Promise.resolve();
   private opsSinceSnapshot = 0;
   private lastSnapshotAt = Date.now();
   private snapshotting = false;
-  /** Every operation up to this log sequence has its events published (recorded in each append). */
-  private publishedThrough = 0;
+  /** Which operations have their events stored: recorded in each append, awaited by snapshots. */
+  private publications = new PublicationProgress();
   /** The log sequence the last stored snapshot covers: the log is trimmed up to the one before it. */
   private snapshotSequence = 0;
   private readonly logger: Logger;
@@ -223,7 +225,7 @@ export class PartitionOwner {
       method,
       at,
       request: encodeRequest(method, request),
-      publishedThrough: this.publishedThrough,
+      publishedThrough: this.publications.publishedThrough,
     });
     const sequence = this.log.position;
     this.clock?.rearm();
@@ -231,21 +233,29 @@ export class PartitionOwner {
     return { events, appended, snapshot };
   }
 
-  /** Once its append is confirmed: publishes its events in log order, then stores its snapshot if it took one. */
+  /**
+   * Once its append is confirmed: sends its events after the previous operation's (so the event stream keeps log
+   * order) without waiting for their acks, then waits for its own; stores its snapshot once everything up to it
+   * is stored.
+   */
   private async publishLogged({ events, appended, snapshot }: LoggedEntry): Promise<void> {
+    const previousSent = this.sendTurn;
+    let sent!: () => void;
+    this.sendTurn = new Promise((resolve) => (sent = resolve));
     let sequence: number;
     try {
       sequence = await appended;
     } catch (error) {
+      sent();
       // Someone else appended (they own the lease now), or NATS refused: our memory is ahead of the log.
       await this.stepDown(`operation log append failed: ${error instanceof Error ? error.message : String(error)}`);
       throw notOwner(this.name);
     }
-    // Publications stay in log order: each waits for the previous one to be sent.
-    const publication = this.published.then(() =>
-      publishEnvelopes(events, this.options.host.events, this.eventSource(), sequence),
-    );
-    this.published = publication.catch(() => undefined);
+    await previousSent;
+    // publishAll hands every message to the connection before its first await: this call fixes their order.
+    const publication = publishEnvelopes(events, this.options.host.events, this.eventSource(), sequence);
+    this.publications.sent(sequence);
+    sent();
     try {
       await publication;
     } catch (error) {
@@ -254,9 +264,11 @@ export class PartitionOwner {
       await this.stepDown(`events not published: ${error instanceof Error ? error.message : String(error)}`);
       throw notOwner(this.name);
     }
-    this.publishedThrough = Math.max(this.publishedThrough, sequence);
-    // Only now is everything up to the snapshot's sequence logged and published.
-    if (snapshot) void this.storeSnapshot(snapshot.sequence, snapshot.state);
+    this.publications.markStored(sequence);
+    if (snapshot)
+      void this.publications
+        .whenThrough(snapshot.sequence)
+        .then(() => this.storeSnapshot(snapshot.sequence, snapshot.state));
   }
 
   private snapshotDue(): boolean {
@@ -310,7 +322,8 @@ export class PartitionOwner {
       return;
     }
     this.machine = state.machine;
-    this.publishedThrough = state.sequence;
+    this.publications = new PublicationProgress(state.sequence);
+    this.snapshotting = false; // a snapshot of a previous term may still wait for publications that never came
     this.snapshotSequence = await this.snapshots.storedSequence();
     this.opsSinceSnapshot = Math.max(0, state.sequence - this.snapshotSequence);
     this.lastSnapshotAt = Date.now();
