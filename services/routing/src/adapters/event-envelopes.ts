@@ -196,8 +196,9 @@ export function toEnvelope(event: RoutingEvent, context: EnvelopeContext): Envel
         queueId: event.queueId,
         correlationId: event.interactionId,
         interactionOverflowed: {
-          reason: OverflowReason.OVERFLOW_REASON_MAX_WAIT,
-          rule: { action: overflowActions[event.action] },
+          reason:
+            event.reason === 'closed' ? OverflowReason.OVERFLOW_REASON_CLOSED : OverflowReason.OVERFLOW_REASON_MAX_WAIT,
+          rule: { action: overflowActions[event.action], targetQueueId: event.targetQueueId ?? '' },
           waitMs: event.waitMs,
         },
       });

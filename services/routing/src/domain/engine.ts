@@ -15,6 +15,7 @@ import {
   type FallbackReason,
   type HookFailure,
 } from './decisions.js';
+import { isOpen } from './business-hours.js';
 import { illegal, notFound, RoutingErrorCode } from './errors.js';
 import type { RoutingEvent } from './events.js';
 import {
@@ -22,6 +23,7 @@ import {
   type AgentProfile,
   type DecisionHook,
   type EnqueueRequest,
+  type OverflowRule,
   type PresenceState,
   type QueueConfig,
 } from './model.js';
@@ -246,8 +248,12 @@ export class RoutingEngine {
       channel: interaction.channel,
       priority: interaction.priority,
     });
-    if (queue.maxWaitMs > 0)
-      this.timers.schedule(enqueuedAt + queue.maxWaitMs, { kind: 'max_wait', id: interaction.id, token: 0 });
+    const closedRule = queue.businessHours && !isOpen(queue.businessHours, now) && queue.businessHours.whenClosed;
+    if (closedRule) {
+      this.overflow(interaction, 'closed', closedRule, now);
+      return interaction;
+    }
+    this.scheduleMaxWait(interaction, enqueuedAt);
     this.placeAndMatch(interaction, now);
     return interaction;
   }
@@ -362,6 +368,7 @@ export class RoutingEngine {
     interaction.queue = target;
     interaction.priority += priorityBoost;
     this.emit({ type: 'interaction.transferred', at: now, interactionId, fromQueueId: from, toQueueId: queueId });
+    this.scheduleMaxWait(interaction, now); // the target's max wait counts from the transfer
     this.placeAndMatch(interaction, now);
   }
 
@@ -517,20 +524,15 @@ export class RoutingEngine {
           this.placeAndMatch(interaction, at);
         }
         return;
-      case 'max_wait':
-        if (interaction && awaitsAgent(interaction)) {
-          this.removeFromLine(interaction);
-          this.interactions.delete(interaction.id);
-          this.emit({
-            type: 'interaction.overflowed',
-            at,
-            interactionId: interaction.id,
-            queueId: interaction.queue.id,
-            action: interaction.queue.maxWaitAction,
-            waitMs: at - interaction.enqueuedAt,
-          });
+      case 'max_wait': {
+        // Token: the queue whose max wait this is (0 in older snapshots). A callback request is not on hold.
+        const sameQueue = timer.token === 0 || timer.token === interaction?.queue.id;
+        if (interaction && awaitsAgent(interaction) && sameQueue && interaction.channel !== 'callback') {
+          const { maxWaitAction, maxWaitTargetQueueId } = interaction.queue;
+          this.overflow(interaction, 'max_wait', { action: maxWaitAction, targetQueueId: maxWaitTargetQueueId }, at);
         }
         return;
+      }
       case 'wrap_up':
         if (interaction?.phase === 'wrap_up') this.completeWrapUp(interaction.id, at);
         return;
@@ -594,6 +596,42 @@ export class RoutingEngine {
     }
     pool.waiting.set(waitingOrder(interaction), interaction);
     this.queueLine(interaction.queue.id).set(interaction);
+  }
+
+  private scheduleMaxWait(interaction: WaitingInteraction, from: number): void {
+    const { maxWaitMs, id: queueId } = interaction.queue;
+    if (maxWaitMs > 0) this.timers.schedule(from + maxWaitMs, { kind: 'max_wait', id: interaction.id, token: queueId });
+  }
+
+  /**
+   * Applies an overflow rule to a waiting interaction (reported first). A call becomes a callback in the same
+   * queue; a transfer moves it to the target queue; otherwise — voicemail, disconnect, or a rule that cannot apply
+   * (no callbacks for chats, an unknown target) — it leaves routing and its holder acts on the event.
+   */
+  private overflow(interaction: WaitingInteraction, reason: 'max_wait' | 'closed', rule: OverflowRule, now: number) {
+    this.emit({
+      type: 'interaction.overflowed',
+      at: now,
+      interactionId: interaction.id,
+      queueId: interaction.queue.id,
+      reason,
+      action: rule.action,
+      targetQueueId: rule.targetQueueId,
+      waitMs: now - interaction.enqueuedAt,
+    });
+    const target = rule.action === 'transfer' ? this.queues.get(rule.targetQueueId ?? '') : undefined;
+    if (
+      rule.action === 'callback' &&
+      interaction.channel === 'voice' &&
+      interaction.queue.channels.includes('callback')
+    )
+      this.convertToCallback(interaction.id, now);
+    else if (target && target.id !== interaction.queue.id && target.channels.includes(interaction.channel))
+      this.transferToQueue(interaction.id, target.id, 0, now);
+    else {
+      this.removeFromLine(interaction);
+      this.interactions.delete(interaction.id);
+    }
   }
 
   /** Leaves the choice among the candidates to the queue's hook: decide() or the decision timer ends it. */

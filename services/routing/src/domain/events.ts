@@ -35,7 +35,15 @@ export type RoutingEvent = At &
     | { type: 'interaction.wrap_up_started'; interactionId: string; agentId: string }
     | { type: 'interaction.completed'; interactionId: string; agentId: string }
     | { type: 'interaction.abandoned'; interactionId: string; queueId: string; waitMs: number; whileOffered: boolean }
-    | { type: 'interaction.overflowed'; interactionId: string; queueId: string; action: MaxWaitAction; waitMs: number }
+    | {
+        type: 'interaction.overflowed';
+        interactionId: string;
+        queueId: string;
+        reason: 'max_wait' | 'closed';
+        action: MaxWaitAction;
+        targetQueueId: string | undefined;
+        waitMs: number;
+      }
     | { type: 'interaction.callback_requested'; interactionId: string; queueId: string }
     | { type: 'interaction.transferred'; interactionId: string; fromQueueId: string; toQueueId: string }
     | {

@@ -1,5 +1,6 @@
 // The routing domain's vocabulary: what agents, queues, waiting interactions and offers are, independent of wire
 // formats (the rpc layer maps protobuf messages onto these).
+import type { OpeningSchedule } from './business-hours.js';
 import type { CompiledSkillsExpression } from './skills-expression/index.js';
 
 export type Channel = 'voice' | 'chat' | 'email' | 'callback';
@@ -43,6 +44,16 @@ export interface QueueStep {
 
 export type MaxWaitAction = 'voicemail' | 'callback' | 'disconnect' | 'transfer';
 
+/**
+ * What happens when an interaction overflows (max wait reached, queue closed). Routing carries out `callback` (a
+ * waiting call becomes a callback request, keeping its place) and `transfer` (to `targetQueueId`); for `voicemail`
+ * and `disconnect` the interaction leaves routing and its holder (sip-gateway, api) acts on the event.
+ */
+export interface OverflowRule {
+  action: MaxWaitAction;
+  targetQueueId?: string;
+}
+
 export interface QueueConfig {
   id: string;
   channels: readonly Channel[];
@@ -61,6 +72,10 @@ export interface QueueConfig {
   steps: readonly QueueStep[];
   maxWaitMs: number;
   maxWaitAction: MaxWaitAction;
+  /** For maxWaitAction 'transfer'. */
+  maxWaitTargetQueueId?: string;
+  /** When the queue is open; none = always. */
+  businessHours?: OpeningSchedule;
   offerTimeoutMs: Readonly<Partial<Record<Channel, number>>>;
   wrapUpMs: number;
   stickyWindowMs: number;

@@ -2,17 +2,12 @@
 // validated first (validate.ts).
 import { AgentState, type Agent } from '@parley/protos/parley/common/v1/agent';
 import { Channel as ProtoChannel } from '@parley/protos/parley/common/v1/channel';
-import { OverflowAction, RoutingStrategy, type Queue } from '@parley/protos/parley/common/v1/queue';
-import type {
-  AgentProfile,
-  AgentState as DomainAgentState,
-  Channel,
-  MaxWaitAction,
-  QueueConfig,
-  Strategy,
-} from '../domain/model.js';
+import { RoutingStrategy, type Queue } from '@parley/protos/parley/common/v1/queue';
+import type { AgentProfile, AgentState as DomainAgentState, Channel, QueueConfig, Strategy } from '../domain/model.js';
 import { DEFAULT_DECISION_HOOK_TIMEOUT_MS } from '../domain/decisions.js';
 import { compileSkillsExpression } from '../domain/skills-expression/index.js';
+import { toOpeningSchedule } from './business-hours-mapper.js';
+import { toOverflowRule } from './overflow-rule-mapper.js';
 
 /** Service level threshold when a queue sets none (the common "80 % in 20 s"). */
 export const DEFAULT_SLA_THRESHOLD_MS = 20_000;
@@ -52,13 +47,6 @@ const strategies: Partial<Record<RoutingStrategy, Strategy>> = {
   [RoutingStrategy.ROUTING_STRATEGY_ROUND_ROBIN]: 'round_robin',
 };
 
-const maxWaitActions: Partial<Record<OverflowAction, MaxWaitAction>> = {
-  [OverflowAction.OVERFLOW_ACTION_VOICEMAIL]: 'voicemail',
-  [OverflowAction.OVERFLOW_ACTION_CALLBACK]: 'callback',
-  [OverflowAction.OVERFLOW_ACTION_TRANSFER_TO_QUEUE]: 'transfer',
-  [OverflowAction.OVERFLOW_ACTION_DISCONNECT]: 'disconnect',
-};
-
 export function toQueueConfig(queue: Queue): QueueConfig {
   const channels = queue.channels.map(domainChannel);
   // "A voice queue also serves callbacks converted from its calls."
@@ -66,7 +54,8 @@ export function toQueueConfig(queue: Queue): QueueConfig {
   const offerTimeoutMs: Partial<Record<Channel, number>> = {};
   for (const timeout of queue.offerTimeouts) offerTimeoutMs[domainChannel(timeout.channel)] = timeout.timeoutMs;
   // OVERFLOW_ACTION_UNSPECIFIED means "keep waiting": no max-wait timer at all.
-  const maxWaitAction = maxWaitActions[queue.maxWaitAction?.action ?? OverflowAction.OVERFLOW_ACTION_UNSPECIFIED];
+  const maxWait = toOverflowRule(queue.maxWaitAction);
+  const businessHours = toOpeningSchedule(queue.businessHours);
   const sticky = queue.strategy === RoutingStrategy.ROUTING_STRATEGY_STICKY;
   return {
     id: queue.id,
@@ -87,8 +76,10 @@ export function toQueueConfig(queue: Queue): QueueConfig {
       addSiteIds: [...step.addSiteIds],
       ...(step.skillsExpression ? { requirement: compileSkillsExpression(step.skillsExpression) } : {}),
     })),
-    maxWaitMs: maxWaitAction ? queue.maxWaitMs : 0,
-    maxWaitAction: maxWaitAction ?? 'voicemail',
+    maxWaitMs: maxWait ? queue.maxWaitMs : 0,
+    maxWaitAction: maxWait?.action ?? 'voicemail',
+    ...(maxWait?.targetQueueId ? { maxWaitTargetQueueId: maxWait.targetQueueId } : {}),
+    ...(businessHours ? { businessHours } : {}),
     offerTimeoutMs,
     wrapUpMs: queue.wrapUp?.timeoutMs ?? 0,
     stickyWindowMs: sticky ? queue.stickyWindowMs : 0,

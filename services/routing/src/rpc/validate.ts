@@ -3,10 +3,11 @@ import { AgentState, type Agent } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import type { FieldViolation } from '@parley/protos/parley/common/v1/error';
 import type { Paging } from '@parley/protos/parley/common/v1/paging';
-import { OverflowAction, RoutingStrategy, type Queue } from '@parley/protos/parley/common/v1/queue';
+import { RoutingStrategy, type Queue } from '@parley/protos/parley/common/v1/queue';
 import { MAX_DECISION_HOOK_TIMEOUT_MS, MIN_DECISION_HOOK_TIMEOUT_MS } from '../domain/decisions.js';
 import { compileSkillsExpression, SkillsExpressionError } from '../domain/skills-expression/index.js';
 import { invalidArgument, RpcErrorCode } from './errors.js';
+import { validateBusinessHours, validateOverflowRule } from './validate-business-hours.js';
 
 export const MAX_ID_LENGTH = 128;
 export const MAX_PRIORITY = 100;
@@ -145,15 +146,8 @@ export function validateQueue(queue: Queue | undefined, v: Violations = new Viol
     v.ids(`${field}.add_team_ids`, step.addTeamIds).ids(`${field}.add_site_ids`, step.addSiteIds);
   });
   v.nonNegative('queue.max_wait_ms', queue.maxWaitMs);
-  if (queue.maxWaitAction) {
-    const { action, targetQueueId } = queue.maxWaitAction;
-    v.knownEnum('queue.max_wait_action.action', action, OverflowAction);
-    if (action === OverflowAction.OVERFLOW_ACTION_TRANSFER_TO_QUEUE) {
-      v.id('queue.max_wait_action.target_queue_id', targetQueueId);
-      if (targetQueueId && targetQueueId === queue.id)
-        v.add('queue.max_wait_action.target_queue_id', 'must be another queue');
-    }
-  }
+  if (queue.maxWaitAction) validateOverflowRule(v, 'queue.max_wait_action', queue.maxWaitAction, queue.id);
+  if (queue.businessHours) validateBusinessHours(v, queue.businessHours, queue.id);
   if (queue.wrapUp) {
     v.nonNegative('queue.wrap_up.timeout_ms', queue.wrapUp.timeoutMs);
     v.ids('queue.wrap_up.wrap_up_code_ids', queue.wrapUp.wrapUpCodeIds);

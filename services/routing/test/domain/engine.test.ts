@@ -278,18 +278,19 @@ describe('routing engine', () => {
 
   it("overflows an interaction that waits past the queue's maximum with the configured action", () => {
     const e = engine();
-    e.upsertQueue(queue({ id: 'q', maxWaitMs: 120_000, maxWaitAction: 'callback' }), t0);
+    e.upsertQueue(queue({ id: 'q', maxWaitMs: 120_000, maxWaitAction: 'voicemail' }), t0);
     e.enqueue(voice('v1'), t0);
     e.advance(t0 + 120_000);
     expect(e.drainEvents()).toContainEqual(
       expect.objectContaining({
         type: 'interaction.overflowed',
         interactionId: 'v1',
-        action: 'callback',
+        reason: 'max_wait',
+        action: 'voicemail',
         waitMs: 120_000,
       }),
     );
-    expect(e.interactions.has('v1')).toBe(false);
+    expect(e.interactions.has('v1')).toBe(false); // the sip-gateway takes the call to voicemail
   });
 
   it('offers the next waiting interaction the moment an agent finishes the last one', () => {

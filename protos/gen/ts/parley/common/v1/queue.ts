@@ -265,9 +265,15 @@ export interface SpecialDay {
   hours: OpeningHours[];
 }
 
-/** BusinessHours is when a queue is open. An empty `weekly` list means always open. */
+/**
+ * BusinessHours is when a queue is open. No weekly hours and no special days means always open; special days alone
+ * close (or shorten) those dates and leave the others open all day.
+ */
 export interface BusinessHours {
-  /** IANA time zone; empty means the queue's first site's zone. */
+  /**
+   * IANA time zone the hours are written in; required when `weekly` or `special_days` is set (a queue's hours do
+   * not move when one of its sites changes zone).
+   */
   timeZone: string;
   /** Open windows per weekday. */
   weekly: OpeningHours[];
