@@ -22,6 +22,12 @@ export {
 export { connectNats, closeNats, type NatsConnection, type NatsConnectOptions } from './nats/connection.js';
 export { openKeyValue, type KV, type KvEntry } from './nats/key-value.js';
 export { Lease, type LeaseOptions } from './nats/lease.js';
+export {
+  publishToStream,
+  StreamPublishError,
+  type StreamAck,
+  type StreamPublishOptions,
+} from './nats/stream-publish.js';
 export type { CallContext, UnaryHandler, ServerStreamHandler } from './rpc/call-context.js';
 export {
   methodsOf,

@@ -127,7 +127,7 @@ export class PartitionOwner {
 
   static async open(options: PartitionOwnerOptions): Promise<PartitionOwner> {
     const { host, site, partition, resources } = options;
-    const log = new OperationLog(host.js, host.jsm, {
+    const log = new OperationLog(host.nc, host.jsm, {
       stream: operationLogStream(resources, site, partition.name),
       subject: `${resources.operationLogSubjectPrefix}.${site}.${partition.name}`,
     });

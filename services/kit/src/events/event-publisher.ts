@@ -1,11 +1,13 @@
 // Publishes event envelopes to JetStream: protobuf payload, Nats-Msg-Id = envelope id (server-side de-duplication),
 // trace context in headers. Waits for the stream's ack, so a resolved publish is a stored event.
 import { headers as natsHeadersFactory } from '@nats-io/transport-node';
-import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { KitErrorCode } from '../errors/error-codes.js';
 import { InvalidArgumentError, ParleyError } from '../errors/parley-error.js';
 import { Status } from '../errors/status.js';
+import { publishToStream } from '../nats/stream-publish.js';
 import { injectIntoNatsHeaders } from '../telemetry/trace-context.js';
 import { defaultEventStreams, type EventStreamsConfig } from './event-streams.js';
 import { eventSubject, isEventType, isSubjectToken } from './event-subjects.js';
@@ -20,23 +22,21 @@ export class EventPublisher {
   constructor(
     private readonly js: JetStreamClient,
     private readonly config: EventStreamsConfig = defaultEventStreams,
+    /** Given: publishes over the connection's reply mux (nats/stream-publish.ts says why), not js.publish(). */
+    private readonly nc?: NatsConnection,
   ) {}
 
   async publish(envelope: Envelope, timeoutMs = 5_000): Promise<PublishResult> {
     validateEnvelope(envelope);
     const messageHeaders = natsHeadersFactory();
     injectIntoNatsHeaders(messageHeaders);
-    let ack: PubAck;
+    const subject = eventSubject(this.config, envelope.site, envelope.type);
+    const data = Envelope.encode(envelope).finish();
+    let ack: { seq: number; duplicate: boolean };
     try {
-      ack = await this.js.publish(
-        eventSubject(this.config, envelope.site, envelope.type),
-        Envelope.encode(envelope).finish(),
-        {
-          msgID: envelope.id,
-          headers: messageHeaders,
-          timeout: timeoutMs,
-        },
-      );
+      ack = this.nc
+        ? await publishToStream(this.nc, subject, data, { msgID: envelope.id, headers: messageHeaders, timeoutMs })
+        : await this.js.publish(subject, data, { msgID: envelope.id, headers: messageHeaders, timeout: timeoutMs });
     } catch (cause) {
       throw new ParleyError(
         KitErrorCode.EVENT_PUBLISH_FAILED,

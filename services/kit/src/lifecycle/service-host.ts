@@ -85,7 +85,7 @@ export class ServiceHost {
         nc,
         js,
         jsm,
-        new EventPublisher(js, streams),
+        new EventPublisher(js, streams, nc),
         shutdown,
         readiness,
         health.port,

@@ -3,8 +3,10 @@
 // start) rebuilds the exact state on a standby. Each partition has its own stream, so stream sequences are the log's
 // positions, and appends are fenced on the stream's last sequence: an owner that lost its lease cannot append.
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import { publishToStream, type NatsConnection } from '@parley/kit';
 import {
   DeliverPolicy,
+  jetstream,
   RetentionPolicy,
   StorageType,
   type JetStreamClient,
@@ -32,12 +34,15 @@ export interface OperationLogConfig {
 
 export class OperationLog {
   private lastSequence = 0;
+  private readonly js: JetStreamClient;
 
   constructor(
-    private readonly js: JetStreamClient,
+    private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     private readonly config: OperationLogConfig,
-  ) {}
+  ) {
+    this.js = jetstream(nc);
+  }
 
   async ensureStream(): Promise<void> {
     const existing = await this.jsm.streams.info(this.config.stream).catch(() => undefined);
@@ -95,13 +100,14 @@ export class OperationLog {
     if (operation.publishedThrough !== undefined)
       headers.set('Routing-Published-Through', String(operation.publishedThrough));
     // The stream's last sequence survives trimming (a subject's last sequence would not, once its messages go).
-    return this.js
-      .publish(this.config.subject, operation.request, { headers, expect: { lastSequence: expected } })
-      .then((ack) => {
-        if (ack.seq !== expected + 1)
-          throw new Error(`operation log out of step: appended at ${ack.seq}, expected ${expected + 1}`);
-        return ack.seq;
-      });
+    return publishToStream(this.nc, this.config.subject, operation.request, {
+      headers,
+      expectLastSequence: expected,
+    }).then((ack) => {
+      if (ack.seq !== expected + 1)
+        throw new Error(`operation log out of step: appended at ${ack.seq}, expected ${expected + 1}`);
+      return ack.seq;
+    });
   }
 
   /** The position the next append will follow: the sequence of the last operation appended or reserved. */

@@ -1,7 +1,7 @@
 // A hot standby on real NATS: it follows an owner's operation log into a state byte-identical to the owner's, and
 // when the log is trimmed behind a newer snapshot while it lags, it rebuilds from that snapshot and catches up; it
 // keeps for re-publishing only the events the owner had not recorded as published.
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeNats, connectNats, createLogger, type NatsConnection } from '@parley/kit';
 import { testNatsUrl, uniqueName, waitFor } from '@parley/kit/testing';
@@ -56,7 +56,7 @@ function follower(everyMs: number): PartitionFollower {
 
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'hot-standby-test', logger });
-  log = new OperationLog(jetstream(nc), await jetstreamManager(nc), {
+  log = new OperationLog(nc, await jetstreamManager(nc), {
     stream: operationLogStream(resources, 'emea', 'p0'),
     subject: `${resources.operationLogSubjectPrefix}.emea.p0`,
   });
