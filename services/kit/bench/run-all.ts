@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 
   const jsm = await jetstreamManager(nc);
   const streams = await createTestEventStreams(jsm);
-  const publisher = new EventPublisher(jetstream(nc), streams.config);
+  const publisher = new EventPublisher(jetstream(nc), streams.config, nc);
   const total = 20_000;
   // A chat message event whose body brings the encoded envelope to about 1 KB.
   const body = 'Hello, I would like to change the delivery address of my last order. '.repeat(12).slice(0, 800);
