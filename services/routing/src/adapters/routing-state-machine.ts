@@ -13,6 +13,7 @@ import { toQueueConfig } from '../rpc/mappers.js';
 import { createRoutingHandlers, RoutingCatalog } from '../rpc/routing-handlers.js';
 import type { RoutingPartition } from '../partitions/index.js';
 import { deterministicUlid } from './deterministic-ids.js';
+import { encodeStateSnapshot } from './snapshot-encoding.js';
 
 export { decodeDecision, encodeDecision } from './decision-codec.js';
 
@@ -103,13 +104,13 @@ export class RoutingStateMachine {
    * owner pauses writes for it — so compressing is left to compressSnapshot(), off the main thread.
    */
   serialize(): Uint8Array {
-    return RoutingStateSnapshot.encode({
+    return encodeStateSnapshot({
       version: snapshotVersion,
       time: this.time,
       offersIssued: this.offersIssued,
       engineJson: Buffer.from(JSON.stringify(this.engine.exportState())),
       catalog: this.catalog.exportState(),
-    }).finish();
+    });
   }
 
   /** serialize() and compress in one go (tests, benchmarks). */

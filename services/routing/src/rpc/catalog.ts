@@ -27,8 +27,28 @@ export class RoutingCatalog {
   readonly wrapUpCodes = new Map<string, WrapUpCode>();
   readonly notReadyReasons = new Map<string, NotReadyReason>(platformReasons.map((r) => [r.code, r]));
   readonly sites = new Map<string, Site>();
-  /** The interaction as the caller enqueued it (customer, direction, call id...), plus timestamps we learn. */
-  readonly interactions = new Map<string, Interaction>();
+  /**
+   * The interaction as the caller enqueued it (customer, direction, call id...), plus timestamps we learn. Records
+   * are frozen and replaced, never changed in place: snapshots reuse each record's encoding while it is the same
+   * object (adapters/catalog-encoding.ts).
+   */
+  private readonly interactionRecords = new Map<string, Readonly<Interaction>>();
+
+  get interactions(): ReadonlyMap<string, Readonly<Interaction>> {
+    return this.interactionRecords;
+  }
+
+  putInteraction(record: Interaction): Readonly<Interaction> {
+    const frozen = Object.freeze(record);
+    this.interactionRecords.set(record.id, frozen);
+    return frozen;
+  }
+
+  /** Replaces a stored record with `change(record)`; nothing when there is none. */
+  updateInteraction(id: string, change: (record: Readonly<Interaction>) => Interaction): void {
+    const stored = this.interactionRecords.get(id);
+    if (stored) this.putInteraction(change(stored));
+  }
 
   constructor(sites: readonly Site[] = []) {
     for (const site of sites) this.sites.set(site.id, site);
@@ -93,7 +113,7 @@ export class RoutingCatalog {
     for (const code of state.wrapUpCodes) catalog.wrapUpCodes.set(code.id, code);
     for (const reason of state.notReadyReasons) catalog.notReadyReasons.set(reason.code, reason);
     for (const site of state.sites) catalog.sites.set(site.id, site);
-    for (const interaction of state.interactions) catalog.interactions.set(interaction.id, interaction);
+    for (const interaction of state.interactions) catalog.putInteraction(interaction);
     return catalog;
   }
 
@@ -103,6 +123,6 @@ export class RoutingCatalog {
    */
   prune(isLive: (id: string) => boolean, liveCount: number): void {
     if (this.interactions.size <= 2 * liveCount + 1_000) return;
-    for (const id of this.interactions.keys()) if (!isLive(id)) this.interactions.delete(id);
+    for (const id of this.interactionRecords.keys()) if (!isLive(id)) this.interactionRecords.delete(id);
   }
 }

@@ -68,13 +68,15 @@ export function endedInteraction(ctx: HandlerContext, interactionId: string): In
 
 /** Records a terminal answer so retries of the same call get it again. */
 export function rememberEnded(ctx: HandlerContext, interaction: Interaction): Interaction {
-  ctx.catalog.interactions.set(interaction.id, interaction);
+  ctx.catalog.putInteraction(interaction);
   return interaction;
 }
 
 export function stamp(ctx: HandlerContext, interactionId: string, key: keyof InteractionTimestamps, now: number): void {
-  const stored = ctx.catalog.interactions.get(interactionId);
-  if (stored) stored.timestamps = { ...stored.timestamps, [key]: new Date(now) };
+  ctx.catalog.updateInteraction(interactionId, (stored) => ({
+    ...stored,
+    timestamps: { ...stored.timestamps, [key]: new Date(now) },
+  }));
 }
 
 export function checkRevision(what: string, id: string, expected: number, stored: { revision: number } | undefined) {

@@ -79,7 +79,7 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
           RpcErrorCode.CHANNEL_NOT_SERVED,
         );
       if (!existing) {
-        catalog.interactions.set(input.id, {
+        catalog.putInteraction({
           ...input,
           direction: input.direction || Direction.DIRECTION_INBOUND,
           timestamps: { ...input.timestamps, queuedAt: new Date(now) },
@@ -131,9 +131,11 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
           `interaction "${interaction.id}" is a ${interaction.phase} ${interaction.channel} interaction, not a queued call`,
         );
       engine.convertToCallback(interaction.id, now);
-      const stored = catalog.interactions.get(interaction.id);
-      if (stored && request.phoneNumber)
-        stored.customer = { ...(stored.customer ?? emptyCustomer()), phoneNumber: request.phoneNumber };
+      if (request.phoneNumber)
+        catalog.updateInteraction(interaction.id, (stored) => ({
+          ...stored,
+          customer: { ...(stored.customer ?? emptyCustomer()), phoneNumber: request.phoneNumber },
+        }));
       await ctx.commit();
       return { interaction: interactionView(catalog, interaction), position: queuePosition(engine, interaction) };
     },
@@ -171,8 +173,7 @@ export function interactionHandlers(ctx: HandlerContext): InteractionHandlers {
       // The boost is capped so the resulting priority stays within 0–100.
       const boost = Math.max(0, Math.min(request.priorityBoost, MAX_PRIORITY - interaction.priority));
       engine.transferToQueue(interaction.id, queueId, boost, now);
-      const stored = catalog.interactions.get(interaction.id);
-      if (stored) stored.queueId = queueId;
+      catalog.updateInteraction(interaction.id, (stored) => ({ ...stored, queueId }));
       await ctx.commit();
       return { interaction: interactionView(catalog, interaction), position: queuePosition(engine, interaction) };
     },

@@ -181,7 +181,8 @@ describe('decision hooks over NATS', () => {
   it('lets the built-in strategy decide in time when the hook is slow, ignoring its late answer', async () => {
     const subject = `${run}.hook.slow`;
     const deadlineMs = 150;
-    hook(subject, reversed, 600);
+    const hookAnswersAfterMs = 1_500;
+    hook(subject, reversed, hookAnswersAfterMs);
     const agents = await queueWithThreeAgents('slow', subject, deadlineMs);
 
     await enqueueChat('slow', 'slow-1');
@@ -193,9 +194,10 @@ describe('decision hooks over NATS', () => {
       fallbackReason: DecisionFallbackReason.DECISION_FALLBACK_REASON_TIMEOUT,
     });
     expect(outcome.decisionMs).toBeGreaterThanOrEqual(deadlineMs);
-    expect(outcome.decisionMs).toBeLessThan(deadlineMs + 500);
-    // The hook answers at 600 ms: nothing changes.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Decided well before the hook's answer (with room for a loaded test machine).
+    expect(outcome.decisionMs).toBeLessThan(hookAnswersAfterMs - 300);
+    // The hook's late answer changes nothing.
+    await new Promise((resolve) => setTimeout(resolve, hookAnswersAfterMs + 100));
     expect(events.filter((e) => e.type === 'offer.created' && e.interactionId === 'slow-1')).toHaveLength(1);
   });
 
