@@ -27,20 +27,18 @@ import {
   type PresenceState,
   type QueueConfig,
 } from './model.js';
-import { OrderedSet } from './ordered-set.js';
 import type { Pool } from './pool.js';
 import { PoolRegistry } from './pool-registry.js';
-import { QueueLine } from './queue-line.js';
 import { reconcileAgents } from './reconciler.js';
 import { TimerQueue, type Timer } from './timers.js';
-import { servedBefore, waitingOrder, type WaitingInteraction } from './waiting-interaction.js';
+import { servedBefore, type WaitingInteraction } from './waiting-interaction.js';
+import { WaitingLines } from './waiting-lines.js';
 import {
   agentFromSnapshot,
   agentToSnapshot,
   interactionFromSnapshot,
   interactionToSnapshot,
   type EngineState,
-  type Placement,
 } from './engine-snapshot.js';
 import type { AgentRequirement } from './skills-expression/index.js';
 
@@ -62,13 +60,9 @@ export class RoutingEngine {
   readonly interactions = new Map<string, WaitingInteraction>();
   readonly offers = new Map<string, Offer>();
   private readonly registry = new PoolRegistry();
-  private readonly sticky = new Map<string, OrderedSet<WaitingInteraction>>();
+  private readonly lines = new WaitingLines();
   /** Bumped by every agent profile or presence change: views cache what they derive from agents until it moves. */
   agentsRevision = 0;
-  /** Per agent, the interactions offered to it or with it: an agent's work without scanning every interaction. */
-  private readonly heldBy = new Map<string, Set<WaitingInteraction>>();
-  /** Per queue, everyone awaiting an agent in it, for positions in line (not used for matching). */
-  private readonly queueLines = new Map<string, QueueLine>();
   private timers = new TimerQueue();
   private events: RoutingEvent[] = [];
   private decisionRequests: DecisionRequest[] = [];
@@ -145,7 +139,7 @@ export class RoutingEngine {
   /** Forgets a deleted queue's configuration and pools (the caller checked nothing waits in it). */
   removeQueue(queueId: string): void {
     this.registry.dropQueuePools(queueId);
-    this.queueLines.delete(queueId);
+    this.lines.dropQueue(queueId);
     this.queues.delete(queueId);
   }
 
@@ -156,7 +150,7 @@ export class RoutingEngine {
     return {
       agents: [...this.registry.agents.values()].map(agentToSnapshot),
       interactions: [...this.interactions.values()].map((interaction) =>
-        interactionToSnapshot(interaction, placementOf(interaction, this.sticky)),
+        interactionToSnapshot(interaction, this.lines.placementOf(interaction)),
       ),
       offers: [...this.offers.values()].map((offer) => ({
         id: offer.id,
@@ -183,24 +177,24 @@ export class RoutingEngine {
       engine.interactions.set(interaction.id, interaction);
       if (snapshot.placement === 'pool') {
         const requirement = engine.requirementAt(interaction, interaction.step);
-        interaction.pool = engine.registry.poolFor(queue, interaction.channel, interaction.step, requirement);
-        interaction.pool.waiting.set(waitingOrder(interaction), interaction);
+        const pool = engine.registry.poolFor(queue, interaction.channel, interaction.step, requirement);
+        engine.lines.putInPool(interaction, pool);
       } else if (snapshot.placement === 'sticky') {
-        engine.stickyLine(interaction.preferredAgentId as string).set(waitingOrder(interaction), interaction);
+        engine.lines.putInStickyLine(interaction, interaction.preferredAgentId as string);
+      } else if (interaction.phase === 'deciding') {
+        engine.lines.putDeciding(interaction);
       }
-      if (snapshot.placement !== 'none' || interaction.phase === 'deciding')
-        engine.queueLine(queue.id).set(interaction);
     }
     for (const offer of state.offers) {
       const interaction = engine.interactions.get(offer.interactionId);
       const agent = engine.registry.agents.get(offer.agentId);
       if (!interaction || !agent) throw new Error(`snapshot: offer "${offer.id}" refers to unknown records`);
       engine.offers.set(offer.id, { id: offer.id, interaction, agent, expiresAt: offer.expiresAt });
-      engine.hold(interaction, agent); // offers first: an agent's offers stay in the order they were made
+      engine.lines.hold(interaction, agent); // offers first: an agent's offers stay in the order they were made
     }
     for (const interaction of engine.interactions.values()) {
       const agent = interaction.phase === 'offered' ? undefined : engine.registry.agents.get(interaction.agentId ?? '');
-      if (agent) engine.hold(interaction, agent);
+      if (agent) engine.lines.hold(interaction, agent);
     }
     engine.timers = TimerQueue.fromState(state.timers);
     return engine;
@@ -317,7 +311,7 @@ export class RoutingEngine {
     agent.active[interaction.channel]--;
     if (interaction.queue.wrapUpMs <= 0) {
       // No wrap-up for this queue: the interaction is done and the capacity free in one step.
-      this.unhold(interaction);
+      this.lines.unhold(interaction);
       this.interactions.delete(interactionId);
       this.emit({ type: 'interaction.completed', at: now, interactionId, agentId: agent.id });
       this.afterAgentChange(agent, now, 'completed');
@@ -336,7 +330,7 @@ export class RoutingEngine {
       throw illegal(`interaction "${interactionId}" is ${interaction.phase}, not in wrap-up`, { interactionId });
     const agent = this.agent(interaction.agentId as string);
     agent.wrapping[interaction.channel]--;
-    this.unhold(interaction);
+    this.lines.unhold(interaction);
     this.interactions.delete(interactionId);
     this.emit({ type: 'interaction.completed', at: now, interactionId, agentId: agent.id });
     this.afterAgentChange(agent, now, 'wrap-up completed');
@@ -409,7 +403,7 @@ export class RoutingEngine {
       this.afterAgentChange(agent, now, 'transferred');
     }
     interaction.phase = 'waiting';
-    this.unhold(interaction);
+    this.lines.unhold(interaction);
     interaction.agentId = undefined;
     interaction.declinedBy.clear();
     interaction.preferredAgentId = undefined;
@@ -485,18 +479,17 @@ export class RoutingEngine {
 
   /** Interactions awaiting an agent in a queue, in the order they will be served. */
   waitingInQueue(queueId: string): WaitingInteraction[] {
-    return this.queueLines.get(queueId)?.inOrder() ?? [];
+    return this.lines.inQueue(queueId);
   }
 
   /** What the agent holds (offered, connected, in wrap-up), in the order it got them. */
   workOf(agentId: string): WaitingInteraction[] {
-    return [...(this.heldBy.get(agentId) ?? [])];
+    return this.lines.workOf(agentId);
   }
 
   /** Its place among those awaiting an agent in its queue (1 = next; 0 once offered or with an agent): O(log n). */
   placeInQueue(interaction: WaitingInteraction): { position: number; waiting: number } {
-    const line = this.queueLines.get(interaction.queue.id);
-    return { position: line?.positionOf(interaction.id) ?? 0, waiting: line?.size ?? 0 };
+    return this.lines.placeInQueue(interaction);
   }
 
   // ---- internals ------------------------------------------------------------------------------------------
@@ -561,8 +554,7 @@ export class RoutingEngine {
         this.makeOffer(interaction, preferred, now);
         return;
       }
-      this.stickyLine(preferred.id).set(waitingOrder(interaction), interaction);
-      this.queueLine(interaction.queue.id).set(interaction);
+      this.lines.putInStickyLine(interaction, preferred.id);
       if (Number.isFinite(interaction.stickyUntil)) {
         this.timers.schedule(interaction.stickyUntil, { kind: 'sticky', id: interaction.id, token: 0 });
       }
@@ -575,7 +567,6 @@ export class RoutingEngine {
     interaction.step = step;
     const requirement = this.requirementAt(interaction, step);
     const pool = this.registry.poolFor(interaction.queue, interaction.channel, step, requirement);
-    interaction.pool = pool;
     const next = steps[step];
     if (next)
       this.timers.schedule(interaction.enqueuedAt + next.afterMs, {
@@ -594,8 +585,7 @@ export class RoutingEngine {
       this.makeOffer(interaction, agent, now);
       return;
     }
-    pool.waiting.set(waitingOrder(interaction), interaction);
-    this.queueLine(interaction.queue.id).set(interaction);
+    this.lines.putInPool(interaction, pool);
   }
 
   private scheduleMaxWait(interaction: WaitingInteraction, from: number): void {
@@ -637,8 +627,7 @@ export class RoutingEngine {
   /** Leaves the choice among the candidates to the queue's hook: decide() or the decision timer ends it. */
   private startDeciding(interaction: WaitingInteraction, hook: DecisionHook, candidates: AgentRuntime[], now: number) {
     interaction.phase = 'deciding';
-    interaction.pool = undefined; // in no pool's line, so an agent becoming free meanwhile does not take it
-    this.queueLine(interaction.queue.id).set(interaction); // but still waiting in its queue
+    this.lines.putDeciding(interaction);
     interaction.candidateAgentIds = candidates.map((agent) => agent.id);
     interaction.decisionRound++;
     this.decisionRequests.push(decisionRequest(interaction, hook, candidates, now));
@@ -676,29 +665,6 @@ export class RoutingEngine {
     return expression.specialise(interaction.attributes);
   }
 
-  private hold(interaction: WaitingInteraction, agent: AgentRuntime): void {
-    interaction.agentId = agent.id;
-    let held = this.heldBy.get(agent.id);
-    if (!held) this.heldBy.set(agent.id, (held = new Set()));
-    held.add(interaction);
-  }
-
-  private unhold(interaction: WaitingInteraction): void {
-    if (interaction.agentId) this.heldBy.get(interaction.agentId)?.delete(interaction);
-  }
-
-  private queueLine(queueId: string): QueueLine {
-    let line = this.queueLines.get(queueId);
-    if (!line) this.queueLines.set(queueId, (line = new QueueLine()));
-    return line;
-  }
-
-  private stickyLine(agentId: string): OrderedSet<WaitingInteraction> {
-    let line = this.sticky.get(agentId);
-    if (!line) this.sticky.set(agentId, (line = new OrderedSet()));
-    return line;
-  }
-
   /** Offers the agent the best waiting interaction it may take, as long as it has room. */
   private matchAgent(agent: AgentRuntime, now: number): void {
     for (;;) {
@@ -714,8 +680,7 @@ export class RoutingEngine {
     const consider = (candidate: WaitingInteraction | undefined) => {
       if (candidate && (!best || servedBefore(candidate, best, now))) best = candidate;
     };
-    const stickyLine = this.sticky.get(agent.id);
-    const stickyHead = stickyLine?.find((i) => agent.canTake(i.channel) && !i.declinedBy.has(agent.id));
+    const stickyHead = this.lines.stickyHeadFor(agent);
     if (stickyHead) return stickyHead; // the customer asked for this agent: served before the general line
     for (const channel of ['voice', 'chat', 'email', 'callback'] as const) {
       if (!agent.canTake(channel)) continue;
@@ -732,10 +697,9 @@ export class RoutingEngine {
     const timeout = interaction.queue.offerTimeoutMs[interaction.channel] ?? defaultOfferTimeoutMs[interaction.channel];
     const offer: Offer = { id: offerId, interaction, agent, expiresAt: now + timeout };
     this.offers.set(offerId, offer);
-    this.queueLines.get(interaction.queue.id)?.delete(interaction.id);
-    interaction.pool = undefined; // in no line while offered (a pooled one was taken out by matchAgent)
+    this.lines.remove(interaction); // in no line while offered (a pooled one was taken out by matchAgent)
     interaction.phase = 'offered';
-    this.hold(interaction, agent);
+    this.lines.hold(interaction, agent);
     interaction.offerId = offerId;
     agent.reserved[interaction.channel]++;
     agent.lastOfferAt = now;
@@ -767,7 +731,7 @@ export class RoutingEngine {
     }
     interaction.declinedBy.add(agent.id);
     this.timers.schedule(now + this.declineCooldownMs, { kind: 'declined', id: interaction.id, token: agent.id });
-    this.unhold(interaction);
+    this.lines.unhold(interaction);
     interaction.agentId = undefined;
     interaction.offerId = undefined;
     this.placeAndMatch(interaction, now); // same enqueuedAt: the same place in line
@@ -788,16 +752,13 @@ export class RoutingEngine {
       reason,
     });
     interaction.offerId = undefined;
-    this.unhold(interaction);
+    this.lines.unhold(interaction);
     interaction.agentId = undefined;
     this.afterAgentChange(offer.agent, now, 'offer rescinded');
   }
 
   private removeFromLine(interaction: WaitingInteraction): void {
-    interaction.pool?.waiting.delete(interaction.id);
-    interaction.pool = undefined;
-    if (interaction.preferredAgentId) this.sticky.get(interaction.preferredAgentId)?.delete(interaction.id);
-    this.queueLines.get(interaction.queue.id)?.delete(interaction.id);
+    this.lines.remove(interaction);
   }
 
   /** After any change to an agent's work or presence: re-sort it, report its state, give it work if it can take some. */
@@ -845,17 +806,4 @@ export class RoutingEngine {
     if (!offer) throw notFound(RoutingErrorCode.OFFER_NOT_FOUND, 'offer', id);
     return offer;
   }
-}
-
-/**
- * Where an interaction waits, read from the lines themselves: `pool` still names the pool an offered interaction
- * came from, so one moved to an agent's sticky line after an offer (transfer to an agent) would look pooled.
- */
-function placementOf(
-  interaction: WaitingInteraction,
-  sticky: ReadonlyMap<string, OrderedSet<WaitingInteraction>>,
-): Placement {
-  if (interaction.pool?.waiting.has(interaction.id)) return 'pool';
-  const line = interaction.preferredAgentId ? sticky.get(interaction.preferredAgentId) : undefined;
-  return line?.has(interaction.id) ? 'sticky' : 'none';
 }
