@@ -1,0 +1,22 @@
+// `pnpm --filter @parley/history db:migrate` applies pending migrations to DATABASE_URL (creating the database if
+// it does not exist yet); `db:migrate:down [steps]` reverts the latest ones (development only: it drops data).
+import pg from 'pg';
+import { migrateDown, migrateUp, readMigrations } from '../src/adapters/database/migrations.js';
+import { ensureDatabase } from '../src/adapters/database/ensure-database.js';
+import { loadHistoryConfig } from '../src/config.js';
+
+const [direction = 'up', steps = '1'] = process.argv.slice(2);
+const { DATABASE_URL } = loadHistoryConfig();
+await ensureDatabase(DATABASE_URL);
+const client = new pg.Client({ connectionString: DATABASE_URL });
+await client.connect();
+try {
+  const migrations = readMigrations();
+  const names =
+    direction === 'down' ? await migrateDown(client, migrations, Number(steps)) : await migrateUp(client, migrations);
+  process.stdout.write(
+    names.length === 0 ? 'nothing to do\n' : `${direction === 'down' ? 'reverted' : 'applied'}: ${names.join(', ')}\n`,
+  );
+} finally {
+  await client.end();
+}
