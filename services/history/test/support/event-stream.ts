@@ -1,0 +1,92 @@
+// A deterministic stream of interaction events as routing and the gateways emit them: calls and chats created,
+// queued, offered, answered (some transferred and answered again by a second agent), ended with or without
+// wrap-up, or abandoned in queue. Seeded, so every run (and every test) sees the same stream.
+import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
+import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
+import { Envelope } from '@parley/protos/parley/events/v1/envelope';
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+export interface GeneratedStream {
+  payloads: Uint8Array[];
+  interactions: number;
+}
+
+/** About `events` events over as many interactions as it takes, in time order. */
+export function generateEventStream(events: number, seed = 7): GeneratedStream {
+  const next = random(seed);
+  const payloads: Uint8Array[] = [];
+  let interactions = 0;
+  let counter = 0;
+  const t0 = Date.UTC(2026, 10, 24, 8);
+  while (payloads.length < events) {
+    const id = `int-${interactions++}`;
+    let at = t0 + interactions * 1_000;
+    const queue = `q${Math.floor(next() * 5)}`;
+    // Loosely typed on purpose: fromPartial fills in every field the test leaves out.
+    const emit = (type: string, fields: Record<string, unknown>) => {
+      at += 1_000 + Math.floor(next() * 30_000);
+      payloads.push(
+        Envelope.encode(
+          Envelope.fromPartial({
+            id: `evt-${counter++}`,
+            type,
+            site: 'waw',
+            source: 'test',
+            occurredAt: new Date(at),
+            interactionId: id,
+            ...fields,
+          }),
+        ).finish(),
+      );
+    };
+    const channel = next() < 0.5 ? Channel.CHANNEL_VOICE : Channel.CHANNEL_CHAT;
+    emit('interaction.created', {
+      customerId: `cust-${Math.floor(next() * 300)}`,
+      interactionCreated: { interaction: { id, channel, direction: Direction.DIRECTION_INBOUND } },
+    });
+    const queuedAt = at;
+    emit('interaction.queued', {
+      queueId: queue,
+      interactionQueued: { priority: 0, enqueuedAt: new Date(queuedAt + 1) },
+    });
+    if (next() < 0.15) {
+      emit('interaction.abandoned', {
+        queueId: queue,
+        interactionAbandoned: { point: AbandonPoint.ABANDON_POINT_QUEUE, waitMs: at - queuedAt },
+      });
+      continue;
+    }
+    const agent = `a${Math.floor(next() * 40)}`;
+    emit('offer.created', { queueId: queue, agentId: agent });
+    emit('interaction.connected', { queueId: queue, agentId: agent, interactionConnected: { waitMs: at - queuedAt } });
+    if (next() < 0.2) {
+      const target = `q${Math.floor(next() * 5)}`;
+      emit('interaction.transferred', { interactionTransferred: { target: { queueId: target } } });
+      emit('interaction.queued', { queueId: target, interactionQueued: { priority: 0 } });
+      const second = `a${Math.floor(next() * 40)}`;
+      emit('interaction.connected', { queueId: target, agentId: second, interactionConnected: { waitMs: 5_000 } });
+    }
+    if (next() < 0.3) emit('interaction.resumed', { interactionResumed: { holdMs: 10_000 } });
+    if (next() < 0.6) emit('interaction.wrap_up_started', {});
+    emit('interaction.completed', { interactionCompleted: { wrapUpCodeId: next() < 0.5 ? 'sold' : 'info' } });
+  }
+  return { payloads, interactions };
+}
+
+/** The same events shuffled (so each interaction's events come in a different order too). */
+export function shuffled<T>(items: readonly T[], seed = 11): T[] {
+  const next = random(seed);
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
