@@ -4,7 +4,8 @@
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type pg from 'pg';
 import { factsFromEnvelope } from '../../domain/interaction-facts.js';
-import { refreshDurations, upsertInteraction } from './interaction-upsert.js';
+import { mergeRows, rowFromFacts, type InteractionRow } from '../../domain/interaction-row.js';
+import { refreshDurations, upsertInteractions } from './interaction-upsert.js';
 
 export interface IngestResult {
   applied: number;
@@ -34,15 +35,20 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
       ],
     );
     const fresh = new Set(rows.map((row) => row.event_id));
-    const touched = new Set<string>();
+    // Merged per interaction first (mergeRows is order-independent): each interaction is written once per batch.
+    const merged = new Map<string, InteractionRow>();
     for (const envelope of envelopes) {
       if (!fresh.delete(envelope.id)) continue; // seen before, or twice in this batch
       const facts = factsFromEnvelope(envelope);
       if (!facts) continue;
-      await upsertInteraction(client, facts);
-      touched.add(facts.interactionId);
+      const row = rowFromFacts(facts);
+      const earlier = merged.get(row.id);
+      merged.set(row.id, earlier ? mergeRows(earlier, row) : row);
     }
-    await refreshDurations(client, [...touched]);
+    // Sorted: concurrent batches touching the same interactions then lock them in the same order.
+    const ordered = [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    await upsertInteractions(client, ordered);
+    await refreshDurations(client, [...merged.keys()]);
     await client.query('COMMIT');
     return { applied: rows.length, duplicates: envelopes.length - rows.length };
   } catch (error) {

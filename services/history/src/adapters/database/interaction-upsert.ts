@@ -1,24 +1,34 @@
-// Merges one event's facts into its interaction row. Every rule gives the same row whatever order the facts come
-// in: first moments take the earliest value (LEAST ignores NULLs), last moments the latest, the state moves only up
-// its rank (ties broken by name), and values tied to a moment (first agent, last agent, queue) move with it (ties
-// broken by id). Idempotence is not this statement's job: the event log lets each event through once.
+// Writes merged interaction rows (domain/interaction-row.ts) in one statement per batch. The ON CONFLICT rules are
+// mergeRows' rules in SQL — earliest/latest moments (LEAST/GREATEST ignore NULLs), state by rank, agents and queue
+// tied to their moments with ties broken by id — so the stored row is the same whatever order the events came in
+// and however they were batched. Idempotence is not this statement's job: the event log lets each event through once.
 import type pg from 'pg';
-import { stateRanks, type InteractionFacts } from '../../domain/interaction-facts.js';
+import { stateRanks } from '../../domain/interaction-facts.js';
+import type { InteractionRow } from '../../domain/interaction-row.js';
 
 const upsertSql = `
 INSERT INTO interactions AS i (
   id, channel, direction, site_id, customer_id, queue_id, queue_set_at, state, state_rank,
-  created_at, queued_at, offered_at, answered_at, first_agent_id, last_agent_id, last_agent_at, wait_ms,
+  created_at, queued_at, offered_at, answered_at, first_agent_id, wait_ms, last_agent_id, last_agent_at,
   ended_at, wrap_up_ended_at, disposition, abandoned, abandon_point, hold_ms, last_event_at)
-VALUES ($1, COALESCE($2, 'unknown'), COALESCE($3, 'inbound'), COALESCE($4, ''), $5, $6, $7, COALESCE($8, 'created'),
-  $9, $10, $11, $12, $13, $14, $14, $13, $15, $16, $17, $18, $19, $20, $21, $22)
+SELECT u.id, COALESCE(u.channel, 'unknown'), COALESCE(u.direction, 'inbound'), COALESCE(u.site_id, ''), u.customer_id,
+  u.queue_id, u.queue_set_at, COALESCE(u.state, 'created'), u.state_rank, u.created_at, u.queued_at, u.offered_at,
+  u.answered_at, u.first_agent_id, u.wait_ms, u.last_agent_id, u.last_agent_at, u.ended_at, u.wrap_up_ended_at,
+  u.disposition, u.abandon_point IS NOT NULL, u.abandon_point, u.hold_ms, u.last_event_at
+FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
+  $9::int[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::int[],
+  $16::text[], $17::timestamptz[], $18::timestamptz[], $19::timestamptz[], $20::text[], $21::text[], $22::int[],
+  $23::timestamptz[])
+  AS u(id, channel, direction, site_id, customer_id, queue_id, queue_set_at, state, state_rank, created_at, queued_at,
+    offered_at, answered_at, first_agent_id, wait_ms, last_agent_id, last_agent_at, ended_at, wrap_up_ended_at,
+    disposition, abandon_point, hold_ms, last_event_at)
 ON CONFLICT (id) DO UPDATE SET
-  channel = CASE WHEN EXCLUDED.channel <> 'unknown' THEN EXCLUDED.channel ELSE i.channel END,
-  direction = CASE WHEN $3::text IS NOT NULL THEN EXCLUDED.direction ELSE i.direction END,
-  -- Events of one interaction may come from several sites' services: any fixed choice converges; take the least.
+  channel = CASE WHEN EXCLUDED.channel = 'unknown' THEN i.channel WHEN i.channel = 'unknown' THEN EXCLUDED.channel
+    ELSE LEAST(i.channel, EXCLUDED.channel) END,
+  direction = CASE WHEN i.direction = 'outbound' OR EXCLUDED.direction = 'outbound' THEN 'outbound' ELSE 'inbound' END,
   site_id = CASE WHEN i.site_id = '' THEN EXCLUDED.site_id WHEN EXCLUDED.site_id = '' THEN i.site_id
     ELSE LEAST(i.site_id, EXCLUDED.site_id) END,
-  customer_id = COALESCE(i.customer_id, EXCLUDED.customer_id),
+  customer_id = LEAST(i.customer_id, EXCLUDED.customer_id),
   queue_id = CASE WHEN EXCLUDED.queue_set_at > i.queue_set_at OR i.queue_set_at IS NULL
       OR (EXCLUDED.queue_set_at = i.queue_set_at AND EXCLUDED.queue_id > i.queue_id)
     THEN COALESCE(EXCLUDED.queue_id, i.queue_id) ELSE i.queue_id END,
@@ -29,12 +39,16 @@ ON CONFLICT (id) DO UPDATE SET
   created_at = LEAST(i.created_at, EXCLUDED.created_at),
   queued_at = LEAST(i.queued_at, EXCLUDED.queued_at),
   offered_at = LEAST(i.offered_at, EXCLUDED.offered_at),
-  first_agent_id = CASE WHEN EXCLUDED.answered_at < i.answered_at OR i.answered_at IS NULL
-      OR (EXCLUDED.answered_at = i.answered_at AND EXCLUDED.first_agent_id < i.first_agent_id)
-    THEN COALESCE(EXCLUDED.first_agent_id, i.first_agent_id) ELSE i.first_agent_id END,
-  wait_ms = CASE WHEN EXCLUDED.answered_at < i.answered_at OR i.answered_at IS NULL
-      OR (EXCLUDED.answered_at = i.answered_at AND EXCLUDED.first_agent_id < i.first_agent_id)
-    THEN COALESCE(EXCLUDED.wait_ms, i.wait_ms) ELSE i.wait_ms END,
+  first_agent_id = CASE WHEN EXCLUDED.answered_at IS NOT NULL AND (i.answered_at IS NULL
+      OR EXCLUDED.answered_at < i.answered_at
+      OR (EXCLUDED.answered_at = i.answered_at AND EXCLUDED.first_agent_id < i.first_agent_id))
+    THEN EXCLUDED.first_agent_id ELSE i.first_agent_id END,
+  wait_ms = CASE WHEN EXCLUDED.answered_at = i.answered_at AND EXCLUDED.first_agent_id = i.first_agent_id
+      THEN LEAST(i.wait_ms, EXCLUDED.wait_ms)
+    WHEN EXCLUDED.answered_at IS NOT NULL AND (i.answered_at IS NULL
+      OR EXCLUDED.answered_at < i.answered_at
+      OR (EXCLUDED.answered_at = i.answered_at AND EXCLUDED.first_agent_id < i.first_agent_id))
+    THEN EXCLUDED.wait_ms ELSE i.wait_ms END,
   answered_at = LEAST(i.answered_at, EXCLUDED.answered_at),
   last_agent_id = CASE WHEN EXCLUDED.last_agent_at > i.last_agent_at OR i.last_agent_at IS NULL
       OR (EXCLUDED.last_agent_at = i.last_agent_at AND EXCLUDED.last_agent_id > i.last_agent_id)
@@ -42,44 +56,67 @@ ON CONFLICT (id) DO UPDATE SET
   last_agent_at = GREATEST(i.last_agent_at, EXCLUDED.last_agent_at),
   ended_at = LEAST(i.ended_at, EXCLUDED.ended_at),
   wrap_up_ended_at = GREATEST(i.wrap_up_ended_at, EXCLUDED.wrap_up_ended_at),
-  disposition = COALESCE(GREATEST(i.disposition, EXCLUDED.disposition), i.disposition, EXCLUDED.disposition),
+  disposition = GREATEST(i.disposition, EXCLUDED.disposition),
   abandoned = i.abandoned OR EXCLUDED.abandoned,
-  abandon_point = COALESCE(i.abandon_point, EXCLUDED.abandon_point),
+  abandon_point = LEAST(i.abandon_point, EXCLUDED.abandon_point),
   hold_ms = i.hold_ms + EXCLUDED.hold_ms,
   last_event_at = GREATEST(i.last_event_at, EXCLUDED.last_event_at)`;
 
 // A customer named by an event exists from its first event on (identities and merges come with customer events).
-const customerSql = `
-INSERT INTO customers AS c (id, created_at, updated_at) VALUES ($1, $2, $2)
+const customersSql = `
+INSERT INTO customers AS c (id, created_at, updated_at)
+SELECT id, first_at, last_at FROM UNNEST($1::text[], $2::timestamptz[], $3::timestamptz[]) AS u(id, first_at, last_at)
 ON CONFLICT (id) DO UPDATE SET created_at = LEAST(c.created_at, EXCLUDED.created_at),
   updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at)`;
 
-export async function upsertInteraction(client: pg.ClientBase, facts: InteractionFacts): Promise<void> {
-  if (facts.customerId) await client.query(customerSql, [facts.customerId, facts.at]);
-  const connectedAt = facts.connectedAgentId ? facts.at : null;
+const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
+
+export async function upsertInteractions(client: pg.ClientBase, rows: readonly InteractionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // Per customer: first seen (created_at) and last seen (updated_at), both order-independent.
+  const customers = new Map<string, { first: number; last: number }>();
+  for (const row of rows) {
+    if (!row.customerId || row.customerFirstAt === undefined || row.customerLastAt === undefined) continue;
+    const seen = customers.get(row.customerId);
+    customers.set(row.customerId, {
+      first: Math.min(seen?.first ?? Infinity, row.customerFirstAt),
+      last: Math.max(seen?.last ?? -Infinity, row.customerLastAt),
+    });
+  }
+  if (customers.size > 0) {
+    const ids = [...customers.keys()].sort(); // every batch locks customers in the same order
+    const seen = (id: string) => customers.get(id) as { first: number; last: number };
+    await client.query(customersSql, [
+      ids,
+      ids.map((id) => new Date(seen(id).first)),
+      ids.map((id) => new Date(seen(id).last)),
+    ]);
+  }
+  const column = <T>(value: (row: InteractionRow) => T) => rows.map(value);
   await client.query(upsertSql, [
-    facts.interactionId,
-    facts.channel ?? null,
-    facts.direction ?? null,
-    facts.siteId ?? null,
-    facts.customerId ?? null,
-    facts.queueId ?? null,
-    facts.queueId ? facts.at : null,
-    facts.state ?? null,
-    facts.state ? stateRanks[facts.state] : 0,
-    facts.createdAt ?? facts.at,
-    facts.queuedAt ?? null,
-    facts.offeredAt ?? null,
-    connectedAt,
-    facts.connectedAgentId ?? null,
-    facts.connectedAgentId ? (facts.waitMs ?? null) : null,
-    facts.endedAt ?? null,
-    facts.completedAt ?? null,
-    facts.disposition ?? null,
-    facts.abandonPoint !== undefined,
-    facts.abandonPoint ?? null,
-    facts.holdMs ?? 0,
-    facts.at,
+    column((r) => r.id),
+    column((r) => r.channel ?? null),
+    column((r) => r.direction ?? null),
+    column((r) => r.siteId ?? null),
+    column((r) => r.customerId ?? null),
+    column((r) => r.queueId ?? null),
+    column((r) => date(r.queueSetAt)),
+    column((r) => r.state ?? null),
+    column((r) => (r.state ? stateRanks[r.state] : 0)),
+    column((r) => date(r.createdAt)),
+    column((r) => date(r.queuedAt)),
+    column((r) => date(r.offeredAt)),
+    column((r) => date(r.answeredAt)),
+    column((r) => r.firstAgentId ?? null),
+    column((r) => r.waitMs ?? null),
+    column((r) => r.lastAgentId ?? null),
+    column((r) => date(r.lastAgentAt)),
+    column((r) => date(r.endedAt)),
+    column((r) => date(r.completedAt)),
+    column((r) => r.disposition ?? null),
+    column((r) => r.abandonPoint ?? null),
+    column((r) => r.holdMs),
+    column((r) => date(r.lastEventAt)),
   ]);
 }
 
