@@ -30,6 +30,7 @@ async function ingestAll(pool: pg.Pool, payloads: readonly Uint8Array[], batch =
   let duplicates = 0;
   for (let i = 0; i < payloads.length; i += batch) {
     const result = await ingestBatch(pool, payloads.slice(i, i + batch));
+    expect(result.eventIds).toHaveLength(Math.min(batch, payloads.length - i));
     applied += result.applied;
     duplicates += result.duplicates;
   }

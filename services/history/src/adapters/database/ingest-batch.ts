@@ -10,6 +10,8 @@ import { refreshDurations, upsertInteractions } from './interaction-upsert.js';
 export interface IngestResult {
   applied: number;
   duplicates: number;
+  /** Every event id of the batch, in batch order (new and duplicate). */
+  eventIds: string[];
 }
 
 export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]): Promise<IngestResult> {
@@ -50,7 +52,11 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
     await upsertInteractions(client, ordered);
     await refreshDurations(client, [...merged.keys()]);
     await client.query('COMMIT');
-    return { applied: rows.length, duplicates: envelopes.length - rows.length };
+    return {
+      applied: rows.length,
+      duplicates: envelopes.length - rows.length,
+      eventIds: envelopes.map((envelope) => envelope.id),
+    };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -5,7 +5,7 @@
 // works. An advisory lock serialises replicas that start together. `down` reverts the latest applied migrations
 // with their down.sql (development only: it drops data).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
@@ -21,19 +21,22 @@ export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }
 
-export const defaultMigrationsDir = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'prisma',
-  'migrations',
-);
+/** The package's prisma/migrations, found from this module whether it runs from src/ or from dist/src/. */
+export function defaultMigrationsDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'prisma', 'migrations');
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new MigrationError('prisma/migrations not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
 
 /** Any fixed 64-bit number: the lock that serialises migration runners on one database. */
 const migrationLock = 0x70617274_68697374n;
 
-export function readMigrations(dir: string = defaultMigrationsDir): Migration[] {
+export function readMigrations(dir: string = defaultMigrationsDir()): Migration[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
