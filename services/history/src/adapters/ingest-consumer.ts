@@ -34,6 +34,11 @@ export interface IngestConsumerOptions {
   workers?: number;
   /** Pause before a failed batch is tried again (default 1 s). */
   retryDelayMs?: number;
+  /**
+   * How long the server waits for an ack before redelivering (default 30 s): after a crash, the events the dead
+   * replica had received come back after this.
+   */
+  ackWaitMs?: number;
   /** Called after each committed batch with its events' ids (benchmarks measure lag with it). */
   onCommitted?: (eventIds: string[]) => void;
 }
@@ -64,7 +69,7 @@ export class IngestConsumer {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: filterSubject,
-      ack_wait: nanos(30_000),
+      ack_wait: nanos(options.ackWaitMs ?? 30_000),
       max_ack_pending: 20_000,
     };
     const existing = await jsm.consumers.info(stream, durable).catch(() => undefined);

@@ -17,6 +17,8 @@ import {
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { ingestBatch } from '../../src/adapters/database/ingest-batch.js';
 import { migrateUp, readMigrations } from '../../src/adapters/database/migrations.js';
+import { createDatabasePool } from '../../src/adapters/database/pool.js';
+import { IngestConsumer } from '../../src/adapters/ingest-consumer.js';
 import { generateEventStream } from '../support/event-stream.js';
 
 const script = fileURLToPath(new URL('../support/ingest-process.ts', import.meta.url));
@@ -32,7 +34,7 @@ const children: ChildProcess[] = [];
 async function migratedDatabase(): Promise<{ url: string; pool: pg.Pool }> {
   const database = await createTestDatabase('history_crash');
   databases.push(database);
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const pool = createDatabasePool(database.url, logger, 2);
   pools.push(pool);
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -115,6 +117,46 @@ describe('history ingest under a crash', () => {
       });
       expect(await dump(crashed.pool)).toEqual(await dump(reference.pool));
       expect(jetstream).toBeDefined();
+    },
+  );
+
+  it(
+    'loses and duplicates nothing when PostgreSQL drops its connections mid-ingest',
+    { timeout: 120_000 },
+    async () => {
+      const reference = await migratedDatabase();
+      for (let i = 0; i < stream.payloads.length; i += 500)
+        await ingestBatch(reference.pool, stream.payloads.slice(i, i + 500));
+
+      const target = await migratedDatabase();
+      const consumer = await IngestConsumer.start({
+        js: jetstream(nc),
+        jsm,
+        pool: target.pool,
+        logger,
+        stream: streams.config.stream,
+        durable: 'history-db-failure',
+        filterSubject: `${streams.config.subjectPrefix}.>`,
+        batchSize: 200,
+        retryDelayMs: 100,
+      });
+      const admin = new pg.Client({ connectionString: databases[0]?.url.replace(/\/[^/]+$/, '/postgres') });
+      await admin.connect();
+      const name = new URL(databases.at(-1)?.url ?? '').pathname.slice(1);
+      let kills = 0;
+      while ((await count(target.pool, 'event_log').catch(() => 0)) < stream.payloads.length && kills < 50) {
+        // Every connection of the ingest's database, cut while batches are in flight.
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+        kills++;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      await admin.end();
+      await waitFor(async () => (await count(target.pool, 'event_log')) === stream.payloads.length, {
+        timeoutMs: 60_000,
+      });
+      await consumer.close();
+      expect(kills).toBeGreaterThan(1);
+      expect(await dump(target.pool)).toEqual(await dump(reference.pool));
     },
   );
 });

@@ -24,5 +24,6 @@ await IngestConsumer.start({
   durable: setup.durable,
   filterSubject: setup.filterSubject,
   batchSize: 200,
+  ackWaitMs: 3_000, // what the killed process had received comes back quickly
 });
 process.stdout.write('ready\n');

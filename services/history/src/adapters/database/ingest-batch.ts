@@ -17,6 +17,10 @@ export interface IngestResult {
 export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]): Promise<IngestResult> {
   const envelopes = payloads.map((payload) => Envelope.decode(payload));
   const client = await pool.connect();
+  // A connection lost while checked out also emits 'error' on the client: the failing query already reports it.
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  let failure: Error | undefined;
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<{ event_id: string }>(
@@ -58,9 +62,11 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
       eventIds: envelopes.map((envelope) => envelope.id),
     };
   } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', ignore);
+    client.release(failure); // a failed connection is discarded, not handed to the next batch
   }
 }
