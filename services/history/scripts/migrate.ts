@@ -1,12 +1,13 @@
-// `pnpm --filter @parley/history db:migrate` applies pending migrations to DATABASE_URL (creating the database if
-// it does not exist yet); `db:migrate:down [steps]` reverts the latest ones (development only: it drops data).
+// `pnpm --filter @parley/history db:migrate` applies pending migrations to history's database on DATABASE_URL's
+// server (HISTORY_DATABASE_NAME, created if it does not exist yet); `db:migrate:down [steps]` reverts the latest
+// ones (development only: it drops data).
 import pg from 'pg';
 import { migrateDown, migrateUp, readMigrations } from '../src/adapters/database/migrations.js';
 import { ensureDatabase } from '../src/adapters/database/ensure-database.js';
-import { loadHistoryConfig } from '../src/config.js';
+import { historyDatabaseUrl, loadHistoryConfig } from '../src/config.js';
 
 const [direction = 'up', steps = '1'] = process.argv.slice(2);
-const { DATABASE_URL } = loadHistoryConfig();
+const DATABASE_URL = historyDatabaseUrl(loadHistoryConfig());
 await ensureDatabase(DATABASE_URL);
 const client = new pg.Client({ connectionString: DATABASE_URL });
 await client.connect();

@@ -5,11 +5,26 @@ import { z } from 'zod';
 export const historyConfigSchema = baseServiceConfigSchema.extend({
   GRPC_PORT: env.port(servicePorts.history.grpc),
   HTTP_PORT: env.port(servicePorts.history.http),
+  /** The PostgreSQL server (the local runner hands every service the same one); its database name is not used. */
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgresql:// URL')
-    .default('postgresql://postgres@127.0.0.1:5432/parley_history'),
+    .default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  /** History's own database on that server, created and migrated on start-up. */
+  HISTORY_DATABASE_NAME: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits and _')
+    .default('parley_history'),
+  /** Events per ingest transaction. */
+  HISTORY_INGEST_BATCH: env.positiveInt(500),
 });
+
+/** DATABASE_URL pointed at history's own database. */
+export function historyDatabaseUrl(config: HistoryConfig): string {
+  const url = new URL(config.DATABASE_URL);
+  url.pathname = `/${config.HISTORY_DATABASE_NAME}`;
+  return url.toString();
+}
 
 export type HistoryConfig = z.output<typeof historyConfigSchema>;
 

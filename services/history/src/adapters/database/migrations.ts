@@ -48,7 +48,7 @@ export function readMigrations(dir: string = defaultMigrationsDir()): Migration[
     });
 }
 
-async function locked<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {
+async function locked<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
   await client.query('SELECT pg_advisory_lock($1)', [migrationLock.toString()]);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS "_parley_migrations" (
@@ -62,14 +62,14 @@ async function locked<T>(client: pg.Client, work: () => Promise<T>): Promise<T> 
   }
 }
 
-async function applied(client: pg.Client): Promise<Map<string, string>> {
+async function applied(client: pg.ClientBase): Promise<Map<string, string>> {
   const { rows } = await client.query<{ name: string; checksum: string }>(
     'SELECT "name", "checksum" FROM "_parley_migrations" ORDER BY "name"',
   );
   return new Map(rows.map((row) => [row.name, row.checksum]));
 }
 
-async function inTransaction(client: pg.Client, work: () => Promise<void>): Promise<void> {
+async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
   await client.query('BEGIN');
   try {
     await work();
@@ -81,7 +81,7 @@ async function inTransaction(client: pg.Client, work: () => Promise<void>): Prom
 }
 
 /** Applies every migration not applied yet; returns their names. Refuses if an applied one has changed. */
-export async function migrateUp(client: pg.Client, migrations: readonly Migration[]): Promise<string[]> {
+export async function migrateUp(client: pg.ClientBase, migrations: readonly Migration[]): Promise<string[]> {
   return locked(client, async () => {
     const done = await applied(client);
     for (const [name, checksum] of done) {
@@ -104,7 +104,11 @@ export async function migrateUp(client: pg.Client, migrations: readonly Migratio
 }
 
 /** Reverts the latest `steps` applied migrations with their down.sql; returns their names. */
-export async function migrateDown(client: pg.Client, migrations: readonly Migration[], steps = 1): Promise<string[]> {
+export async function migrateDown(
+  client: pg.ClientBase,
+  migrations: readonly Migration[],
+  steps = 1,
+): Promise<string[]> {
   return locked(client, async () => {
     const latest = [...(await applied(client)).keys()].sort().reverse().slice(0, steps);
     for (const name of latest) {

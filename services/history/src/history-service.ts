@@ -1,0 +1,58 @@
+// The history service process: its database created and migrated on start-up, then the event ingest consuming
+// every event. (The query contract, parley.history.v1, is not served yet: see README, "State".)
+import { defaultEventStreams, ServiceHost, type EventStreamsConfig } from '@parley/kit';
+import { ensureDatabase } from './adapters/database/ensure-database.js';
+import { migrateUp, readMigrations } from './adapters/database/migrations.js';
+import { createDatabasePool } from './adapters/database/pool.js';
+import { IngestConsumer } from './adapters/ingest-consumer.js';
+import { historyDatabaseUrl, type HistoryConfig } from './config.js';
+
+export interface HistoryServiceOptions {
+  config: HistoryConfig;
+  /** Tests use streams of their own. */
+  eventStreams?: EventStreamsConfig;
+  handleSignals?: boolean;
+}
+
+export async function startHistoryService(options: HistoryServiceOptions) {
+  const { config } = options;
+  const host = await ServiceHost.start({
+    service: 'history',
+    config,
+    grpcPort: config.GRPC_PORT,
+    httpPort: config.HTTP_PORT,
+    ...(options.eventStreams ? { eventStreams: options.eventStreams } : {}),
+    handleSignals: options.handleSignals ?? true,
+  });
+  try {
+    const url = historyDatabaseUrl(config);
+    await ensureDatabase(url);
+    const pool = createDatabasePool(url, host.logger);
+    host.shutdown.add('database', () => pool.end());
+    const client = await pool.connect();
+    try {
+      const applied = await migrateUp(client, readMigrations());
+      if (applied.length > 0) host.logger.info({ applied }, 'database migrated');
+    } finally {
+      client.release();
+    }
+    host.readiness.add('database', async () => (await pool.query('SELECT 1')).rowCount === 1);
+    const streams = options.eventStreams ?? defaultEventStreams;
+    const ingest = await IngestConsumer.start({
+      js: host.js,
+      jsm: host.jsm,
+      pool,
+      logger: host.logger,
+      stream: streams.stream,
+      durable: 'history',
+      filterSubject: `${streams.subjectPrefix}.>`,
+      batchSize: config.HISTORY_INGEST_BATCH,
+    });
+    host.shutdown.add('ingest', () => ingest.close());
+    const ports = await host.listen();
+    return { host, pool, ingest, ports, stop: () => host.stop() };
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+}
