@@ -1,11 +1,13 @@
-// The history service process: its database created and migrated on start-up, then the event ingest consuming
-// every event. (The query contract, parley.history.v1, is not served yet: see README, "State".)
+// The history service process: its database created and migrated on start-up, the event ingest consuming every
+// event, and the parley.history.v1 contract (partly: see README, "State") over gRPC and NATS.
 import { defaultEventStreams, ServiceHost, type EventStreamsConfig } from '@parley/kit';
+import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import { ensureDatabase } from './adapters/database/ensure-database.js';
 import { migrateUp, readMigrations } from './adapters/database/migrations.js';
 import { createDatabasePool } from './adapters/database/pool.js';
 import { IngestConsumer } from './adapters/ingest-consumer.js';
 import { historyDatabaseUrl, type HistoryConfig } from './config.js';
+import { createHistoryHandlers } from './rpc/history-handlers.js';
 
 export interface HistoryServiceOptions {
   config: HistoryConfig;
@@ -49,6 +51,7 @@ export async function startHistoryService(options: HistoryServiceOptions) {
       batchSize: config.HISTORY_INGEST_BATCH,
     });
     host.shutdown.add('ingest', () => ingest.close());
+    host.serve(HistoryServiceService, createHistoryHandlers(pool));
     const ports = await host.listen();
     return { host, pool, ingest, ports, stop: () => host.stop() };
   } catch (error) {

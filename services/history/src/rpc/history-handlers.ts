@@ -1,0 +1,55 @@
+// The parley.history.v1 contract. GetCustomerTimeline is served; the other calls answer UNIMPLEMENTED until they
+// are built (README, "State").
+import type { ContractHandlers } from '@parley/kit';
+import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
+import type pg from 'pg';
+import { resolveCustomer, timelinePage } from '../adapters/database/timeline-query.js';
+import { customerNotFound, notImplementedYet } from './errors.js';
+import { toSummary } from './summary-mapper.js';
+import { encodePageToken, validateTimelineRequest } from './timeline-request.js';
+
+export type HistoryHandlers = ContractHandlers<typeof HistoryServiceService>;
+
+export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
+  const later = (method: string) => () => Promise.reject(notImplementedYet(method));
+  return {
+    async getCustomerTimeline(request) {
+      const query = validateTimelineRequest(request);
+      const customer = await resolveCustomer(db, query.lookup);
+      if (!customer)
+        throw customerNotFound('customerId' in query.lookup ? `id ${query.lookup.customerId}` : 'that identity');
+      const page = await timelinePage(db, customer.id, query);
+      const last = page.rows.at(-1);
+      return {
+        customer: {
+          id: customer.id,
+          displayName: customer.displayName,
+          phoneNumbers: [],
+          emails: [],
+          chatVisitorIds: [],
+          crmRef: '',
+          createdAt: customer.createdAt,
+          updatedAt: customer.updatedAt,
+          mergedIntoCustomerId: '',
+          erasedAt: customer.erasedAt ?? undefined,
+        },
+        interactions: page.rows.map(toSummary),
+        pageInfo: {
+          nextPageToken: page.more && last ? encodePageToken(query.fingerprint, last.created_at, last.id) : '',
+          totalSize: 0,
+        },
+      };
+    },
+    getInteraction: later('GetInteraction'),
+    searchInteractions: later('SearchInteractions'),
+    getScreenPopContext: later('GetScreenPopContext'),
+    addNote: later('AddNote'),
+    setDisposition: later('SetDisposition'),
+    mergeCustomers: later('MergeCustomers'),
+    eraseCustomer: later('EraseCustomer'),
+    // eslint-disable-next-line require-yield -- it ends before its first item
+    async *exportInteractions() {
+      throw notImplementedYet('ExportInteractions');
+    },
+  };
+}
