@@ -1,0 +1,81 @@
+// Timeline benchmark: GetCustomerTimeline pages for a customer with 1,000 interactions in a table of 5,000,000
+// (BENCH_ROWS), through the same handler the contract serves. The rows are generated inside PostgreSQL
+// (generate_series), then the table is analysed. Own database, dropped afterwards.
+// Run: pnpm --filter @parley/history bench:timeline
+import { cpus, totalmem } from 'node:os';
+import { createLogger, type CallContext } from '@parley/kit';
+import { createTestDatabase } from '@parley/kit/testing';
+import { GetCustomerTimelineRequest } from '@parley/protos/parley/history/v1/history';
+import { migrateUp, readMigrations } from '../src/adapters/database/migrations.js';
+import { createDatabasePool } from '../src/adapters/database/pool.js';
+import { createHistoryHandlers } from '../src/rpc/history-handlers.js';
+
+const rows = Number(process.env.BENCH_ROWS ?? 5_000_000);
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const calls = Number(process.env.BENCH_CALLS ?? 2_000);
+const logger = createLogger({ service: 'timeline-bench', level: 'warn' });
+
+const database = await createTestDatabase('history_bench_timeline');
+const pool = createDatabasePool(database.url, logger, 4);
+try {
+  const client = await pool.connect();
+  await migrateUp(client, readMigrations());
+  client.release();
+  let t = performance.now();
+  await pool.query(
+    `INSERT INTO customers (id, created_at, updated_at)
+     SELECT 'c' || g, now(), now() FROM generate_series(0, $1 - 1) AS g`,
+    [customers],
+  );
+  // Every customer gets a share of the rows; customer "c0" gets 1,000 more of its own.
+  await pool.query(
+    `INSERT INTO interactions (id, customer_id, channel, state, state_rank, created_at, queue_id, last_agent_id,
+       last_event_at)
+     SELECT 'i' || g, 'c' || (g % $2), (ARRAY['voice','chat','email'])[1 + g % 3], 'completed', 6,
+       timestamptz '2024-01-01' + (g * interval '7 seconds'), 'q' || (g % 50), 'a' || (g % 900),
+       timestamptz '2024-01-01' + (g * interval '7 seconds')
+     FROM generate_series(0, $1 - 1) AS g`,
+    [rows - 1_000, customers],
+  );
+  await pool.query(
+    `INSERT INTO interactions (id, customer_id, channel, state, state_rank, created_at, last_event_at)
+     SELECT 'mine' || g, 'c0', 'voice', 'completed', 6, timestamptz '2024-01-01' + (g * interval '11 hours'),
+       timestamptz '2024-01-01' + (g * interval '11 hours')
+     FROM generate_series(0, 999) AS g`,
+  );
+  await pool.query('ANALYZE');
+  const buildSeconds = (performance.now() - t) / 1000;
+  const target = 'c0';
+  const { rows: count } = await pool.query<{ n: string }>(
+    'SELECT count(*) AS n FROM interactions WHERE customer_id = $1',
+    [target],
+  );
+
+  const handlers = createHistoryHandlers(pool);
+  const context = {} as CallContext;
+  const latencies: number[] = [];
+  let pageToken = '';
+  for (let i = 0; i < calls; i++) {
+    t = performance.now();
+    const page = await handlers.getCustomerTimeline(
+      GetCustomerTimelineRequest.fromPartial({ customer: { customerId: target }, paging: { pageSize: 50, pageToken } }),
+      context,
+    );
+    latencies.push(performance.now() - t);
+    pageToken = page.pageInfo?.nextPageToken ?? ''; // walk the pages, then start over
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(2);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
+  console.log(
+    `table: ${rows} interactions, ${customers} customers, built in ${buildSeconds.toFixed(0)} s; the customer has ${count[0]?.n}`,
+  );
+  console.log(
+    `GetCustomerTimeline, 50 per page, walking all pages, ${calls} calls: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (goal p99 < 20 ms)`,
+  );
+} finally {
+  await pool.end();
+  await database.drop();
+}
