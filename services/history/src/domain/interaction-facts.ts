@@ -3,6 +3,7 @@
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
 import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { customerIdFor, identitiesOf, type Identity } from './identities.js';
 
 /** Lifecycle order: a fact never moves the state to a lower rank. Terminal states share the top rank. */
 export const stateRanks = {
@@ -28,6 +29,8 @@ export interface InteractionFacts {
   direction?: string;
   siteId?: string;
   customerId?: string;
+  /** Identities the customer was known by (linked to customerId). */
+  identities?: Identity[];
   /** The queue it was in as of `at` (transfers move it; the latest wins). */
   queueId?: string;
   createdAt?: Date;
@@ -60,6 +63,11 @@ export function factsFromEnvelope(envelope: Envelope): InteractionFacts | undefi
   switch (envelope.type) {
     case 'interaction.created': {
       const interaction = envelope.interactionCreated?.interaction;
+      const identities = identitiesOf(interaction?.customer);
+      const strongest = identities[0];
+      // Named by the event, or else the record the strongest identity stands for.
+      const customerId =
+        envelope.customerId || interaction?.customer?.customerId || (strongest ? customerIdFor(strongest) : undefined);
       return {
         ...base,
         state: 'created',
@@ -68,7 +76,8 @@ export function factsFromEnvelope(envelope: Envelope): InteractionFacts | undefi
         ...(interaction?.direction
           ? { direction: interaction.direction === Direction.DIRECTION_OUTBOUND ? 'outbound' : 'inbound' }
           : {}),
-        ...(envelope.customerId ? { customerId: envelope.customerId } : {}),
+        ...(customerId ? { customerId } : {}),
+        ...(customerId && identities.length > 0 ? { identities } : {}),
       };
     }
     case 'interaction.ivr_started':

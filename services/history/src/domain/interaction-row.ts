@@ -1,6 +1,7 @@
 // An interaction's record as the merge of facts. mergeRows is commutative and associative — the same rules the
 // database upsert applies (adapters/database/interaction-upsert.ts) — so a batch can merge its events per
 // interaction first and write each interaction once, and any order of events gives the same row.
+import { identityKey } from './identities.js';
 import { stateRanks, type InteractionFacts, type InteractionStateName } from './interaction-facts.js';
 
 export interface InteractionRow {
@@ -12,6 +13,8 @@ export interface InteractionRow {
   /** When events naming the customer happened (their first and last): the customer record's own times. */
   customerFirstAt: number | undefined;
   customerLastAt: number | undefined;
+  /** identityKey()s linked to customerId, sorted. */
+  identities: string[];
   queueId: string | undefined;
   queueSetAt: number | undefined;
   state: InteractionStateName | undefined;
@@ -44,6 +47,7 @@ export function rowFromFacts(facts: InteractionFacts): InteractionRow {
     customerId: facts.customerId,
     customerFirstAt: facts.customerId ? at : undefined,
     customerLastAt: facts.customerId ? at : undefined,
+    identities: [...new Set((facts.identities ?? []).map(identityKey))].sort(),
     queueId: facts.queueId,
     queueSetAt: facts.queueId ? at : undefined,
     state: facts.state,
@@ -114,6 +118,7 @@ export function mergeRows(a: InteractionRow, b: InteractionRow): InteractionRow 
     customerId: least(a.customerId, b.customerId),
     customerFirstAt: least(a.customerFirstAt, b.customerFirstAt),
     customerLastAt: greatest(a.customerLastAt, b.customerLastAt),
+    identities: [...new Set([...a.identities, ...b.identities])].sort(),
     queueId: queue === 'a' ? a.queueId : b.queueId,
     queueSetAt: greatest(a.queueSetAt, b.queueSetAt),
     state: higherState(a.state, b.state),

@@ -3,7 +3,7 @@
 import type { ContractHandlers } from '@parley/kit';
 import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import type pg from 'pg';
-import { resolveCustomer, timelinePage } from '../adapters/database/timeline-query.js';
+import { resolveCustomers, timelinePage } from '../adapters/database/timeline-query.js';
 import { customerNotFound, notImplementedYet } from './errors.js';
 import { toSummary } from './summary-mapper.js';
 import { encodePageToken, validateTimelineRequest } from './timeline-request.js';
@@ -15,10 +15,15 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
   return {
     async getCustomerTimeline(request) {
       const query = validateTimelineRequest(request);
-      const customer = await resolveCustomer(db, query.lookup);
+      const found = await resolveCustomers(db, query.lookup);
+      const customer = found[0]; // an identity shared by several records answers with the first, and all their work
       if (!customer)
         throw customerNotFound('customerId' in query.lookup ? `id ${query.lookup.customerId}` : 'that identity');
-      const page = await timelinePage(db, customer.id, query);
+      const page = await timelinePage(
+        db,
+        found.map((c) => c.id),
+        query,
+      );
       const last = page.rows.at(-1);
       return {
         customer: {

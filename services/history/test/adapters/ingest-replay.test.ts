@@ -41,10 +41,16 @@ async function ingestAll(pool: pg.Pool, payloads: readonly Uint8Array[], batch =
 async function dump(pool: pg.Pool): Promise<unknown> {
   const interactions = await pool.query('SELECT * FROM interactions ORDER BY id');
   const customers = await pool.query('SELECT * FROM customers ORDER BY id');
+  const identities = await pool.query('SELECT * FROM customer_identities ORDER BY id');
   const events = await pool.query(
     'SELECT event_id, type, occurred_at, interaction_id, payload FROM event_log ORDER BY event_id',
   );
-  return { interactions: interactions.rows, customers: customers.rows, events: events.rows };
+  return {
+    interactions: interactions.rows,
+    customers: customers.rows,
+    identities: identities.rows,
+    events: events.rows,
+  };
 }
 
 beforeAll(() => {

@@ -86,6 +86,23 @@ describe('history › customer timeline', () => {
     expect(merged.interactions).toHaveLength(customer.count + Number(other.n));
   });
 
+  it('finds a person by phone number across the records that identity is linked to', async () => {
+    const { rows } = await pool.query<{ value: string; customers: string[] }>(
+      `SELECT value, array_agg(customer_id ORDER BY customer_id) AS customers FROM customer_identities
+       WHERE kind = 'PHONE' GROUP BY value HAVING count(*) > 1 ORDER BY value LIMIT 1`,
+    );
+    const shared = rows[0];
+    expect(shared, 'someone called both as a named customer and anonymously').toBeDefined();
+    const expected = await pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM interactions WHERE customer_id = ANY($1)',
+      [shared?.customers],
+    );
+    // The stored value is E.164 (the event said "+48 600 …"): the contract's lookup is E.164 too.
+    const page = await timeline({ customer: { phoneNumber: shared?.value ?? '' }, paging: { pageSize: 500 } });
+    expect(page.interactions).toHaveLength(Number(expected.rows[0]?.n));
+    expect(shared?.customers).toContain(page.customer?.id);
+  });
+
   it('names every bad field and says NOT_FOUND for an unknown customer', async () => {
     await expect(
       timeline({ customer: { phoneNumber: '0048 22 123' }, paging: { pageSize: 501, pageToken: 'garbage' } }),

@@ -47,9 +47,23 @@ export function generateEventStream(events: number, seed = 7): GeneratedStream {
       );
     };
     const channel = next() < 0.5 ? Channel.CHANNEL_VOICE : Channel.CHANNEL_CHAT;
+    // Customers call from their phone (some give an e-mail too); a gateway that already knows the customer names
+    // them, otherwise history resolves the identities itself — so one person may have two records until merged.
+    const person = Math.floor(next() * 300);
+    const named = next() < 0.5;
     emit('interaction.created', {
-      customerId: `cust-${Math.floor(next() * 300)}`,
-      interactionCreated: { interaction: { id, channel, direction: Direction.DIRECTION_INBOUND } },
+      ...(named ? { customerId: `cust-${person}` } : {}),
+      interactionCreated: {
+        interaction: {
+          id,
+          channel,
+          direction: Direction.DIRECTION_INBOUND,
+          customer: {
+            phoneNumber: `+48 600 ${String(person).padStart(6, '0')}`,
+            email: person % 2 === 0 ? `Person${person}@Example.com` : '',
+          },
+        },
+      },
     });
     const queuedAt = at;
     emit('interaction.queued', {

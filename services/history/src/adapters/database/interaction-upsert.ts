@@ -2,7 +2,9 @@
 // mergeRows' rules in SQL — earliest/latest moments (LEAST/GREATEST ignore NULLs), state by rank, agents and queue
 // tied to their moments with ties broken by id — so the stored row is the same whatever order the events came in
 // and however they were batched. Idempotence is not this statement's job: the event log lets each event through once.
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { identityFromKey, type Identity } from '../../domain/identities.js';
 import { stateRanks } from '../../domain/interaction-facts.js';
 import type { InteractionRow } from '../../domain/interaction-row.js';
 
@@ -69,7 +71,40 @@ SELECT id, first_at, last_at FROM UNNEST($1::text[], $2::timestamptz[], $3::time
 ON CONFLICT (id) DO UPDATE SET created_at = LEAST(c.created_at, EXCLUDED.created_at),
   updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at)`;
 
+// An identity seen with a customer links to it (a set: the same link again only keeps the earliest time).
+const identitiesSql = `
+INSERT INTO customer_identities AS ci (id, customer_id, kind, value, created_at)
+SELECT id, customer_id, kind::identity_kind, value, at
+FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS u(id, customer_id, kind, value, at)
+ON CONFLICT (kind, value, customer_id) DO UPDATE SET created_at = LEAST(ci.created_at, EXCLUDED.created_at)`;
+
 const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
+
+async function linkIdentities(client: pg.ClientBase, rows: readonly InteractionRow[]): Promise<void> {
+  const links = new Map<string, { customerId: string; identity: Identity; at: number }>();
+  for (const row of rows) {
+    if (!row.customerId || row.customerFirstAt === undefined) continue;
+    for (const key of row.identities) {
+      const id = createHash('sha256').update(`${key}:${row.customerId}`).digest('hex').slice(0, 32);
+      const seen = links.get(id);
+      links.set(id, {
+        customerId: row.customerId,
+        identity: identityFromKey(key),
+        at: Math.min(seen?.at ?? Infinity, row.customerFirstAt),
+      });
+    }
+  }
+  if (links.size === 0) return;
+  const ids = [...links.keys()].sort(); // every batch locks links in the same order
+  const link = (id: string) => links.get(id) as { customerId: string; identity: Identity; at: number };
+  await client.query(identitiesSql, [
+    ids,
+    ids.map((id) => link(id).customerId),
+    ids.map((id) => link(id).identity.kind),
+    ids.map((id) => link(id).identity.value),
+    ids.map((id) => new Date(link(id).at)),
+  ]);
+}
 
 export async function upsertInteractions(client: pg.ClientBase, rows: readonly InteractionRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -92,6 +127,7 @@ export async function upsertInteractions(client: pg.ClientBase, rows: readonly I
       ids.map((id) => new Date(seen(id).last)),
     ]);
   }
+  await linkIdentities(client, rows);
   const column = <T>(value: (row: InteractionRow) => T) => rows.map(value);
   await client.query(upsertSql, [
     column((r) => r.id),

@@ -35,18 +35,21 @@ export interface TimelineRow {
   abandon_point: string | null;
 }
 
-/** The surviving customer for a lookup, or undefined. */
-export async function resolveCustomer(db: pg.Pool, lookup: Lookup): Promise<TimelineCustomer | undefined> {
-  const start =
+/**
+ * The surviving customers a lookup stands for, least id first: one for a customer id; for an identity, every
+ * record it is linked to (a shared phone, or one person's records not merged yet). Empty when none.
+ */
+export async function resolveCustomers(db: pg.Pool, lookup: Lookup): Promise<TimelineCustomer[]> {
+  const starts =
     'customerId' in lookup
-      ? lookup.customerId
+      ? [lookup.customerId]
       : (
           await db.query<{ customer_id: string }>(
             'SELECT customer_id FROM customer_identities WHERE kind = $1::identity_kind AND value = $2',
             [lookup.kind, lookup.value],
           )
-        ).rows[0]?.customer_id;
-  if (!start) return undefined;
+        ).rows.map((row) => row.customer_id);
+  if (starts.length === 0) return [];
   const { rows } = await db.query<{
     id: string;
     display_name: string;
@@ -55,34 +58,32 @@ export async function resolveCustomer(db: pg.Pool, lookup: Lookup): Promise<Time
     erased_at: Date | null;
   }>(
     `WITH RECURSIVE chain AS (
-       SELECT id, merged_into_id, 0 AS depth FROM customers WHERE id = $1
+       SELECT id, merged_into_id, 0 AS depth FROM customers WHERE id = ANY($1)
        UNION ALL
        SELECT c.id, c.merged_into_id, chain.depth + 1 FROM customers c JOIN chain ON c.id = chain.merged_into_id
        WHERE chain.depth < 32)
-     SELECT c.id, c.display_name, c.created_at, c.updated_at, c.erased_at FROM customers c
-     WHERE c.id = (SELECT id FROM chain WHERE merged_into_id IS NULL LIMIT 1)`,
-    [start],
+     SELECT DISTINCT c.id, c.display_name, c.created_at, c.updated_at, c.erased_at FROM customers c
+     WHERE c.id IN (SELECT id FROM chain WHERE merged_into_id IS NULL)
+     ORDER BY c.id`,
+    [starts],
   );
-  const row = rows[0];
-  return row
-    ? {
-        id: row.id,
-        displayName: row.display_name,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-        erasedAt: row.erased_at,
-      }
-    : undefined;
+  return rows.map((row) => ({
+    id: row.id,
+    displayName: row.display_name,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    erasedAt: row.erased_at,
+  }));
 }
 
 export async function timelinePage(
   db: pg.Pool,
-  customerId: string,
+  customerIds: readonly string[],
   options: { channels: string[]; pageSize: number; after: { createdAt: Date; id: string } | undefined },
 ): Promise<{ rows: TimelineRow[]; more: boolean }> {
   const { rows } = await db.query<TimelineRow>(
     `WITH RECURSIVE merged AS (
-       SELECT id, 0 AS depth FROM customers WHERE id = $1
+       SELECT id, 0 AS depth FROM customers WHERE id = ANY($1)
        UNION ALL
        SELECT c.id, merged.depth + 1 FROM customers c JOIN merged ON c.merged_into_id = merged.id WHERE merged.depth < 32)
      SELECT id, channel, direction, site_id, customer_id, queue_id, state, first_agent_id, last_agent_id, created_at,
@@ -93,7 +94,7 @@ export async function timelinePage(
        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))
      ORDER BY created_at DESC, id DESC
      LIMIT $5`,
-    [customerId, options.channels, options.after?.createdAt ?? null, options.after?.id ?? '', options.pageSize + 1],
+    [customerIds, options.channels, options.after?.createdAt ?? null, options.after?.id ?? '', options.pageSize + 1],
   );
   return { rows: rows.slice(0, options.pageSize), more: rows.length > options.pageSize };
 }
