@@ -5,6 +5,7 @@ import type { FieldViolation } from '@parley/protos/parley/common/v1/error';
 export const HistoryErrorCode = {
   INVALID_ARGUMENT: 'PARLEY_HISTORY_INVALID_ARGUMENT',
   CUSTOMER_NOT_FOUND: 'PARLEY_HISTORY_CUSTOMER_NOT_FOUND',
+  INTERACTION_NOT_FOUND: 'PARLEY_HISTORY_INTERACTION_NOT_FOUND',
   UNIMPLEMENTED: 'PARLEY_HISTORY_UNIMPLEMENTED',
 } as const;
 
@@ -16,6 +17,14 @@ export function customerNotFound(how: string): ParleyError {
   return new ParleyError(HistoryErrorCode.CUSTOMER_NOT_FOUND, `no customer with ${how}`, {
     status: Status.NOT_FOUND,
     domain: 'history',
+  });
+}
+
+export function interactionNotFound(interactionId: string): ParleyError {
+  return new ParleyError(HistoryErrorCode.INTERACTION_NOT_FOUND, `no interaction "${interactionId}" in history`, {
+    status: Status.NOT_FOUND,
+    domain: 'history',
+    metadata: { interactionId },
   });
 }
 

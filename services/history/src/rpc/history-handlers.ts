@@ -1,10 +1,10 @@
-// The parley.history.v1 contract. GetCustomerTimeline is served; the other calls answer UNIMPLEMENTED until they
-// are built (README, "State").
+// The parley.history.v1 contract. GetCustomerTimeline and GetInteraction are served; the other calls answer
+// UNIMPLEMENTED until they are built (README, "State").
 import type { ContractHandlers } from '@parley/kit';
 import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import type pg from 'pg';
-import { resolveCustomers, timelinePage } from '../adapters/database/timeline-query.js';
-import { customerNotFound, notImplementedYet } from './errors.js';
+import { interactionRow, resolveCustomers, timelinePage } from '../adapters/database/timeline-query.js';
+import { customerNotFound, interactionNotFound, invalidArgument, notImplementedYet } from './errors.js';
 import { toSummary } from './summary-mapper.js';
 import { encodePageToken, validateTimelineRequest } from './timeline-request.js';
 
@@ -45,7 +45,33 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
         },
       };
     },
-    getInteraction: later('GetInteraction'),
+    async getInteraction(request) {
+      if (!request.interactionId) throw invalidArgument([{ field: 'interaction_id', description: 'is required' }]);
+      const row = await interactionRow(db, request.interactionId);
+      if (!row) throw interactionNotFound(request.interactionId);
+      const summary = toSummary(row);
+      // Segments, messages, notes and recordings are not projected yet: the record carries the summary and the
+      // disposition.
+      return {
+        interaction: {
+          summary,
+          segments: [],
+          messages: [],
+          notes: [],
+          recordings: [],
+          ...(row.disposition
+            ? {
+                disposition: {
+                  wrapUpCodeId: row.disposition,
+                  wrapUpCodeName: '',
+                  comment: '',
+                  setAt: row.ended_at ?? undefined,
+                },
+              }
+            : {}),
+        },
+      };
+    },
     searchInteractions: later('SearchInteractions'),
     getScreenPopContext: later('GetScreenPopContext'),
     addNote: later('AddNote'),

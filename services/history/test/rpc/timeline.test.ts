@@ -50,7 +50,7 @@ async function busiestCustomer(): Promise<{ id: string; count: number }> {
   return { id: rows[0]?.customer_id ?? '', count: Number(rows[0]?.n) };
 }
 
-describe('history › customer timeline', () => {
+describe('history › customer timeline and interaction record', () => {
   it('pages through every interaction of a customer, newest first, without gaps or repeats', async () => {
     const customer = await busiestCustomer();
     expect(customer.count).toBeGreaterThan(3);
@@ -128,6 +128,25 @@ describe('history › customer timeline', () => {
     await expect(timeline({ customer: { customerId: 'nobody' } })).rejects.toMatchObject({ status: Status.NOT_FOUND });
     await expect(timeline({ customer: { email: 'Nobody@Example.com' } })).rejects.toMatchObject({
       status: Status.NOT_FOUND,
+    });
+  });
+
+  it('returns one interaction’s record, and NOT_FOUND / INVALID_ARGUMENT for unknown or missing ids', async () => {
+    const { rows } = await pool.query<{ id: string; disposition: string; last_agent_id: string }>(
+      "SELECT id, disposition, last_agent_id FROM interactions WHERE state = 'completed' ORDER BY id LIMIT 1",
+    );
+    const row = rows[0] as { id: string; disposition: string; last_agent_id: string };
+    const found = await handlers.getInteraction({ interactionId: row.id }, context);
+    expect(found.interaction?.summary?.interaction?.id).toBe(row.id);
+    expect(found.interaction?.summary?.wrapUpCodeId).toBe(row.disposition);
+    expect(found.interaction?.disposition?.wrapUpCodeId).toBe(row.disposition);
+    expect(found.interaction?.summary?.agentIds).toContain(row.last_agent_id);
+    await expect(handlers.getInteraction({ interactionId: 'nope' }, context)).rejects.toMatchObject({
+      status: Status.NOT_FOUND,
+    });
+    await expect(handlers.getInteraction({ interactionId: '' }, context)).rejects.toMatchObject({
+      status: Status.INVALID_ARGUMENT,
+      fieldViolations: [expect.objectContaining({ field: 'interaction_id' })],
     });
   });
 });

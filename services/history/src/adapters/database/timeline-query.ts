@@ -98,3 +98,14 @@ export async function timelinePage(
   );
   return { rows: rows.slice(0, options.pageSize), more: rows.length > options.pageSize };
 }
+
+/** One interaction's projected row, or undefined. */
+export async function interactionRow(db: pg.Pool, interactionId: string): Promise<TimelineRow | undefined> {
+  const { rows } = await db.query<TimelineRow>(
+    `SELECT id, channel, direction, site_id, customer_id, queue_id, state, first_agent_id, last_agent_id, created_at,
+       queued_at, offered_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, wrap_up_ms, disposition, abandon_point
+     FROM interactions WHERE id = $1`,
+    [interactionId],
+  );
+  return rows[0];
+}
