@@ -1,11 +1,13 @@
-// The parley.history.v1 contract. GetCustomerTimeline and GetInteraction are served; the other calls answer
-// UNIMPLEMENTED until they are built (README, "State").
+// The parley.history.v1 contract. GetCustomerTimeline, GetInteraction and SearchInteractions are served; the
+// other calls answer UNIMPLEMENTED until they are built (README, "State").
 import type { ContractHandlers } from '@parley/kit';
 import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import type pg from 'pg';
+import { searchPage } from '../adapters/database/search-query.js';
 import { interactionRow, resolveCustomers, timelinePage } from '../adapters/database/timeline-query.js';
 import { customerNotFound, interactionNotFound, invalidArgument, notImplementedYet } from './errors.js';
 import { toSummary } from './summary-mapper.js';
+import { validateSearchRequest } from './search-request.js';
 import { encodePageToken, validateTimelineRequest } from './timeline-request.js';
 
 export type HistoryHandlers = ContractHandlers<typeof HistoryServiceService>;
@@ -72,7 +74,27 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
         },
       };
     },
-    searchInteractions: later('SearchInteractions'),
+    async searchInteractions(request) {
+      const query = validateSearchRequest(request, new Date());
+      // A customer filter spans every record the identity links to (and their merged records).
+      const customers = query.customer ? await resolveCustomers(db, query.customer) : undefined;
+      const page =
+        customers && customers.length === 0
+          ? { rows: [], more: false }
+          : await searchPage(
+              db,
+              query,
+              customers?.map((c) => c.id),
+            );
+      const last = page.rows.at(-1);
+      return {
+        hits: page.rows.map((row) => ({ interaction: toSummary(row), snippet: '' })),
+        pageInfo: {
+          nextPageToken: page.more && last ? encodePageToken(query.fingerprint, last.created_at, last.id) : '',
+          totalSize: 0,
+        },
+      };
+    },
     getScreenPopContext: later('GetScreenPopContext'),
     addNote: later('AddNote'),
     setDisposition: later('SetDisposition'),

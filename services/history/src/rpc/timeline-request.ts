@@ -2,7 +2,7 @@
 // page size within limits, and a page token that belongs to this very query. Every bad field is named.
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import type { FieldViolation } from '@parley/protos/parley/common/v1/error';
-import type { GetCustomerTimelineRequest } from '@parley/protos/parley/history/v1/history';
+import type { CustomerLookup, GetCustomerTimelineRequest } from '@parley/protos/parley/history/v1/history';
 import { createHash } from 'node:crypto';
 import { invalidArgument } from './errors.js';
 
@@ -22,7 +22,7 @@ export interface TimelineQuery {
   fingerprint: string;
 }
 
-const channelNames: Partial<Record<Channel, string>> = {
+export const channelNames: Partial<Record<Channel, string>> = {
   [Channel.CHANNEL_VOICE]: 'voice',
   [Channel.CHANNEL_CHAT]: 'chat',
   [Channel.CHANNEL_EMAIL]: 'email',
@@ -32,39 +32,43 @@ const channelNames: Partial<Record<Channel, string>> = {
 const e164 = /^\+[1-9]\d{6,14}$/;
 const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function lookupOf(request: GetCustomerTimelineRequest, violations: FieldViolation[]): Lookup | undefined {
-  const customer = request.customer;
+/** The one identity of a CustomerLookup; every problem is named under `field` ("customer", "filter.customer"). */
+export function lookupOf(
+  customer: CustomerLookup | undefined,
+  violations: FieldViolation[],
+  field = 'customer',
+): Lookup | undefined {
   if (!customer) {
-    violations.push({ field: 'customer', description: 'one identity is required' });
+    violations.push({ field, description: 'one identity is required' });
     return undefined;
   }
   if (customer.customerId !== undefined) {
-    if (!customer.customerId) violations.push({ field: 'customer.customer_id', description: 'must not be empty' });
+    if (!customer.customerId) violations.push({ field: `${field}.customer_id`, description: 'must not be empty' });
     return { customerId: customer.customerId };
   }
   if (customer.phoneNumber !== undefined) {
     if (!e164.test(customer.phoneNumber))
       violations.push({
-        field: 'customer.phone_number',
+        field: `${field}.phone_number`,
         description: `must be E.164 ("+" and 7–15 digits, e.g. +48221234567), got "${customer.phoneNumber}"`,
       });
     return { kind: 'PHONE', value: customer.phoneNumber };
   }
   if (customer.email !== undefined) {
     if (!email.test(customer.email))
-      violations.push({ field: 'customer.email', description: `must be an e-mail address, got "${customer.email}"` });
+      violations.push({ field: `${field}.email`, description: `must be an e-mail address, got "${customer.email}"` });
     return { kind: 'EMAIL', value: customer.email.trim().toLowerCase() };
   }
   if (customer.chatVisitorId !== undefined) {
     if (!customer.chatVisitorId)
-      violations.push({ field: 'customer.chat_visitor_id', description: 'must not be empty' });
+      violations.push({ field: `${field}.chat_visitor_id`, description: 'must not be empty' });
     return { kind: 'CHAT_VISITOR', value: customer.chatVisitorId };
   }
   if (customer.crmRef !== undefined) {
-    if (!customer.crmRef) violations.push({ field: 'customer.crm_ref', description: 'must not be empty' });
+    if (!customer.crmRef) violations.push({ field: `${field}.crm_ref`, description: 'must not be empty' });
     return { kind: 'CRM', value: customer.crmRef };
   }
-  violations.push({ field: 'customer', description: 'one identity is required' });
+  violations.push({ field, description: 'one identity is required' });
   return undefined;
 }
 
@@ -72,7 +76,7 @@ export function encodePageToken(fingerprint: string, createdAt: Date, id: string
   return Buffer.from(JSON.stringify({ f: fingerprint, t: createdAt.getTime(), i: id })).toString('base64url');
 }
 
-function decodePageToken(token: string, fingerprint: string): { createdAt: Date; id: string } | undefined {
+export function decodePageToken(token: string, fingerprint: string): { createdAt: Date; id: string } | undefined {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
       f?: unknown;
@@ -88,7 +92,7 @@ function decodePageToken(token: string, fingerprint: string): { createdAt: Date;
 
 export function validateTimelineRequest(request: GetCustomerTimelineRequest): TimelineQuery {
   const violations: FieldViolation[] = [];
-  const lookup = lookupOf(request, violations);
+  const lookup = lookupOf(request.customer, violations);
   const channels: string[] = [];
   request.channels.forEach((channel, i) => {
     const name = channelNames[channel];
