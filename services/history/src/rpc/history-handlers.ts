@@ -1,16 +1,40 @@
-// The parley.history.v1 contract. GetCustomerTimeline, GetInteraction and SearchInteractions are served; the
-// other calls answer UNIMPLEMENTED until they are built (README, "State").
+// The parley.history.v1 contract. GetCustomerTimeline, GetInteraction, SearchInteractions and GetScreenPopContext
+// are served; the other calls answer UNIMPLEMENTED until they are built (README, "State").
 import type { ContractHandlers } from '@parley/kit';
-import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
+import type { Customer, HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import type pg from 'pg';
 import { searchPage } from '../adapters/database/search-query.js';
-import { interactionRow, resolveCustomers, timelinePage } from '../adapters/database/timeline-query.js';
+import {
+  interactionRow,
+  lastAgentContact,
+  openInteractions,
+  resolveCustomers,
+  timelinePage,
+  type TimelineCustomer,
+} from '../adapters/database/timeline-query.js';
 import { customerNotFound, interactionNotFound, invalidArgument, notImplementedYet } from './errors.js';
 import { toSummary } from './summary-mapper.js';
+import { validateScreenPopRequest } from './screen-pop-request.js';
 import { validateSearchRequest } from './search-request.js';
 import { encodePageToken, validateTimelineRequest } from './timeline-request.js';
 
 export type HistoryHandlers = ContractHandlers<typeof HistoryServiceService>;
+
+/** The contract's Customer (identities are not listed yet). */
+function customerMessage(customer: TimelineCustomer): Customer {
+  return {
+    id: customer.id,
+    displayName: customer.displayName,
+    phoneNumbers: [],
+    emails: [],
+    chatVisitorIds: [],
+    crmRef: '',
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+    mergedIntoCustomerId: '',
+    erasedAt: customer.erasedAt ?? undefined,
+  };
+}
 
 export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
   const later = (method: string) => () => Promise.reject(notImplementedYet(method));
@@ -28,18 +52,7 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
       );
       const last = page.rows.at(-1);
       return {
-        customer: {
-          id: customer.id,
-          displayName: customer.displayName,
-          phoneNumbers: [],
-          emails: [],
-          chatVisitorIds: [],
-          crmRef: '',
-          createdAt: customer.createdAt,
-          updatedAt: customer.updatedAt,
-          mergedIntoCustomerId: '',
-          erasedAt: customer.erasedAt ?? undefined,
-        },
+        customer: customerMessage(customer),
         interactions: page.rows.map(toSummary),
         pageInfo: {
           nextPageToken: page.more && last ? encodePageToken(query.fingerprint, last.created_at, last.id) : '',
@@ -95,7 +108,29 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
         },
       };
     },
-    getScreenPopContext: later('GetScreenPopContext'),
+    async getScreenPopContext(request) {
+      const query = validateScreenPopRequest(request);
+      let customers: TimelineCustomer[] = [];
+      for (const lookup of query.lookups) {
+        customers = await resolveCustomers(db, lookup);
+        if (customers.length > 0) break;
+      }
+      const customer = customers[0];
+      // An unknown caller is not an error: the agent simply gets no history.
+      if (!customer) return { recent: [], open: [], lastAgentId: '' };
+      const ids = customers.map((c) => c.id);
+      const page = await timelinePage(db, ids, { channels: [], pageSize: query.recent + 1, after: undefined });
+      const recent = page.rows.filter((row) => row.id !== query.exceptId).slice(0, query.recent);
+      const open = await openInteractions(db, ids, query.exceptId, query.recent);
+      const last = await lastAgentContact(db, ids, query.exceptId);
+      return {
+        customer: customerMessage(customer),
+        recent: recent.map(toSummary),
+        open: open.map(toSummary),
+        lastAgentId: last?.agentId ?? '',
+        ...(last ? { lastAgentContactAt: last.at } : {}),
+      };
+    },
     addNote: later('AddNote'),
     setDisposition: later('SetDisposition'),
     mergeCustomers: later('MergeCustomers'),

@@ -109,3 +109,39 @@ export async function interactionRow(db: pg.Pool, interactionId: string): Promis
   );
   return rows[0];
 }
+
+const rowColumns = `id, channel, direction, site_id, customer_id, queue_id, state, first_agent_id, last_agent_id,
+  created_at, queued_at, offered_at, answered_at, ended_at, wait_ms, talk_ms, hold_ms, wrap_up_ms, disposition,
+  abandon_point`;
+
+/** The customers' interactions not finished yet (state below the terminal rank), newest first, but `exceptId`. */
+export async function openInteractions(
+  db: pg.Pool,
+  customerIds: readonly string[],
+  exceptId: string,
+  limit: number,
+): Promise<TimelineRow[]> {
+  const { rows } = await db.query<TimelineRow>(
+    `SELECT ${rowColumns} FROM interactions
+     WHERE customer_id = ANY($1) AND state_rank < 6 AND id <> $2
+     ORDER BY created_at DESC, id DESC LIMIT $3`,
+    [customerIds, exceptId, limit],
+  );
+  return rows;
+}
+
+/** The agent who last talked to one of the customers, and when (`exceptId` left out). */
+export async function lastAgentContact(
+  db: pg.Pool,
+  customerIds: readonly string[],
+  exceptId: string,
+): Promise<{ agentId: string; at: Date } | undefined> {
+  const { rows } = await db.query<{ last_agent_id: string; last_agent_at: Date }>(
+    `SELECT last_agent_id, last_agent_at FROM interactions
+     WHERE customer_id = ANY($1) AND last_agent_id IS NOT NULL AND id <> $2
+     ORDER BY last_agent_at DESC, id DESC LIMIT 1`,
+    [customerIds, exceptId],
+  );
+  const row = rows[0];
+  return row ? { agentId: row.last_agent_id, at: row.last_agent_at } : undefined;
+}
