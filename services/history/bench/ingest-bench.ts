@@ -61,6 +61,7 @@ const drainer = await IngestConsumer.start({
   stream: drainStreams.config.stream,
   durable: 'history',
   filterSubject: `${drainStreams.config.subjectPrefix}.>`,
+  deadLetterSubject: `${drainStreams.config.deadLetterPrefix}.history`,
   onCommitted: (ids) => {
     committed += ids.length;
     if (committed >= backlog.payloads.length) allCommitted();
@@ -84,6 +85,7 @@ const follower = await IngestConsumer.start({
   stream: steadyStreams.config.stream,
   durable: 'history',
   filterSubject: `${steadyStreams.config.subjectPrefix}.>`,
+  deadLetterSubject: `${steadyStreams.config.deadLetterPrefix}.history`,
   onCommitted: (ids) => {
     const now = performance.now();
     for (const id of ids) {

@@ -1,6 +1,6 @@
 // The history service process: its database created and migrated on start-up, the event ingest consuming every
 // event, and the parley.history.v1 contract (partly: see README, "State") over gRPC and NATS.
-import { defaultEventStreams, ServiceHost, type EventStreamsConfig } from '@parley/kit';
+import { deadLetterSubject, defaultEventStreams, ServiceHost, type EventStreamsConfig } from '@parley/kit';
 import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import { ensureDatabase } from './adapters/database/ensure-database.js';
 import { migrateUp, readMigrations } from './adapters/database/migrations.js';
@@ -48,6 +48,7 @@ export async function startHistoryService(options: HistoryServiceOptions) {
       stream: streams.stream,
       durable: 'history',
       filterSubject: `${streams.subjectPrefix}.>`,
+      deadLetterSubject: deadLetterSubject(streams, 'history'),
       batchSize: config.HISTORY_INGEST_BATCH,
     });
     host.shutdown.add('ingest', () => ingest.close());

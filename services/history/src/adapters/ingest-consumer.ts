@@ -1,6 +1,7 @@
 // Pulls events from JetStream in batches for the history ingest: one durable consumer (replicas share it), each
 // batch applied in one database transaction (ingest-batch.ts) and acked only after the commit. A crash or a
 // database failure mid-batch leaves the batch unacked: it comes back and the event log skips what was committed.
+// An event that can never be stored is found by halving its batch and parked on the dead-letter subject.
 import {
   AckPolicy,
   DeliverPolicy,
@@ -14,7 +15,9 @@ import { nanos } from '@nats-io/transport-node';
 import type { Logger } from '@parley/kit';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type pg from 'pg';
-import { ingestBatch } from './database/ingest-batch.js';
+import { ingestBatch, type IngestResult } from './database/ingest-batch.js';
+import { isPoisonError } from './database/poison-error.js';
+import { parkMessage } from './dead-letter.js';
 
 export interface IngestConsumerOptions {
   js: JetStreamClient;
@@ -24,6 +27,8 @@ export interface IngestConsumerOptions {
   /** Durable name shared by the service's replicas. */
   durable: string;
   filterSubject: string;
+  /** Where events that can never be stored are parked: deadLetterSubject(streams, durable) from the kit. */
+  deadLetterSubject: string;
   logger: Logger;
   /** Events per transaction (default 500). */
   batchSize?: number;
@@ -51,6 +56,7 @@ export class IngestConsumer {
   private wakeUp: (() => void) | undefined;
   private readonly receiving: Promise<void>;
   private applied = 0;
+  private parked = 0;
 
   private constructor(
     private readonly options: IngestConsumerOptions,
@@ -83,6 +89,11 @@ export class IngestConsumer {
     return this.applied;
   }
 
+  /** Events this instance parked on the dead-letter subject. */
+  get parkedCount(): number {
+    return this.parked;
+  }
+
   /**
    * Messages stream in continuously (consume) into a buffer; each worker takes what has arrived — up to a batch —
    * as soon as it is free. Under load batches fill up while the previous one commits; when quiet, an event waits
@@ -107,37 +118,76 @@ export class IngestConsumer {
         });
         continue;
       }
-      const messages = this.dropUnreadable(this.buffer.splice(0, batchSize));
+      const messages = await this.parkUnreadable(this.buffer.splice(0, batchSize));
       if (messages.length === 0) continue;
+      const settled = new Set<JsMsg>();
       try {
-        const result = await ingestBatch(
-          this.options.pool,
-          messages.map((message) => message.data),
-        );
-        for (const message of messages) message.ack();
-        this.applied += result.applied;
-        this.options.onCommitted?.(result.eventIds);
+        await this.apply(messages, settled);
       } catch (error) {
-        // Database or NATS away: hand the batch back and try again shortly (the log skips what was committed).
-        this.options.logger.warn({ err: error, events: messages.length }, 'ingest batch failed; retrying');
-        for (const message of messages) message.nak(this.options.retryDelayMs ?? 1_000);
+        // Database or NATS away: hand back what is not committed and try again shortly (the log skips the rest).
+        const unsettled = messages.filter((message) => !settled.has(message));
+        this.options.logger.warn({ err: error, events: unsettled.length }, 'ingest batch failed; retrying');
+        for (const message of unsettled) settle(() => message.nak(this.options.retryDelayMs ?? 1_000));
         await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
       }
     }
   }
 
-  /** Bytes that are not an envelope will never apply: terminate them (logged) instead of blocking every batch. */
-  private dropUnreadable(messages: JsMsg[]): JsMsg[] {
-    return messages.filter((message) => {
+  /**
+   * One transaction for the messages, acked after its commit. If an event in it can never be stored, the batch is
+   * halved until that event is alone, and parked: a few extra transactions, only when a bad event arrives.
+   * Anything else (the database away) is thrown to the caller, which hands back what is not settled yet.
+   */
+  private async apply(messages: JsMsg[], settled: Set<JsMsg>): Promise<void> {
+    let result: IngestResult;
+    try {
+      result = await ingestBatch(
+        this.options.pool,
+        messages.map((message) => message.data),
+      );
+    } catch (error) {
+      if (!isPoisonError(error)) throw error;
+      const [only] = messages;
+      if (messages.length === 1 && only) {
+        await this.park(only, error);
+        settled.add(only);
+        return;
+      }
+      const half = Math.ceil(messages.length / 2);
+      await this.apply(messages.slice(0, half), settled);
+      await this.apply(messages.slice(half), settled);
+      return;
+    }
+    for (const message of messages) {
+      // If the ack is lost (connection closing) the event comes back and the event log skips it.
+      settle(() => message.ack());
+      settled.add(message);
+    }
+    this.applied += result.applied;
+    this.options.onCommitted?.(result.eventIds);
+  }
+
+  private async park(message: JsMsg, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const { durable, deadLetterSubject, js, logger } = this.options;
+    if (!(await parkMessage(js, deadLetterSubject, durable, message, reason)))
+      throw new Error(`could not park the event at stream sequence ${message.seq}`, { cause: error });
+    this.parked++;
+    logger.error({ err: error, streamSequence: message.seq, subject: message.subject }, 'event parked: never storable');
+  }
+
+  /** Bytes that are not an envelope will never apply: park them instead of blocking every batch. */
+  private async parkUnreadable(messages: JsMsg[]): Promise<JsMsg[]> {
+    const readable: JsMsg[] = [];
+    for (const message of messages) {
       try {
         Envelope.decode(message.data);
-        return true;
+        readable.push(message);
       } catch (error) {
-        this.options.logger.error({ err: error, streamSequence: message.seq }, 'unreadable event dropped from ingest');
-        message.term();
-        return false;
+        await this.park(message, error).catch(() => settle(() => message.nak(this.options.retryDelayMs ?? 1_000)));
       }
-    });
+    }
+    return readable;
   }
 
   async close(): Promise<void> {
@@ -147,6 +197,15 @@ export class IngestConsumer {
     await this.messages?.close();
     await this.receiving;
     // Received but not applied: back to the server at once rather than after the ack wait.
-    for (const message of this.buffer.splice(0)) message.nak();
+    for (const message of this.buffer.splice(0)) settle(() => message.nak());
+  }
+}
+
+/** ack/nak throw once the connection drains; the outcome is then a redelivery, which the event log makes safe. */
+function settle(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // Redelivered later: nothing to do.
   }
 }

@@ -49,6 +49,7 @@ function startIngest(databaseUrl: string): Promise<ChildProcess> {
     stream: streams.config.stream,
     durable: 'history',
     filterSubject: `${streams.config.subjectPrefix}.>`,
+    deadLetterSubject: `${streams.config.deadLetterPrefix}.history`,
   };
   const child = spawn(process.execPath, ['--conditions=parley-source', '--import', 'tsx', script], {
     env: { ...process.env, INGEST_SETUP: JSON.stringify(setup) },
@@ -137,6 +138,7 @@ describe('history ingest under a crash', () => {
         stream: streams.config.stream,
         durable: 'history-db-failure',
         filterSubject: `${streams.config.subjectPrefix}.>`,
+        deadLetterSubject: `${streams.config.deadLetterPrefix}.history-db-failure`,
         batchSize: 200,
         retryDelayMs: 100,
       });

@@ -11,6 +11,7 @@ const setup = JSON.parse(process.env.INGEST_SETUP ?? '{}') as {
   stream: string;
   durable: string;
   filterSubject: string;
+  deadLetterSubject: string;
 };
 const logger = createLogger({ service: 'ingest-process', level: 'warn' });
 const nc = await connectNats({ servers: [testNatsUrl], name: 'ingest-process', logger });
@@ -23,6 +24,7 @@ await IngestConsumer.start({
   stream: setup.stream,
   durable: setup.durable,
   filterSubject: setup.filterSubject,
+  deadLetterSubject: setup.deadLetterSubject,
   batchSize: 200,
   ackWaitMs: 3_000, // what the killed process had received comes back quickly
 });

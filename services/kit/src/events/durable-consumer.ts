@@ -203,10 +203,9 @@ export class DurableEventConsumer {
       settle(() => message.nak(this.backoffMs.at(-1) ?? 5_000), this.logger);
       return;
     }
-    settle(
-      () => message.term(`parked after ${delivery.deliveryCount} deliveries: ${reason.slice(0, 200)}`),
-      this.logger,
-    );
+    // No reason on the term: NATS 2.9 (Debian's server) ignores `+TERM <reason>` (a 2.10 addition), leaving the
+    // message pending to come back after the ack wait. The reason travels in the parked copy's headers.
+    settle(() => message.term(), this.logger);
     instruments().deadLettered.add(1, { consumer: this.options.name });
     this.logger.error(
       { err: error, streamSequence: delivery.streamSequence, deliveries: delivery.deliveryCount },

@@ -127,6 +127,11 @@ describe('kit events', () => {
           .catch(() => null),
       { description: 'the parked message' },
     );
+    // Terminated on the server too: nothing left pending to come back after the ack wait.
+    await waitFor(async () => (await jsm.consumers.info(config.stream, name)).num_ack_pending === 0, {
+      timeoutMs: 3_000,
+      description: 'the parked message to be terminated',
+    });
     await consumer.close();
     expect(Envelope.decode(parked.data).id).toBe(poison.id);
     expect(parked.header.get('Parley-Dlq-Deliveries')).toBe('3');
