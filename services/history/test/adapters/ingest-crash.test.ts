@@ -65,6 +65,7 @@ const count = async (pool: pg.Pool, table: string) =>
 const dump = async (pool: pg.Pool) => ({
   interactions: (await pool.query('SELECT * FROM interactions ORDER BY id')).rows,
   customers: (await pool.query('SELECT * FROM customers ORDER BY id')).rows,
+  segments: (await pool.query('SELECT * FROM segments ORDER BY id')).rows,
   events: (await pool.query('SELECT event_id, payload FROM event_log ORDER BY event_id')).rows,
 });
 

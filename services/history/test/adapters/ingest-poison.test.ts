@@ -68,6 +68,7 @@ const dump = async (pool: pg.Pool) => ({
   interactions: (await pool.query('SELECT * FROM interactions ORDER BY id')).rows,
   customers: (await pool.query('SELECT * FROM customers ORDER BY id')).rows,
   identities: (await pool.query('SELECT * FROM customer_identities ORDER BY id')).rows,
+  segments: (await pool.query('SELECT * FROM segments ORDER BY id')).rows,
   events: (await pool.query('SELECT event_id, payload FROM event_log ORDER BY event_id')).rows,
 });
 

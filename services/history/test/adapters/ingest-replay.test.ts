@@ -42,6 +42,8 @@ async function dump(pool: pg.Pool): Promise<unknown> {
   const interactions = await pool.query('SELECT * FROM interactions ORDER BY id');
   const customers = await pool.query('SELECT * FROM customers ORDER BY id');
   const identities = await pool.query('SELECT * FROM customer_identities ORDER BY id');
+  const segments = await pool.query('SELECT * FROM segments ORDER BY id');
+  const marks = await pool.query('SELECT * FROM segment_marks ORDER BY event_id');
   const events = await pool.query(
     'SELECT event_id, type, occurred_at, interaction_id, payload FROM event_log ORDER BY event_id',
   );
@@ -49,6 +51,8 @@ async function dump(pool: pg.Pool): Promise<unknown> {
     interactions: interactions.rows,
     customers: customers.rows,
     identities: identities.rows,
+    segments: segments.rows,
+    marks: marks.rows,
     events: events.rows,
   };
 }
@@ -83,6 +87,31 @@ describe('history ingest', () => {
     );
     expect(Number(rows[0]?.count)).toBe(stream.interactions);
     expect(Number(rows[0]?.completed) + Number(rows[0]?.abandoned)).toBe(stream.interactions);
+  });
+
+  it('projects one queue leg per queue an interaction waited in, chained, each with the agent who answered it', async () => {
+    const pool = pools[0] as pg.Pool;
+    const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0]?.n);
+    const transfers = await count(`SELECT count(*) AS n FROM event_log WHERE type = 'interaction.transferred'`);
+    expect(transfers).toBeGreaterThan(0);
+    expect(await count('SELECT count(*) AS n FROM segments')).toBe(stream.interactions + transfers);
+    // The chain: a leg starts where the previous one ended; the last ends with the conversation.
+    expect(
+      await count(`SELECT count(*) AS n FROM segments s JOIN segments p ON p.id = s.previous_segment_id
+        WHERE p.ended_at <> s.started_at OR p.initial_segment_id <> s.initial_segment_id`),
+    ).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM segments s JOIN interactions i ON i.id = s.interaction_id
+        WHERE NOT EXISTS (SELECT 1 FROM segments n WHERE n.previous_segment_id = s.id)
+          AND s.ended_at IS DISTINCT FROM i.ended_at`),
+    ).toBe(0);
+    // First leg answered by the first agent, last leg by the last one.
+    expect(
+      await count(`SELECT count(*) AS n FROM segments s JOIN interactions i ON i.id = s.interaction_id
+        WHERE i.answered_at IS NOT NULL AND ((s.id = s.initial_segment_id AND s.agent_id <> i.first_agent_id)
+          OR (NOT EXISTS (SELECT 1 FROM segments n WHERE n.previous_segment_id = s.id)
+            AND s.agent_id IS DISTINCT FROM i.last_agent_id))`),
+    ).toBe(0);
   });
 
   it('projects an interaction’s moments, agents and durations whatever order its events came in', async () => {

@@ -49,6 +49,7 @@ describe('history migrations', () => {
       'interactions',
       'messages',
       'recording_refs',
+      'segment_marks',
       'segments',
     ]);
     expect(await migrateUp(first, migrations)).toEqual([]);

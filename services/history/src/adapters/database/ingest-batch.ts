@@ -5,7 +5,9 @@ import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type pg from 'pg';
 import { factsFromEnvelope } from '../../domain/interaction-facts.js';
 import { mergeRows, rowFromFacts, type InteractionRow } from '../../domain/interaction-row.js';
+import { segmentMarkOf, type SegmentMark } from '../../domain/segment-marks.js';
 import { refreshDurations, upsertInteractions } from './interaction-upsert.js';
+import { projectSegments } from './segment-upsert.js';
 
 export interface IngestResult {
   applied: number;
@@ -43,8 +45,11 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
     const fresh = new Set(rows.map((row) => row.event_id));
     // Merged per interaction first (mergeRows is order-independent): each interaction is written once per batch.
     const merged = new Map<string, InteractionRow>();
+    const marks: SegmentMark[] = [];
     for (const envelope of envelopes) {
       if (!fresh.delete(envelope.id)) continue; // seen before, or twice in this batch
+      const mark = segmentMarkOf(envelope);
+      if (mark) marks.push(mark);
       const facts = factsFromEnvelope(envelope);
       if (!facts) continue;
       const row = rowFromFacts(facts);
@@ -55,6 +60,10 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
     const ordered = [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     await upsertInteractions(client, ordered);
     await refreshDurations(client, [...merged.keys()]);
+    // Legs change with a new mark, and the last one's end with the conversation's end.
+    const reshaped = new Set(marks.map((mark) => mark.interactionId));
+    for (const row of ordered) if (row.endedAt !== undefined) reshaped.add(row.id);
+    await projectSegments(client, marks, [...reshaped].sort());
     await client.query('COMMIT');
     return {
       applied: rows.length,
