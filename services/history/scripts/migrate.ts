@@ -6,7 +6,12 @@ import { migrateDown, migrateUp, readMigrations } from '../src/adapters/database
 import { ensureDatabase } from '../src/adapters/database/ensure-database.js';
 import { historyDatabaseUrl, loadHistoryConfig } from '../src/config.js';
 
-const [direction = 'up', steps = '1'] = process.argv.slice(2);
+const [direction = 'up', stepsArgument = '1'] = process.argv.slice(2);
+const steps = Number(stepsArgument);
+if ((direction !== 'up' && direction !== 'down') || !Number.isInteger(steps) || steps < 1) {
+  process.stderr.write('usage: migrate.ts up | migrate.ts down [steps: a whole number ≥ 1, default 1]\n');
+  process.exit(2);
+}
 const DATABASE_URL = historyDatabaseUrl(loadHistoryConfig());
 await ensureDatabase(DATABASE_URL);
 const client = new pg.Client({ connectionString: DATABASE_URL });
@@ -14,7 +19,7 @@ await client.connect();
 try {
   const migrations = readMigrations();
   const names =
-    direction === 'down' ? await migrateDown(client, migrations, Number(steps)) : await migrateUp(client, migrations);
+    direction === 'down' ? await migrateDown(client, migrations, steps) : await migrateUp(client, migrations);
   process.stdout.write(
     names.length === 0 ? 'nothing to do\n' : `${direction === 'down' ? 'reverted' : 'applied'}: ${names.join(', ')}\n`,
   );
