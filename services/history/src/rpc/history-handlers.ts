@@ -4,6 +4,7 @@ import type { ContractHandlers } from '@parley/kit';
 import type { Customer, HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import type pg from 'pg';
 import { searchPage } from '../adapters/database/search-query.js';
+import { interactionSegments } from '../adapters/database/segment-query.js';
 import {
   interactionRow,
   lastAgentContact,
@@ -16,6 +17,7 @@ import { customerNotFound, interactionNotFound, invalidArgument, notImplementedY
 import { toSummary } from './summary-mapper.js';
 import { validateScreenPopRequest } from './screen-pop-request.js';
 import { validateSearchRequest } from './search-request.js';
+import { toSegments } from './segment-mapper.js';
 import { encodePageToken, validateTimelineRequest } from './timeline-request.js';
 
 export type HistoryHandlers = ContractHandlers<typeof HistoryServiceService>;
@@ -65,12 +67,13 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
       const row = await interactionRow(db, request.interactionId);
       if (!row) throw interactionNotFound(request.interactionId);
       const summary = toSummary(row);
-      // Segments, messages, notes and recordings are not projected yet: the record carries the summary and the
+      const segments = toSegments(await interactionSegments(db, row.id), row.state);
+      // Messages, notes and recordings are not projected yet: the record carries the summary, the segments and the
       // disposition.
       return {
         interaction: {
           summary,
-          segments: [],
+          segments,
           messages: [],
           notes: [],
           recordings: [],
