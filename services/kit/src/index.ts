@@ -61,3 +61,4 @@ export { Readiness, type ReadinessCheck } from './health/readiness.js';
 export { startHealthServer, type HealthServer, type HealthServerOptions } from './health/http-server.js';
 export { ShutdownStack, onTerminationSignal, type Closer } from './lifecycle/shutdown.js';
 export { ServiceHost, type ServiceHostOptions } from './lifecycle/service-host.js';
+export { deterministicUlid } from './ids/deterministic-ulid.js';

@@ -134,6 +134,14 @@ export function factsFromEnvelope(envelope: Envelope): InteractionFacts | undefi
           ? { disposition: envelope.interactionDispositionSet.wrapUpCodeId }
           : {}),
       };
+    case 'interaction.message_sent':
+    case 'interaction.note_added':
+    case 'recording.started':
+    case 'recording.stopped':
+    case 'recording.stored':
+    case 'recording.deleted':
+      // Content only; the interaction's row must exist for it (it may arrive before interaction.created).
+      return base;
     default:
       return undefined;
   }

@@ -45,6 +45,7 @@ describe('history migrations', () => {
       'audit_entries',
       'customer_identities',
       'customers',
+      'dispositions',
       'event_log',
       'interactions',
       'messages',

@@ -1,9 +1,8 @@
 // Publishes the events one logged operation produced, with ids derived from its log sequence: the owner and any
 // standby replaying the same operation produce the same ids, so JetStream keeps each event once.
-import type { EventPublisher } from '@parley/kit';
+import { deterministicUlid, type EventPublisher } from '@parley/kit';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type { RoutingEvent } from '../domain/events.js';
-import { deterministicUlid } from './deterministic-ids.js';
 import { toEnvelope } from './event-envelopes.js';
 
 /** The envelopes of one logged operation's events, ids derived from its log sequence. */

@@ -1,7 +1,7 @@
 // The routing state as a deterministic state machine: the engine, the contract's handlers and their catalog,
 // driven by (method, request, time). Live calls and log replay go through the same apply(), which is what makes a
 // replayed standby identical to the owner it replaces.
-import type { CallContext, ContractHandlers } from '@parley/kit';
+import { deterministicUlid, type CallContext, type ContractHandlers } from '@parley/kit';
 import type { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { RoutingCatalogSnapshot, RoutingStateSnapshot } from '@parley/protos/parley/routing/v1/state_snapshot';
 import { promisify } from 'node:util';
@@ -12,7 +12,6 @@ import type { EngineState } from '../domain/engine-snapshot.js';
 import { toQueueConfig } from '../rpc/mappers.js';
 import { createRoutingHandlers, RoutingCatalog } from '../rpc/routing-handlers.js';
 import type { RoutingPartition } from '../partitions/index.js';
-import { deterministicUlid } from './deterministic-ids.js';
 import { encodeStateSnapshot } from './snapshot-encoding.js';
 
 export { decodeDecision, encodeDecision } from './decision-codec.js';

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { factsFromEnvelope } from '../../domain/interaction-facts.js';
 import { mergeRows, rowFromFacts, type InteractionRow } from '../../domain/interaction-row.js';
 import { segmentMarkOf, type SegmentMark } from '../../domain/segment-marks.js';
+import { applyContent } from './content-apply.js';
 import { refreshDurations, upsertInteractions } from './interaction-upsert.js';
 import { projectSegments } from './segment-upsert.js';
 
@@ -46,8 +47,10 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
     // Merged per interaction first (mergeRows is order-independent): each interaction is written once per batch.
     const merged = new Map<string, InteractionRow>();
     const marks: SegmentMark[] = [];
+    const freshEnvelopes: Envelope[] = [];
     for (const envelope of envelopes) {
       if (!fresh.delete(envelope.id)) continue; // seen before, or twice in this batch
+      freshEnvelopes.push(envelope);
       const mark = segmentMarkOf(envelope);
       if (mark) marks.push(mark);
       const facts = factsFromEnvelope(envelope);
@@ -64,6 +67,11 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
     const reshaped = new Set(marks.map((mark) => mark.interactionId));
     for (const row of ordered) if (row.endedAt !== undefined) reshaped.add(row.id);
     await projectSegments(client, marks, [...reshaped].sort());
+    await applyContent(
+      client,
+      freshEnvelopes,
+      ordered.flatMap((row) => (row.customerId ? [row.customerId] : [])),
+    );
     await client.query('COMMIT');
     return {
       applied: rows.length,

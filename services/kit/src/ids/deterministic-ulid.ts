@@ -1,5 +1,5 @@
-// ULIDs that a replay reproduces exactly: the time part from the operation's time, the random part from a hash of
-// a stable key. A standby rebuilding from the operation log therefore re-creates the same offer and event ids, so
+// ULIDs that a replay or a retried command reproduces exactly: the time part from the operation's time, the random
+// part from a hash of a stable key. A standby rebuilding from the operation log therefore re-creates the same offer and event ids, so
 // re-published events are dropped by JetStream's de-duplication and clients' retries find the same offers.
 import { createHash } from 'node:crypto';
 import { encodeTime } from 'ulid';
