@@ -20,6 +20,7 @@ import { migrateUp, readMigrations } from '../../src/adapters/database/migration
 import { createDatabasePool } from '../../src/adapters/database/pool.js';
 import { IngestConsumer } from '../../src/adapters/ingest-consumer.js';
 import { generateEventStream } from '../support/event-stream.js';
+import { dumpRecord } from '../support/record-dump.js';
 
 const script = fileURLToPath(new URL('../support/ingest-process.ts', import.meta.url));
 const logger = createLogger({ service: 'ingest-crash-test', level: 'silent' });
@@ -61,13 +62,6 @@ function startIngest(databaseUrl: string): Promise<ChildProcess> {
 
 const count = async (pool: pg.Pool, table: string) =>
   Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n);
-
-const dump = async (pool: pg.Pool) => ({
-  interactions: (await pool.query('SELECT * FROM interactions ORDER BY id')).rows,
-  customers: (await pool.query('SELECT * FROM customers ORDER BY id')).rows,
-  segments: (await pool.query('SELECT * FROM segments ORDER BY id')).rows,
-  events: (await pool.query('SELECT event_id, payload FROM event_log ORDER BY event_id')).rows,
-});
 
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'ingest-crash-test', logger });
@@ -117,7 +111,7 @@ describe('history ingest under a crash', () => {
       await waitFor(async () => (await jsm.consumers.info(streams.config.stream, 'history')).num_ack_pending === 0, {
         timeoutMs: 10_000,
       });
-      expect(await dump(crashed.pool)).toEqual(await dump(reference.pool));
+      expect(await dumpRecord(crashed.pool)).toEqual(await dumpRecord(reference.pool));
       expect(jetstream).toBeDefined();
     },
   );
@@ -159,7 +153,7 @@ describe('history ingest under a crash', () => {
       });
       await consumer.close();
       expect(kills).toBeGreaterThan(1);
-      expect(await dump(target.pool)).toEqual(await dump(reference.pool));
+      expect(await dumpRecord(target.pool)).toEqual(await dumpRecord(reference.pool));
     },
   );
 });

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@parley/kit/testing';
 import { ingestBatch } from '../../src/adapters/database/ingest-batch.js';
 import { migrateUp, readMigrations } from '../../src/adapters/database/migrations.js';
 import { generateEventStream, shuffled } from '../support/event-stream.js';
+import { dumpRecord } from '../support/record-dump.js';
 
 const stream = generateEventStream(10_000);
 const databases: TestDatabase[] = [];
@@ -37,26 +38,6 @@ async function ingestAll(pool: pg.Pool, payloads: readonly Uint8Array[], batch =
   return { applied, duplicates };
 }
 
-/** Every row of the projection and the event log (but when each event was received), in a fixed order. */
-async function dump(pool: pg.Pool): Promise<unknown> {
-  const interactions = await pool.query('SELECT * FROM interactions ORDER BY id');
-  const customers = await pool.query('SELECT * FROM customers ORDER BY id');
-  const identities = await pool.query('SELECT * FROM customer_identities ORDER BY id');
-  const segments = await pool.query('SELECT * FROM segments ORDER BY id');
-  const marks = await pool.query('SELECT * FROM segment_marks ORDER BY event_id');
-  const events = await pool.query(
-    'SELECT event_id, type, occurred_at, interaction_id, payload FROM event_log ORDER BY event_id',
-  );
-  return {
-    interactions: interactions.rows,
-    customers: customers.rows,
-    identities: identities.rows,
-    segments: segments.rows,
-    marks: marks.rows,
-    events: events.rows,
-  };
-}
-
 beforeAll(() => {
   expect(stream.payloads.length).toBeGreaterThanOrEqual(10_000);
 });
@@ -70,16 +51,16 @@ describe('history ingest', () => {
   it('gives identical tables for the stream applied once, twice, and shuffled', async () => {
     const once = await freshDatabase();
     expect(await ingestAll(once, stream.payloads)).toEqual({ applied: stream.payloads.length, duplicates: 0 });
-    const reference = await dump(once);
+    const reference = await dumpRecord(once);
 
     const twice = await freshDatabase();
     await ingestAll(twice, stream.payloads);
     expect(await ingestAll(twice, stream.payloads, 700)).toEqual({ applied: 0, duplicates: stream.payloads.length });
-    expect(await dump(twice)).toEqual(reference);
+    expect(await dumpRecord(twice)).toEqual(reference);
 
     const outOfOrder = await freshDatabase();
     await ingestAll(outOfOrder, shuffled(stream.payloads));
-    expect(await dump(outOfOrder)).toEqual(reference);
+    expect(await dumpRecord(outOfOrder)).toEqual(reference);
 
     const { rows } = await once.query<{ count: string; completed: string; abandoned: string }>(
       `SELECT count(*) AS count, count(*) FILTER (WHERE state = 'completed') AS completed,
@@ -126,5 +107,70 @@ describe('history ingest', () => {
     expect((row?.answered_at as Date) < (row?.last_agent_at as Date)).toBe(true);
     expect(row?.talk_ms).toBe((row?.ended_at as Date).getTime() - (row?.answered_at as Date).getTime());
     expect(row?.wrap_up_ms).toBe((row?.wrap_up_ended_at as Date).getTime() - (row?.ended_at as Date).getTime());
+  });
+
+  it('projects messages, notes, recordings and the latest disposition of each interaction', async () => {
+    const pool = pools[0] as pg.Pool;
+    const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0]?.n);
+    const events = async (type: string) => count(`SELECT count(*) AS n FROM event_log WHERE type = '${type}'`);
+    expect(await events('interaction.message_sent')).toBeGreaterThan(0);
+    expect(await count('SELECT count(*) AS n FROM messages')).toBe(await events('interaction.message_sent'));
+    expect(await count('SELECT count(*) AS n FROM agent_notes')).toBeGreaterThan(0);
+    expect(await count('SELECT count(*) AS n FROM recording_refs')).toBe(await events('recording.started'));
+    expect(
+      await count(`SELECT count(*) AS n FROM recording_refs WHERE erased_at IS NULL
+        AND (uri = '' OR started_at IS NULL OR ended_at IS NULL OR duration_ms <> 60000)`),
+    ).toBe(0);
+    // A correction made after wrap-up wins over the code chosen at wrap-up.
+    expect(await events('interaction.disposition_set')).toBeGreaterThan(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM interactions i WHERE i.disposition IS DISTINCT FROM (SELECT wrap_up_code_id
+        FROM dispositions d WHERE d.interaction_id = i.id ORDER BY set_at DESC LIMIT 1)`),
+    ).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM interactions WHERE disposition = 'complaint'`)).toBe(
+      await events('interaction.disposition_set'),
+    );
+  });
+
+  it('moves merged records to their survivor and scrubs erased customers, audited', async () => {
+    const pool = pools[0] as pg.Pool;
+    const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0]?.n);
+    expect(await count(`SELECT count(*) AS n FROM customers WHERE merged_into_id IS NOT NULL`)).toBeGreaterThan(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM customers c WHERE c.merged_into_id IS NOT NULL AND (
+        EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = c.id)
+        OR EXISTS (SELECT 1 FROM customer_identities ci WHERE ci.customer_id = c.id))`),
+    ).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM audit_entries WHERE action = 'customer.merged'`)).toBe(
+      await count(`SELECT count(*) AS n FROM event_log WHERE type = 'customer.merged'`),
+    );
+    const erased = await count('SELECT count(*) AS n FROM customers WHERE erased_at IS NOT NULL');
+    expect(erased).toBeGreaterThan(0);
+    expect(await count(`SELECT count(*) AS n FROM audit_entries WHERE action = 'customer.erased'`)).toBe(erased);
+    // Nothing personal is left from before the erasure; the anonymous facts of those interactions remain.
+    const before = `FROM interactions i JOIN customers c ON c.id = i.customer_id
+      WHERE c.erased_at IS NOT NULL AND i.created_at <= c.erased_at`;
+    expect(await count(`SELECT count(*) AS n ${before}`)).toBeGreaterThan(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM customer_identities ci JOIN customers c ON c.id = ci.customer_id
+        WHERE c.erased_at IS NOT NULL`),
+    ).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM messages m JOIN interactions i ON i.id = m.interaction_id
+        JOIN customers c ON c.id = i.customer_id
+        WHERE c.erased_at IS NOT NULL AND i.created_at <= c.erased_at AND (m.body IS NOT NULL OR m.sender_name <> '')`),
+    ).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM agent_notes n JOIN interactions i ON i.id = n.interaction_id
+        JOIN customers c ON c.id = i.customer_id WHERE c.erased_at IS NOT NULL AND i.created_at <= c.erased_at`),
+    ).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM event_log e JOIN interactions i ON i.id = e.interaction_id
+        JOIN customers c ON c.id = i.customer_id
+        WHERE c.erased_at IS NOT NULL AND i.created_at <= c.erased_at AND length(e.payload) > 0`),
+    ).toBe(0);
+    expect(await count(`SELECT count(*) AS n ${before} AND i.state IN ('completed', 'abandoned')`)).toBe(
+      await count(`SELECT count(*) AS n ${before}`),
+    );
   });
 });

@@ -1,9 +1,14 @@
 // A deterministic stream of interaction events as routing and the gateways emit them: calls and chats created,
 // queued, offered, answered (some transferred and answered again by a second agent), ended with or without
-// wrap-up, or abandoned in queue. Seeded, so every run (and every test) sees the same stream.
+// wrap-up, or abandoned in queue; chat messages, recordings of calls, agents' notes, corrected dispositions, and
+// now and then two records of one person merged or a customer erased. Seeded, so every run sees the same stream.
 import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
+import { CustomerIdentity } from '@parley/protos/parley/common/v1/interaction';
+import { ActorKind } from '@parley/protos/parley/common/v1/actor';
+import { SenderKind } from '@parley/protos/parley/common/v1/message';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { customerIdFor, identitiesOf } from '../../src/domain/identities.js';
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -46,11 +51,14 @@ export function generateEventStream(events: number, seed = 7): GeneratedStream {
         ).finish(),
       );
     };
+    const emitForCustomer = (type: string, customerId: string, fields: Record<string, unknown>) =>
+      emit(type, { interactionId: '', customerId, ...fields });
     const channel = next() < 0.5 ? Channel.CHANNEL_VOICE : Channel.CHANNEL_CHAT;
     // Customers call from their phone (some give an e-mail too); a gateway that already knows the customer names
     // them, otherwise history resolves the identities itself — so one person may have two records until merged.
     const person = Math.floor(next() * 300);
     const named = next() < 0.5;
+    const phoneNumber = `+48 600 ${String(person).padStart(6, '0')}`;
     emit('interaction.created', {
       ...(named ? { customerId: `cust-${person}` } : {}),
       interactionCreated: {
@@ -59,7 +67,7 @@ export function generateEventStream(events: number, seed = 7): GeneratedStream {
           channel,
           direction: Direction.DIRECTION_INBOUND,
           customer: {
-            phoneNumber: `+48 600 ${String(person).padStart(6, '0')}`,
+            phoneNumber,
             email: person % 2 === 0 ? `Person${person}@Example.com` : '',
           },
         },
@@ -87,9 +95,60 @@ export function generateEventStream(events: number, seed = 7): GeneratedStream {
       const second = `a${Math.floor(next() * 40)}`;
       emit('interaction.connected', { queueId: target, agentId: second, interactionConnected: { waitMs: 5_000 } });
     }
+    if (channel === Channel.CHANNEL_CHAT) {
+      for (const [n, sender] of [SenderKind.SENDER_KIND_CUSTOMER, SenderKind.SENDER_KIND_AGENT].entries())
+        emit('interaction.message_sent', {
+          agentId: agent,
+          interactionMessageSent: {
+            message: {
+              id: `msg-${id}-${n}`,
+              senderKind: sender,
+              senderId: sender === SenderKind.SENDER_KIND_AGENT ? agent : `visitor-${person}`,
+              senderDisplayName: sender === SenderKind.SENDER_KIND_AGENT ? 'Agent' : `Person ${person}`,
+              text: n === 0 ? `My parcel ${person} never arrived` : 'Sorry to hear that, let me check',
+              attachments: n === 0 && person % 7 === 0 ? [{ id: `att-${id}`, fileName: 'receipt.pdf' }] : [],
+            },
+          },
+        });
+    } else if (next() < 0.4) {
+      const recording = { recordingId: `rec-${id}` };
+      emit('recording.started', recording);
+      emit('recording.stopped', { ...recording, recordingStopped: { durationMs: 60_000 } });
+      emit('recording.stored', {
+        ...recording,
+        recordingStored: { storageUri: `s3://recordings/${id}.wav`, durationMs: 60_000 },
+      });
+    }
     if (next() < 0.3) emit('interaction.resumed', { interactionResumed: { holdMs: 10_000 } });
     if (next() < 0.6) emit('interaction.wrap_up_started', {});
+    if (next() < 0.1)
+      emit('interaction.note_added', {
+        agentId: agent,
+        interactionNoteAdded: {
+          noteId: `note-${id}`,
+          author: { kind: ActorKind.ACTOR_KIND_AGENT, id: agent },
+          text: `Customer ${person} asked for a refund`,
+        },
+      });
     emit('interaction.completed', { interactionCompleted: { wrapUpCodeId: next() < 0.5 ? 'sold' : 'info' } });
+    if (next() < 0.1)
+      emit('interaction.disposition_set', {
+        interactionDispositionSet: {
+          wrapUpCodeId: 'complaint',
+          comment: 'corrected by the supervisor',
+          actor: { kind: ActorKind.ACTOR_KIND_SUPERVISOR, id: 'sup-1' },
+        },
+      });
+    // Now and then the record history derived from a phone number turns out to be a known customer's.
+    const derived = identitiesOf(CustomerIdentity.fromPartial({ phoneNumber }))[0];
+    if (named && derived && interactions % 97 === 0)
+      emitForCustomer('customer.merged', `cust-${person}`, {
+        customerMerged: { mergedCustomerId: customerIdFor(derived), actor: { kind: ActorKind.ACTOR_KIND_ADMIN } },
+      });
+    if (interactions % 1_009 === 0)
+      emitForCustomer('customer.erased', `cust-${person}`, {
+        customerErased: { actor: { kind: ActorKind.ACTOR_KIND_ADMIN, id: 'dpo' }, requestRef: `dsr-${person}` },
+      });
   }
   return { payloads, interactions };
 }

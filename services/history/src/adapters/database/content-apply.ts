@@ -17,11 +17,11 @@ import { applyErasure, applyMerge, moveToSurvivors, scrubErasedCustomers } from 
 
 const byTime = <T extends { at: Date }>(a: T, b: T) => a.at.getTime() - b.at.getTime();
 
-/** `fresh`: the batch's new events; `touchedCustomers`: customers their interaction rows named. */
+/** `fresh`: the batch's new events; `touchedInteractions`: the interactions they changed. */
 export async function applyContent(
   client: pg.PoolClient,
   fresh: readonly Envelope[],
-  touchedCustomers: readonly string[],
+  touchedInteractions: readonly string[],
 ): Promise<void> {
   const messages: MessageFact[] = [];
   const notes: NoteFact[] = [];
@@ -44,7 +44,13 @@ export async function applyContent(
   await upsertRecordings(client, recordings);
   for (const merge of merges.sort(byTime)) await applyMerge(client, merge);
   for (const erasure of erasures.sort(byTime)) await applyErasure(client, erasure);
-  const customers = [...new Set(touchedCustomers)].sort();
+  // Whoever the batch's interactions belong to now, including those a content event only referred to.
+  const { rows } = await client.query<{ customer_id: string }>(
+    `SELECT DISTINCT customer_id FROM interactions WHERE id = ANY($1::text[]) AND customer_id IS NOT NULL
+     ORDER BY customer_id`,
+    [touchedInteractions],
+  );
+  const customers = rows.map((row) => row.customer_id);
   await moveToSurvivors(client, customers);
   await scrubErasedCustomers(client, customers);
 }

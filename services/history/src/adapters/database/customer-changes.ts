@@ -27,6 +27,9 @@ export async function applyMerge(client: pg.ClientBase, merge: CustomerMergeFact
      WHERE id = $1 AND merged_into_id IS NULL AND id <> $2`,
     [merged, survivor, merge.at],
   );
+  // The survivor changed too (it gained identities); also what makes the result independent of which record was
+  // seen first.
+  await client.query('UPDATE customers SET updated_at = GREATEST(updated_at, $2) WHERE id = $1', [survivor, merge.at]);
   // Records merged into the loser earlier now point at the survivor: chains stay one step long.
   await client.query('UPDATE customers SET merged_into_id = $2 WHERE merged_into_id = $1 AND id <> $2', [
     merged,
@@ -121,12 +124,14 @@ export async function scrubErasedCustomers(
     `UPDATE interactions SET attributes = '{}' WHERE id = ANY($1::text[]) AND attributes <> '{}'::jsonb`,
     [interactionIds],
   );
+  // Erased-at times come from the erasure itself, so a replay rebuilds identical rows.
   const messages = await client.query(
-    `UPDATE messages SET body = NULL, html = NULL, email = NULL, sender_name = '', attachments = '[]',
-       sender_id = CASE WHEN sender_kind = 'customer' THEN '' ELSE sender_id END,
-       body_erased_at = COALESCE(body_erased_at, now())
-     WHERE interaction_id = ANY($1::text[]) AND (body IS NOT NULL OR html IS NOT NULL OR email IS NOT NULL
-       OR sender_name <> '' OR attachments <> '[]'::jsonb)`,
+    `UPDATE messages m SET body = NULL, html = NULL, email = NULL, sender_name = '', attachments = '[]',
+       sender_id = CASE WHEN m.sender_kind = 'customer' THEN '' ELSE m.sender_id END,
+       body_erased_at = COALESCE(m.body_erased_at, c.erased_at)
+     FROM interactions i JOIN customers c ON c.id = i.customer_id
+     WHERE m.interaction_id = i.id AND i.id = ANY($1::text[]) AND (m.body IS NOT NULL OR m.html IS NOT NULL
+       OR m.email IS NOT NULL OR m.sender_name <> '' OR m.attachments <> '[]'::jsonb)`,
     [interactionIds],
   );
   await client.query('DELETE FROM agent_notes WHERE interaction_id = ANY($1::text[])', [interactionIds]);
@@ -134,9 +139,15 @@ export async function scrubErasedCustomers(
     interactionIds,
   ]);
   await client.query(
-    `UPDATE event_log SET payload = '\\x'::bytea, redacted_at = now()
-     WHERE (interaction_id = ANY($1::text[]) OR customer_id = ANY($2::text[])) AND redacted_at IS NULL`,
-    [interactionIds, ids],
+    `UPDATE event_log e SET payload = '\\x'::bytea, redacted_at = c.erased_at
+     FROM interactions i JOIN customers c ON c.id = i.customer_id
+     WHERE e.interaction_id = i.id AND i.id = ANY($1::text[]) AND e.redacted_at IS NULL`,
+    [interactionIds],
+  );
+  await client.query(
+    `UPDATE event_log e SET payload = '\\x'::bytea, redacted_at = c.erased_at FROM customers c
+     WHERE e.customer_id = c.id AND c.id = ANY($1::text[]) AND e.redacted_at IS NULL`,
+    [ids],
   );
   const recordings = await client.query<{ count: string }>(
     'SELECT count(*) FROM recording_refs WHERE interaction_id = ANY($1::text[]) AND erased_at IS NULL',

@@ -67,11 +67,7 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
     const reshaped = new Set(marks.map((mark) => mark.interactionId));
     for (const row of ordered) if (row.endedAt !== undefined) reshaped.add(row.id);
     await projectSegments(client, marks, [...reshaped].sort());
-    await applyContent(
-      client,
-      freshEnvelopes,
-      ordered.flatMap((row) => (row.customerId ? [row.customerId] : [])),
-    );
+    await applyContent(client, freshEnvelopes, [...merged.keys()]);
     await client.query('COMMIT');
     return {
       applied: rows.length,
