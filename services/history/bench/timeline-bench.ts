@@ -1,14 +1,21 @@
 // Timeline benchmark: GetCustomerTimeline pages for a customer with 1,000 interactions in a table of 5,000,000
-// (BENCH_ROWS), through the same handler the contract serves. The rows are generated inside PostgreSQL
-// (generate_series), then the table is analysed. Own database, dropped afterwards.
+// (BENCH_ROWS), SearchInteractions over the same table, and ExportInteractions streaming a range of it (rows/s and
+// the process's memory while it runs), through the same handlers the contract serves. The rows are generated inside
+// PostgreSQL (generate_series), then the table is analysed. Own database, dropped afterwards.
 // Run: pnpm --filter @parley/history bench:timeline
 import { cpus, totalmem } from 'node:os';
-import { createLogger, type CallContext } from '@parley/kit';
-import { createTestDatabase } from '@parley/kit/testing';
+import { jetstream } from '@nats-io/jetstream';
+import { closeNats, connectNats, createLogger, EventPublisher, type CallContext } from '@parley/kit';
+import { createTestDatabase, testNatsUrl } from '@parley/kit/testing';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
-import { GetCustomerTimelineRequest, SearchInteractionsRequest } from '@parley/protos/parley/history/v1/history';
+import {
+  ExportInteractionsRequest,
+  GetCustomerTimelineRequest,
+  SearchInteractionsRequest,
+} from '@parley/protos/parley/history/v1/history';
 import { migrateUp, readMigrations } from '../src/adapters/database/migrations.js';
 import { createDatabasePool } from '../src/adapters/database/pool.js';
+import { createPrismaClient } from '../src/adapters/database/prisma.js';
 import { createHistoryHandlers } from '../src/rpc/history-handlers.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 5_000_000);
@@ -16,8 +23,12 @@ const customers = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const calls = Number(process.env.BENCH_CALLS ?? 2_000);
 const logger = createLogger({ service: 'timeline-bench', level: 'warn' });
 
+const exportRows = Number(process.env.BENCH_EXPORT_ROWS ?? 500_000);
 const database = await createTestDatabase('history_bench_timeline');
 const pool = createDatabasePool(database.url, logger, 4);
+const prisma = createPrismaClient(database.url, 2);
+// The handlers need a publisher; the queries measured here publish nothing.
+const nc = await connectNats({ servers: [testNatsUrl], name: 'timeline-bench', logger });
 try {
   const client = await pool.connect();
   await migrateUp(client, readMigrations());
@@ -52,7 +63,15 @@ try {
     [target],
   );
 
-  const handlers = createHistoryHandlers(pool);
+  const handlers = createHistoryHandlers({
+    pool,
+    prisma,
+    events: new EventPublisher(jetstream(nc), undefined, nc),
+    site: 'bench',
+    source: 'history/bench',
+    databaseUrl: database.url,
+    exports: { maxConcurrent: 1, chunkSize: 500 },
+  });
   const context = {} as CallContext;
   const latencies: number[] = [];
   let pageToken = '';
@@ -90,6 +109,21 @@ try {
   searchLatencies.sort((a, b) => a - b);
   const searchAt = (q: number) =>
     searchLatencies[Math.min(searchLatencies.length - 1, Math.floor(q * searchLatencies.length))]?.toFixed(2);
+  // Export: the first BENCH_EXPORT_ROWS interactions of the table (7 s apart), streamed to nowhere.
+  const exportEnd = new Date(Date.UTC(2024, 0, 1) + exportRows * 7_000);
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  let exported = 0;
+  t = performance.now();
+  for await (const _row of handlers.exportInteractions(
+    ExportInteractionsRequest.fromPartial({
+      filter: { timeRange: { start: new Date(Date.UTC(2024, 0, 1)), end: exportEnd } },
+    }),
+    context,
+  )) {
+    if (++exported % 10_000 === 0) rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }
+  const exportSeconds = (performance.now() - t) / 1000;
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
@@ -103,7 +137,13 @@ try {
     `SearchInteractions, one day × one channel × one queue, first page of 50, ${calls} calls: ` +
       `p50 ${searchAt(0.5)} ms, p99 ${searchAt(0.99)} ms`,
   );
+  console.log(
+    `ExportInteractions, ${exported} interactions with segments: ${(exported / exportSeconds).toFixed(0)} rows/s; ` +
+      `process memory ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB`,
+  );
 } finally {
+  await closeNats(nc);
+  await prisma.$disconnect();
   await pool.end();
   await database.drop();
 }

@@ -17,6 +17,8 @@ export const historyConfigSchema = baseServiceConfigSchema.extend({
     .default('parley_history'),
   /** Events per ingest transaction. */
   HISTORY_INGEST_BATCH: env.positiveInt(500),
+  /** Exports running at once; each holds a database connection for its whole run. */
+  HISTORY_MAX_EXPORTS: env.positiveInt(2),
 });
 
 /** DATABASE_URL pointed at history's own database. */

@@ -1,10 +1,12 @@
 // The history service process: its database created and migrated on start-up, the event ingest consuming every
 // event, and the parley.history.v1 contract (partly: see README, "State") over gRPC and NATS.
+import { hostname } from 'node:os';
 import { deadLetterSubject, defaultEventStreams, ServiceHost, type EventStreamsConfig } from '@parley/kit';
 import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import { ensureDatabase } from './adapters/database/ensure-database.js';
 import { migrateUp, readMigrations } from './adapters/database/migrations.js';
 import { createDatabasePool } from './adapters/database/pool.js';
+import { createPrismaClient } from './adapters/database/prisma.js';
 import { IngestConsumer } from './adapters/ingest-consumer.js';
 import { historyDatabaseUrl, type HistoryConfig } from './config.js';
 import { createHistoryHandlers } from './rpc/history-handlers.js';
@@ -52,7 +54,20 @@ export async function startHistoryService(options: HistoryServiceOptions) {
       batchSize: config.HISTORY_INGEST_BATCH,
     });
     host.shutdown.add('ingest', () => ingest.close());
-    host.serve(HistoryServiceService, createHistoryHandlers(pool));
+    const prisma = createPrismaClient(url);
+    host.shutdown.add('prisma', () => prisma.$disconnect());
+    host.serve(
+      HistoryServiceService,
+      createHistoryHandlers({
+        pool,
+        prisma,
+        events: host.events,
+        site: config.PARLEY_SITE,
+        source: `history/${hostname()}`,
+        databaseUrl: url,
+        exports: { maxConcurrent: config.HISTORY_MAX_EXPORTS, chunkSize: 500 },
+      }),
+    );
     const ports = await host.listen();
     return { host, pool, ingest, ports, stop: () => host.stop() };
   } catch (error) {

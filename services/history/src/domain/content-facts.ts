@@ -154,7 +154,9 @@ export function contentFactOf(envelope: Envelope): ContentFact | undefined {
   switch (envelope.type) {
     case 'interaction.message_sent': {
       const message = envelope.interactionMessageSent?.message;
-      return interactionId && message?.id ? { kind: 'message', fact: messageFact(interactionId, message, at) } : undefined;
+      return interactionId && message?.id
+        ? { kind: 'message', fact: messageFact(interactionId, message, at) }
+        : undefined;
     }
     case 'interaction.note_added': {
       const note = envelope.interactionNoteAdded;

@@ -7,7 +7,28 @@ export const HistoryErrorCode = {
   CUSTOMER_NOT_FOUND: 'PARLEY_HISTORY_CUSTOMER_NOT_FOUND',
   INTERACTION_NOT_FOUND: 'PARLEY_HISTORY_INTERACTION_NOT_FOUND',
   UNIMPLEMENTED: 'PARLEY_HISTORY_UNIMPLEMENTED',
+  CUSTOMER_ERASED: 'PARLEY_HISTORY_CUSTOMER_ERASED',
+  CUSTOMER_MERGED: 'PARLEY_HISTORY_CUSTOMER_MERGED',
+  INTERACTION_NOT_ENDED: 'PARLEY_HISTORY_INTERACTION_NOT_ENDED',
+  NOTE_CONFLICT: 'PARLEY_HISTORY_NOTE_CONFLICT',
+  TOO_MANY_EXPORTS: 'PARLEY_HISTORY_TOO_MANY_EXPORTS',
 } as const;
+
+export function failedPrecondition(
+  code: (typeof HistoryErrorCode)[keyof typeof HistoryErrorCode],
+  message: string,
+  metadata: Record<string, string> = {},
+): ParleyError {
+  return new ParleyError(code, message, { status: Status.FAILED_PRECONDITION, domain: 'history', metadata });
+}
+
+export function tooManyExports(limit: number): ParleyError {
+  return new ParleyError(HistoryErrorCode.TOO_MANY_EXPORTS, `${limit} exports are running already; retry later`, {
+    status: Status.RESOURCE_EXHAUSTED,
+    domain: 'history',
+    metadata: { limit: String(limit) },
+  });
+}
 
 export function invalidArgument(violations: FieldViolation[]): InvalidArgumentError {
   return new InvalidArgumentError(HistoryErrorCode.INVALID_ARGUMENT, violations, { domain: 'history' });

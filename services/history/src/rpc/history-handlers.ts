@@ -1,8 +1,10 @@
-// The parley.history.v1 contract. GetCustomerTimeline, GetInteraction, SearchInteractions and GetScreenPopContext
-// are served; the other calls answer UNIMPLEMENTED until they are built (README, "State").
+// The parley.history.v1 contract: the queries here, the commands in record-commands.ts, the export in
+// export-stream.ts.
 import type { ContractHandlers } from '@parley/kit';
-import type { Customer, HistoryServiceService } from '@parley/protos/parley/history/v1/history';
+import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import type pg from 'pg';
+import type { HistoryPrisma } from '../adapters/database/prisma.js';
+import { customerIdentities, interactionContent } from '../adapters/database/record-content.js';
 import { searchPage } from '../adapters/database/search-query.js';
 import { interactionSegments } from '../adapters/database/segment-query.js';
 import {
@@ -13,7 +15,10 @@ import {
   timelinePage,
   type TimelineCustomer,
 } from '../adapters/database/timeline-query.js';
-import { customerNotFound, interactionNotFound, invalidArgument, notImplementedYet } from './errors.js';
+import { toCustomer, toDisposition, toMessage, toNote, toRecording } from './content-mapper.js';
+import { customerNotFound, interactionNotFound, invalidArgument } from './errors.js';
+import { createExportStream, type ExportLimits } from './export-stream.js';
+import { createRecordCommands, type RecordCommandsDeps } from './record-commands.js';
 import { toSummary } from './summary-mapper.js';
 import { validateScreenPopRequest } from './screen-pop-request.js';
 import { validateSearchRequest } from './search-request.js';
@@ -22,24 +27,17 @@ import { encodePageToken, validateTimelineRequest } from './timeline-request.js'
 
 export type HistoryHandlers = ContractHandlers<typeof HistoryServiceService>;
 
-/** The contract's Customer (identities are not listed yet). */
-function customerMessage(customer: TimelineCustomer): Customer {
-  return {
-    id: customer.id,
-    displayName: customer.displayName,
-    phoneNumbers: [],
-    emails: [],
-    chatVisitorIds: [],
-    crmRef: '',
-    createdAt: customer.createdAt,
-    updatedAt: customer.updatedAt,
-    mergedIntoCustomerId: '',
-    erasedAt: customer.erasedAt ?? undefined,
-  };
+export interface HistoryHandlerDeps extends RecordCommandsDeps {
+  /** History's database URL: each export reads through a connection of its own. */
+  databaseUrl: string;
+  exports: ExportLimits;
 }
 
-export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
-  const later = (method: string) => () => Promise.reject(notImplementedYet(method));
+export function createHistoryHandlers(deps: HistoryHandlerDeps): HistoryHandlers {
+  const { pool: db, prisma } = deps;
+  const commands = createRecordCommands(deps);
+  const customerMessage = async (customer: TimelineCustomer) =>
+    toCustomer(customer, await customerIdentities(prisma, customer.id));
   return {
     async getCustomerTimeline(request) {
       const query = validateTimelineRequest(request);
@@ -54,7 +52,7 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
       );
       const last = page.rows.at(-1);
       return {
-        customer: customerMessage(customer),
+        customer: await customerMessage(customer),
         interactions: page.rows.map(toSummary),
         pageInfo: {
           nextPageToken: page.more && last ? encodePageToken(query.fingerprint, last.created_at, last.id) : '',
@@ -66,27 +64,18 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
       if (!request.interactionId) throw invalidArgument([{ field: 'interaction_id', description: 'is required' }]);
       const row = await interactionRow(db, request.interactionId);
       if (!row) throw interactionNotFound(request.interactionId);
-      const summary = toSummary(row);
-      const segments = toSegments(await interactionSegments(db, row.id), row.state);
-      // Messages, notes and recordings are not projected yet: the record carries the summary, the segments and the
-      // disposition.
+      const [segments, content] = await Promise.all([
+        interactionSegments(db, row.id),
+        interactionContent(prisma, row.id),
+      ]);
       return {
         interaction: {
-          summary,
-          segments,
-          messages: [],
-          notes: [],
-          recordings: [],
-          ...(row.disposition
-            ? {
-                disposition: {
-                  wrapUpCodeId: row.disposition,
-                  wrapUpCodeName: '',
-                  comment: '',
-                  setAt: row.ended_at ?? undefined,
-                },
-              }
-            : {}),
+          summary: toSummary(row),
+          segments: toSegments(segments, row.state),
+          messages: content.messages.map(toMessage),
+          notes: content.notes.map(toNote),
+          recordings: content.recordings.map(toRecording),
+          ...(content.disposition ? { disposition: toDisposition(content.disposition) } : {}),
         },
       };
     },
@@ -127,20 +116,17 @@ export function createHistoryHandlers(db: pg.Pool): HistoryHandlers {
       const open = await openInteractions(db, ids, query.exceptId, query.recent);
       const last = await lastAgentContact(db, ids, query.exceptId);
       return {
-        customer: customerMessage(customer),
+        customer: await customerMessage(customer),
         recent: recent.map(toSummary),
         open: open.map(toSummary),
         lastAgentId: last?.agentId ?? '',
         ...(last ? { lastAgentContactAt: last.at } : {}),
       };
     },
-    addNote: later('AddNote'),
-    setDisposition: later('SetDisposition'),
-    mergeCustomers: later('MergeCustomers'),
-    eraseCustomer: later('EraseCustomer'),
-    // eslint-disable-next-line require-yield -- it ends before its first item
-    async *exportInteractions() {
-      throw notImplementedYet('ExportInteractions');
-    },
+    addNote: (request) => commands.addNote(request),
+    setDisposition: (request) => commands.setDisposition(request),
+    mergeCustomers: (request) => commands.mergeCustomers(request),
+    eraseCustomer: (request) => commands.eraseCustomer(request),
+    exportInteractions: createExportStream(deps),
   };
 }

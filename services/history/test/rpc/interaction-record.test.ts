@@ -9,7 +9,8 @@ import { SegmentKind } from '@parley/protos/parley/history/v1/history';
 import { ingestBatch } from '../../src/adapters/database/ingest-batch.js';
 import { migrateUp, readMigrations } from '../../src/adapters/database/migrations.js';
 import { createDatabasePool } from '../../src/adapters/database/pool.js';
-import { createHistoryHandlers, type HistoryHandlers } from '../../src/rpc/history-handlers.js';
+import type { HistoryHandlers } from '../../src/rpc/history-handlers.js';
+import { startHandlerHarness, type HandlerHarness } from '../support/handler-harness.js';
 import { generateEventStream, shuffled } from '../support/event-stream.js';
 
 const logger = createLogger({ service: 'interaction-record-test', level: 'silent' });
@@ -17,6 +18,7 @@ const context = {} as CallContext; // the handlers do not read the call context
 let database: TestDatabase;
 let pool: pg.Pool;
 let handlers: HistoryHandlers;
+let harness: HandlerHarness;
 
 beforeAll(async () => {
   database = await createTestDatabase('history_record');
@@ -26,10 +28,12 @@ beforeAll(async () => {
   // Out of order, so legs are cut before every event of the interaction has arrived.
   const events = shuffled(generateEventStream(2_000, 13).payloads, 17);
   for (let i = 0; i < events.length; i += 100) await ingestBatch(pool, events.slice(i, i + 100));
-  handlers = createHistoryHandlers(pool);
+  harness = await startHandlerHarness(database.url, pool);
+  handlers = harness.handlers;
 });
 
 afterAll(async () => {
+  await harness?.close();
   await pool.end();
   await database.drop();
 });

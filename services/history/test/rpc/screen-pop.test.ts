@@ -9,7 +9,8 @@ import { GetScreenPopContextRequest } from '@parley/protos/parley/history/v1/his
 import { ingestBatch } from '../../src/adapters/database/ingest-batch.js';
 import { migrateUp, readMigrations } from '../../src/adapters/database/migrations.js';
 import { createDatabasePool } from '../../src/adapters/database/pool.js';
-import { createHistoryHandlers, type HistoryHandlers } from '../../src/rpc/history-handlers.js';
+import type { HistoryHandlers } from '../../src/rpc/history-handlers.js';
+import { startHandlerHarness, type HandlerHarness } from '../support/handler-harness.js';
 import { generateEventStream } from '../support/event-stream.js';
 
 const logger = createLogger({ service: 'screen-pop-test', level: 'silent' });
@@ -17,6 +18,7 @@ const context = {} as CallContext;
 let database: TestDatabase;
 let pool: pg.Pool;
 let handlers: HistoryHandlers;
+let harness: HandlerHarness;
 
 const screenPop = (request: {
   identity?: { phoneNumber?: string; email?: string };
@@ -32,10 +34,12 @@ beforeAll(async () => {
   client.release();
   const stream = generateEventStream(3_000, 17);
   for (let i = 0; i < stream.payloads.length; i += 500) await ingestBatch(pool, stream.payloads.slice(i, i + 500));
-  handlers = createHistoryHandlers(pool);
+  harness = await startHandlerHarness(database.url, pool);
+  handlers = harness.handlers;
 });
 
 afterAll(async () => {
+  await harness?.close();
   await pool.end();
   await database.drop();
 });

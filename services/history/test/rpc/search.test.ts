@@ -10,7 +10,8 @@ import { SearchInteractionsRequest } from '@parley/protos/parley/history/v1/hist
 import { ingestBatch } from '../../src/adapters/database/ingest-batch.js';
 import { migrateUp, readMigrations } from '../../src/adapters/database/migrations.js';
 import { createDatabasePool } from '../../src/adapters/database/pool.js';
-import { createHistoryHandlers, type HistoryHandlers } from '../../src/rpc/history-handlers.js';
+import type { HistoryHandlers } from '../../src/rpc/history-handlers.js';
+import { startHandlerHarness, type HandlerHarness } from '../support/handler-harness.js';
 import { generateEventStream } from '../support/event-stream.js';
 
 const logger = createLogger({ service: 'search-test', level: 'silent' });
@@ -18,6 +19,7 @@ const context = {} as CallContext;
 let database: TestDatabase;
 let pool: pg.Pool;
 let handlers: HistoryHandlers;
+let harness: HandlerHarness;
 const day = { start: new Date(Date.UTC(2026, 10, 24)), end: new Date(Date.UTC(2026, 10, 26)) };
 
 interface SearchCall {
@@ -41,10 +43,12 @@ beforeAll(async () => {
   client.release();
   const stream = generateEventStream(3_000, 13);
   for (let i = 0; i < stream.payloads.length; i += 500) await ingestBatch(pool, stream.payloads.slice(i, i + 500));
-  handlers = createHistoryHandlers(pool);
+  harness = await startHandlerHarness(database.url, pool);
+  handlers = harness.handlers;
 });
 
 afterAll(async () => {
+  await harness?.close();
   await pool.end();
   await database.drop();
 });

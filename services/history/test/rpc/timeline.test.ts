@@ -9,7 +9,8 @@ import { GetCustomerTimelineRequest } from '@parley/protos/parley/history/v1/his
 import { ingestBatch } from '../../src/adapters/database/ingest-batch.js';
 import { migrateUp, readMigrations } from '../../src/adapters/database/migrations.js';
 import { createDatabasePool } from '../../src/adapters/database/pool.js';
-import { createHistoryHandlers, type HistoryHandlers } from '../../src/rpc/history-handlers.js';
+import type { HistoryHandlers } from '../../src/rpc/history-handlers.js';
+import { startHandlerHarness, type HandlerHarness } from '../support/handler-harness.js';
 import { generateEventStream } from '../support/event-stream.js';
 
 const logger = createLogger({ service: 'timeline-test', level: 'silent' });
@@ -17,6 +18,7 @@ const context = {} as CallContext; // the handlers do not read the call context
 let database: TestDatabase;
 let pool: pg.Pool;
 let handlers: HistoryHandlers;
+let harness: HandlerHarness;
 
 interface TimelineCall {
   customer?: { customerId?: string; phoneNumber?: string; email?: string };
@@ -35,10 +37,12 @@ beforeAll(async () => {
   client.release();
   const stream = generateEventStream(4_000, 9);
   for (let i = 0; i < stream.payloads.length; i += 500) await ingestBatch(pool, stream.payloads.slice(i, i + 500));
-  handlers = createHistoryHandlers(pool);
+  harness = await startHandlerHarness(database.url, pool);
+  handlers = harness.handlers;
 });
 
 afterAll(async () => {
+  await harness?.close();
   await pool.end();
   await database.drop();
 });
@@ -93,14 +97,18 @@ describe('history › customer timeline and interaction record', () => {
     );
     const shared = rows[0];
     expect(shared, 'someone called both as a named customer and anonymously').toBeDefined();
-    const expected = await pool.query<{ n: string }>(
-      'SELECT count(*) AS n FROM interactions WHERE customer_id = ANY($1)',
+    // Each linked record counts as its survivor (the test above merged one), with every record merged into it.
+    const expected = await pool.query<{ n: string; roots: string[] }>(
+      `WITH roots AS (SELECT COALESCE(merged_into_id, id) AS id FROM customers WHERE id = ANY($1))
+       SELECT count(*) AS n, (SELECT array_agg(DISTINCT id) FROM roots) AS roots FROM interactions
+       WHERE customer_id IN (SELECT id FROM roots)
+         OR customer_id IN (SELECT id FROM customers WHERE merged_into_id IN (SELECT id FROM roots))`,
       [shared?.customers],
     );
     // The stored value is E.164 (the event said "+48 600 …"): the contract's lookup is E.164 too.
     const page = await timeline({ customer: { phoneNumber: shared?.value ?? '' }, paging: { pageSize: 500 } });
     expect(page.interactions).toHaveLength(Number(expected.rows[0]?.n));
-    expect(shared?.customers).toContain(page.customer?.id);
+    expect(expected.rows[0]?.roots).toContain(page.customer?.id);
   });
 
   it('names every bad field and says NOT_FOUND for an unknown customer', async () => {

@@ -124,6 +124,7 @@ export async function scrubErasedCustomers(
     `UPDATE interactions SET attributes = '{}' WHERE id = ANY($1::text[]) AND attributes <> '{}'::jsonb`,
     [interactionIds],
   );
+  // Merges and erasures themselves stay readable (ids, actor, request reference: no personal data), as evidence.
   // Erased-at times come from the erasure itself, so a replay rebuilds identical rows.
   const messages = await client.query(
     `UPDATE messages m SET body = NULL, html = NULL, email = NULL, sender_name = '', attachments = '[]',
@@ -146,7 +147,8 @@ export async function scrubErasedCustomers(
   );
   await client.query(
     `UPDATE event_log e SET payload = '\\x'::bytea, redacted_at = c.erased_at FROM customers c
-     WHERE e.customer_id = c.id AND c.id = ANY($1::text[]) AND e.redacted_at IS NULL`,
+     WHERE e.customer_id = c.id AND c.id = ANY($1::text[]) AND e.redacted_at IS NULL
+       AND e.type NOT IN ('customer.merged', 'customer.erased')`,
     [ids],
   );
   const recordings = await client.query<{ count: string }>(
