@@ -2,8 +2,6 @@
 // export-stream.ts.
 import type { ContractHandlers } from '@parley/kit';
 import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
-import type pg from 'pg';
-import type { HistoryPrisma } from '../adapters/database/prisma.js';
 import { customerIdentities, interactionContent } from '../adapters/database/record-content.js';
 import { searchPage } from '../adapters/database/search-query.js';
 import { interactionSegments } from '../adapters/database/segment-query.js';
