@@ -19,6 +19,12 @@ export const historyConfigSchema = baseServiceConfigSchema.extend({
   HISTORY_INGEST_BATCH: env.positiveInt(500),
   /** Exports running at once; each holds a database connection for its whole run. */
   HISTORY_MAX_EXPORTS: env.positiveInt(2),
+  /** Retention: days message bodies, note texts and their raw events are kept. */
+  HISTORY_RETAIN_CONTENT_DAYS: env.positiveInt(60),
+  /** Retention: days interactions (and everything attached) and customers without interactions are kept. */
+  HISTORY_RETAIN_METADATA_DAYS: env.positiveInt(730),
+  /** Minutes between retention runs inside the service; 0 leaves it to an external job (`pnpm retention`). */
+  HISTORY_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
 });
 
 /** DATABASE_URL pointed at history's own database. */
@@ -29,6 +35,14 @@ export function historyDatabaseUrl(config: HistoryConfig): string {
 }
 
 export type HistoryConfig = z.output<typeof historyConfigSchema>;
+
+export function retentionPolicyOf(config: HistoryConfig) {
+  return {
+    contentDays: config.HISTORY_RETAIN_CONTENT_DAYS,
+    metadataDays: config.HISTORY_RETAIN_METADATA_DAYS,
+    batchSize: 1_000,
+  };
+}
 
 export function loadHistoryConfig(environment: Record<string, string | undefined> = process.env): HistoryConfig {
   return loadConfig(historyConfigSchema, environment);

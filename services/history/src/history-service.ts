@@ -8,7 +8,8 @@ import { migrateUp, readMigrations } from './adapters/database/migrations.js';
 import { createDatabasePool } from './adapters/database/pool.js';
 import { createPrismaClient } from './adapters/database/prisma.js';
 import { IngestConsumer } from './adapters/ingest-consumer.js';
-import { historyDatabaseUrl, type HistoryConfig } from './config.js';
+import { historyDatabaseUrl, retentionPolicyOf, type HistoryConfig } from './config.js';
+import { scheduleRetention } from './adapters/retention-schedule.js';
 import { createHistoryHandlers } from './rpc/history-handlers.js';
 
 export interface HistoryServiceOptions {
@@ -54,6 +55,15 @@ export async function startHistoryService(options: HistoryServiceOptions) {
       batchSize: config.HISTORY_INGEST_BATCH,
     });
     host.shutdown.add('ingest', () => ingest.close());
+    if (config.HISTORY_RETENTION_INTERVAL_MINUTES > 0) {
+      const retention = scheduleRetention(
+        pool,
+        retentionPolicyOf(config),
+        config.HISTORY_RETENTION_INTERVAL_MINUTES,
+        host.logger,
+      );
+      host.shutdown.add('retention', () => retention.stop());
+    }
     const prisma = createPrismaClient(url);
     host.shutdown.add('prisma', () => prisma.$disconnect());
     host.serve(

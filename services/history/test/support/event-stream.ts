@@ -23,15 +23,25 @@ export interface GeneratedStream {
   interactions: number;
 }
 
+export interface StreamOptions {
+  /** When the first interaction starts. */
+  start?: Date;
+  /** Prefixed to every id (events, interactions, customers, messages) so several streams can share a database. */
+  prefix?: string;
+  /** The national part callers' numbers start with (another value gives other people). */
+  phonePrefix?: string;
+}
+
 /** About `events` events over as many interactions as it takes, in time order. */
-export function generateEventStream(events: number, seed = 7): GeneratedStream {
+export function generateEventStream(events: number, seed = 7, options: StreamOptions = {}): GeneratedStream {
   const next = random(seed);
   const payloads: Uint8Array[] = [];
   let interactions = 0;
   let counter = 0;
-  const t0 = Date.UTC(2026, 10, 24, 8);
+  const t0 = (options.start ?? new Date(Date.UTC(2026, 10, 24, 8))).getTime();
+  const prefix = options.prefix ?? '';
   while (payloads.length < events) {
-    const id = `int-${interactions++}`;
+    const id = `${prefix}int-${interactions++}`;
     let at = t0 + interactions * 1_000;
     const queue = `q${Math.floor(next() * 5)}`;
     // Loosely typed on purpose: fromPartial fills in every field the test leaves out.
@@ -40,7 +50,7 @@ export function generateEventStream(events: number, seed = 7): GeneratedStream {
       payloads.push(
         Envelope.encode(
           Envelope.fromPartial({
-            id: `evt-${counter++}`,
+            id: `${prefix}evt-${counter++}`,
             type,
             site: 'waw',
             source: 'test',
@@ -58,9 +68,9 @@ export function generateEventStream(events: number, seed = 7): GeneratedStream {
     // them, otherwise history resolves the identities itself — so one person may have two records until merged.
     const person = Math.floor(next() * 300);
     const named = next() < 0.5;
-    const phoneNumber = `+48 600 ${String(person).padStart(6, '0')}`;
+    const phoneNumber = `+48 ${options.phonePrefix ?? '600'} ${String(person).padStart(6, '0')}`;
     emit('interaction.created', {
-      ...(named ? { customerId: `cust-${person}` } : {}),
+      ...(named ? { customerId: `${prefix}cust-${person}` } : {}),
       interactionCreated: {
         interaction: {
           id,
@@ -142,11 +152,11 @@ export function generateEventStream(events: number, seed = 7): GeneratedStream {
     // Now and then the record history derived from a phone number turns out to be a known customer's.
     const derived = identitiesOf(CustomerIdentity.fromPartial({ phoneNumber }))[0];
     if (named && derived && interactions % 97 === 0)
-      emitForCustomer('customer.merged', `cust-${person}`, {
+      emitForCustomer('customer.merged', `${prefix}cust-${person}`, {
         customerMerged: { mergedCustomerId: customerIdFor(derived), actor: { kind: ActorKind.ACTOR_KIND_ADMIN } },
       });
     if (interactions % 1_009 === 0)
-      emitForCustomer('customer.erased', `cust-${person}`, {
+      emitForCustomer('customer.erased', `${prefix}cust-${person}`, {
         customerErased: { actor: { kind: ActorKind.ACTOR_KIND_ADMIN, id: 'dpo' }, requestRef: `dsr-${person}` },
       });
   }
