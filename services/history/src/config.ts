@@ -17,6 +17,8 @@ export const historyConfigSchema = baseServiceConfigSchema.extend({
     .default('parley_history'),
   /** Events per ingest transaction. */
   HISTORY_INGEST_BATCH: env.positiveInt(500),
+  /** How long JetStream waits for an ack before redelivering (what a crashed replica held comes back after it). */
+  HISTORY_INGEST_ACK_WAIT_MS: env.positiveInt(30_000),
   /** Exports running at once; each holds a database connection for its whole run. */
   HISTORY_MAX_EXPORTS: env.positiveInt(2),
   /** Retention: days message bodies, note texts and their raw events are kept. */

@@ -53,6 +53,7 @@ export async function startHistoryService(options: HistoryServiceOptions) {
       filterSubject: `${streams.subjectPrefix}.>`,
       deadLetterSubject: deadLetterSubject(streams, 'history'),
       batchSize: config.HISTORY_INGEST_BATCH,
+      ackWaitMs: config.HISTORY_INGEST_ACK_WAIT_MS,
     });
     host.shutdown.add('ingest', () => ingest.close());
     if (config.HISTORY_RETENTION_INTERVAL_MINUTES > 0) {

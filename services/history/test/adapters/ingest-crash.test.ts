@@ -1,5 +1,6 @@
-// Killing the ingest mid-stream loses nothing and applies nothing twice: 10,000 events on a real JetStream stream,
-// the consuming process SIGKILLed part-way, started again — the tables end up exactly as a clean run leaves them.
+// Killing the history service mid-ingest loses nothing and applies nothing twice: 10,000 events on a real JetStream
+// stream, the service process (which creates its schema itself) SIGKILLed part-way and started again — the tables end
+// up exactly as a clean run leaves them. Likewise when PostgreSQL drops every connection mid-ingest.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -22,7 +23,7 @@ import { IngestConsumer } from '../../src/adapters/ingest-consumer.js';
 import { generateEventStream } from '../support/event-stream.js';
 import { dumpRecord } from '../support/record-dump.js';
 
-const script = fileURLToPath(new URL('../support/ingest-process.ts', import.meta.url));
+const script = fileURLToPath(new URL('../support/service-process.ts', import.meta.url));
 const logger = createLogger({ service: 'ingest-crash-test', level: 'silent' });
 const stream = generateEventStream(10_000, 3);
 let nc: NatsConnection;
@@ -32,32 +33,38 @@ const databases: TestDatabase[] = [];
 const pools: pg.Pool[] = [];
 const children: ChildProcess[] = [];
 
-async function migratedDatabase(): Promise<{ url: string; pool: pg.Pool }> {
+/** A new database; migrated here for the reference ingest, or left empty for the service to migrate. */
+async function testDatabase(migrate: boolean): Promise<{ url: string; pool: pg.Pool }> {
   const database = await createTestDatabase('history_crash');
   databases.push(database);
   const pool = createDatabasePool(database.url, logger, 2);
   pools.push(pool);
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrateUp(client, readMigrations());
-  await client.end();
+  if (migrate) {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await migrateUp(client, readMigrations());
+    await client.end();
+  }
   return { url: database.url, pool };
 }
 
-function startIngest(databaseUrl: string): Promise<ChildProcess> {
+/** The history service in a process of its own, on the given (already created) database. */
+function startService(databaseUrl: string): Promise<ChildProcess> {
+  const url = new URL(databaseUrl);
   const setup = {
-    databaseUrl,
-    stream: streams.config.stream,
-    durable: 'history',
-    filterSubject: `${streams.config.subjectPrefix}.>`,
-    deadLetterSubject: `${streams.config.deadLetterPrefix}.history`,
+    databaseServerUrl: databaseUrl,
+    databaseName: url.pathname.slice(1),
+    eventStreams: streams.config,
   };
   const child = spawn(process.execPath, ['--conditions=parley-source', '--import', 'tsx', script], {
-    env: { ...process.env, INGEST_SETUP: JSON.stringify(setup) },
+    env: { ...process.env, SERVICE_SETUP: JSON.stringify(setup) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
-  return new Promise((resolve) => child.stdout?.once('data', () => resolve(child)));
+  return new Promise((resolve, reject) => {
+    child.stdout?.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`the service exited with ${code} before it was ready`)));
+  });
 }
 
 const count = async (pool: pg.Pool, table: string) =>
@@ -89,21 +96,24 @@ afterAll(async () => {
 
 describe('history ingest under a crash', () => {
   it(
-    'ends with exactly the tables of a clean run after the consumer is killed mid-stream',
+    'ends with exactly the tables of a clean run after the service is killed mid-ingest and restarted',
     { timeout: 120_000 },
     async () => {
-      const reference = await migratedDatabase();
+      const reference = await testDatabase(true);
       for (let i = 0; i < stream.payloads.length; i += 500)
         await ingestBatch(reference.pool, stream.payloads.slice(i, i + 500));
 
-      const crashed = await migratedDatabase();
-      const first = await startIngest(crashed.url);
-      await waitFor(async () => (await count(crashed.pool, 'event_log')) >= 2_000, { timeoutMs: 30_000 });
+      const crashed = await testDatabase(false);
+      const first = await startService(crashed.url);
+      // Counted once the service has created the table.
+      await waitFor(async () => (await count(crashed.pool, 'event_log').catch(() => 0)) >= 2_000, {
+        timeoutMs: 30_000,
+      });
       first.kill('SIGKILL');
       const atKill = await count(crashed.pool, 'event_log');
       expect(atKill).toBeLessThan(stream.payloads.length); // killed part-way
 
-      await startIngest(crashed.url);
+      await startService(crashed.url);
       await waitFor(async () => (await count(crashed.pool, 'event_log')) === stream.payloads.length, {
         timeoutMs: 60_000,
         description: 'every event to be ingested after the restart',
@@ -120,11 +130,11 @@ describe('history ingest under a crash', () => {
     'loses and duplicates nothing when PostgreSQL drops its connections mid-ingest',
     { timeout: 120_000 },
     async () => {
-      const reference = await migratedDatabase();
+      const reference = await testDatabase(true);
       for (let i = 0; i < stream.payloads.length; i += 500)
         await ingestBatch(reference.pool, stream.payloads.slice(i, i + 500));
 
-      const target = await migratedDatabase();
+      const target = await testDatabase(true);
       const consumer = await IngestConsumer.start({
         js: jetstream(nc),
         jsm,

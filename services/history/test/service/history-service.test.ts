@@ -1,8 +1,18 @@
 // The history service as a process would run it: it creates and migrates its own database, consumes the event
-// stream, and the events' interactions appear in PostgreSQL; stopping it closes everything.
+// stream, the events' interactions appear in PostgreSQL, its contract answers over NATS and gRPC (the export
+// streamed); stopping it closes everything.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeNats, connectNats, createLogger, publishToStream, type NatsConnection } from '@parley/kit';
+import {
+  closeNats,
+  connectNats,
+  createGrpcRpcClient,
+  createLogger,
+  createNatsRpcClient,
+  publishToStream,
+  Status,
+  type NatsConnection,
+} from '@parley/kit';
 import {
   createTestEventStreams,
   testDatabaseAdminUrl,
@@ -12,7 +22,14 @@ import {
   type TestEventStreams,
 } from '@parley/kit/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import {
+  AddNoteRequest,
+  ExportInteractionsRequest,
+  HistoryServiceService,
+} from '@parley/protos/parley/history/v1/history';
+import { ulid } from 'ulid';
 import { loadHistoryConfig } from '../../src/config.js';
 import { startHistoryService } from '../../src/history-service.js';
 import { generateEventStream } from '../support/event-stream.js';
@@ -66,6 +83,37 @@ describe('history service', () => {
       );
       const { rows } = await service.pool.query<{ n: string }>('SELECT count(*) AS n FROM interactions');
       expect(Number(rows[0]?.n)).toBe(events.interactions);
+
+      // The contract over both transports: a note over NATS, the streamed export over gRPC.
+      const interactionId = 'int-3';
+      const overNats = createNatsRpcClient(nc, HistoryServiceService, { domain: 'history' });
+      const noteId = ulid();
+      const { note } = await overNats.addNote(
+        AddNoteRequest.fromPartial({
+          interactionId,
+          noteId,
+          text: 'Called about the invoice',
+          author: { kind: ActorKind.ACTOR_KIND_AGENT, id: 'a1' },
+        }),
+      );
+      expect(note?.id).toBe(noteId);
+      const grpc = createGrpcRpcClient(`127.0.0.1:${service.ports.grpcPort}`, HistoryServiceService);
+      try {
+        const exported: string[] = [];
+        for await (const row of grpc.client.exportInteractions(
+          ExportInteractionsRequest.fromPartial({
+            filter: { timeRange: { start: new Date('2026-01-01'), end: new Date('2027-01-01') } },
+            includeContent: true,
+          }),
+        ))
+          exported.push(row.interaction?.interaction?.id ?? '');
+        expect(exported).toHaveLength(events.interactions);
+        await expect(
+          grpc.client.exportInteractions(ExportInteractionsRequest.fromPartial({}))[Symbol.asyncIterator]().next(),
+        ).rejects.toMatchObject({ status: Status.INVALID_ARGUMENT });
+      } finally {
+        grpc.close();
+      }
     } finally {
       await service.stop();
     }
