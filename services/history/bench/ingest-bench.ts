@@ -18,7 +18,8 @@ const backlogEvents = Number(process.env.BENCH_EVENTS ?? 50_000);
 const steadyRates = (process.env.BENCH_RATES ?? '5000,10000').split(',').map(Number);
 const steadySeconds = Number(process.env.BENCH_SECONDS ?? 5);
 const singleRowEvents = Number(process.env.BENCH_SINGLE_EVENTS ?? 5_000);
-const batchSize = Number(process.env.BENCH_BATCH ?? 500);
+const batchSize = Number(process.env.BENCH_BATCH ?? 1_000);
+const workers = Number(process.env.BENCH_WORKERS ?? 2);
 
 const logger = createLogger({ service: 'ingest-bench', level: 'warn' });
 const nc = await connectNats({ servers: [testNatsUrl], name: 'ingest-bench', logger });
@@ -77,6 +78,7 @@ async function drainRate(payloads: readonly Uint8Array[], batch: number): Promis
     filterSubject: `${streams.config.subjectPrefix}.>`,
     deadLetterSubject: `${streams.config.deadLetterPrefix}.history`,
     batchSize: batch,
+    workers,
     onCommitted: (ids) => {
       committed += ids.length;
       if (committed >= payloads.length) allCommitted();
@@ -105,6 +107,7 @@ async function steadyLag(steadyRate: number) {
     filterSubject: `${steadyStreams.config.subjectPrefix}.>`,
     deadLetterSubject: `${steadyStreams.config.deadLetterPrefix}.history`,
     batchSize,
+    workers,
     onCommitted: (ids) => {
       const now = performance.now();
       for (const id of ids) {

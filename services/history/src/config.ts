@@ -16,7 +16,7 @@ export const historyConfigSchema = baseServiceConfigSchema.extend({
     .regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits and _')
     .default('parley_history'),
   /** Events per ingest transaction. */
-  HISTORY_INGEST_BATCH: env.positiveInt(500),
+  HISTORY_INGEST_BATCH: env.positiveInt(1_000),
   /** How long JetStream waits for an ack before redelivering (what a crashed replica held comes back after it). */
   HISTORY_INGEST_ACK_WAIT_MS: env.positiveInt(30_000),
   /** Exports running at once; each holds a database connection for its whole run. */

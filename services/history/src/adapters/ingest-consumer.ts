@@ -48,6 +48,12 @@ export interface IngestConsumerOptions {
   onCommitted?: (eventIds: string[]) => void;
 }
 
+/** A received message and its envelope, decoded once. */
+interface DecodedMessage {
+  message: JsMsg;
+  envelope: Envelope;
+}
+
 export class IngestConsumer {
   private running = true;
   private readonly loops: Promise<void>[];
@@ -100,11 +106,20 @@ export class IngestConsumer {
    * only for the commit in progress, not for a batch to fill.
    */
   private async receive(): Promise<void> {
-    const messages = await this.consumer.consume({ max_messages: (this.options.batchSize ?? 500) * 2 });
-    this.messages = messages;
-    for await (const message of messages) {
-      this.buffer.push(message);
-      this.wakeUp?.();
+    // The iterator ends only when closed; should it end (or fail) while still running, consume again: a stopped
+    // receiver would stall the ingest silently.
+    while (this.running) {
+      try {
+        const messages = await this.consumer.consume({ max_messages: (this.options.batchSize ?? 500) * 2 });
+        this.messages = messages;
+        for await (const message of messages) {
+          this.buffer.push(message);
+          this.wakeUp?.();
+        }
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'event consumption failed; consuming again');
+      }
+      if (this.running) await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
     }
   }
 
@@ -118,14 +133,14 @@ export class IngestConsumer {
         });
         continue;
       }
-      const messages = await this.parkUnreadable(this.buffer.splice(0, batchSize));
-      if (messages.length === 0) continue;
+      const items = await this.parkUnreadable(this.buffer.splice(0, batchSize));
+      if (items.length === 0) continue;
       const settled = new Set<JsMsg>();
       try {
-        await this.apply(messages, settled);
+        await this.apply(items, settled);
       } catch (error) {
         // Database or NATS away: hand back what is not committed and try again shortly (the log skips the rest).
-        const unsettled = messages.filter((message) => !settled.has(message));
+        const unsettled = items.map((item) => item.message).filter((message) => !settled.has(message));
         this.options.logger.warn({ err: error, events: unsettled.length }, 'ingest batch failed; retrying');
         for (const message of unsettled) settle(() => message.nak(this.options.retryDelayMs ?? 1_000));
         await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
@@ -138,27 +153,28 @@ export class IngestConsumer {
    * halved until that event is alone, and parked: a few extra transactions, only when a bad event arrives.
    * Anything else (the database away) is thrown to the caller, which hands back what is not settled yet.
    */
-  private async apply(messages: JsMsg[], settled: Set<JsMsg>): Promise<void> {
+  private async apply(items: DecodedMessage[], settled: Set<JsMsg>): Promise<void> {
     let result: IngestResult;
     try {
       result = await ingestBatch(
         this.options.pool,
-        messages.map((message) => message.data),
+        items.map((item) => item.message.data),
+        items.map((item) => item.envelope),
       );
     } catch (error) {
       if (!isPoisonError(error)) throw error;
-      const [only] = messages;
-      if (messages.length === 1 && only) {
-        await this.park(only, error);
-        settled.add(only);
+      const [only] = items;
+      if (items.length === 1 && only) {
+        await this.park(only.message, error);
+        settled.add(only.message);
         return;
       }
-      const half = Math.ceil(messages.length / 2);
-      await this.apply(messages.slice(0, half), settled);
-      await this.apply(messages.slice(half), settled);
+      const half = Math.ceil(items.length / 2);
+      await this.apply(items.slice(0, half), settled);
+      await this.apply(items.slice(half), settled);
       return;
     }
-    for (const message of messages) {
+    for (const { message } of items) {
       // If the ack is lost (connection closing) the event comes back and the event log skips it.
       settle(() => message.ack());
       settled.add(message);
@@ -177,12 +193,11 @@ export class IngestConsumer {
   }
 
   /** Bytes that are not an envelope will never apply: park them instead of blocking every batch. */
-  private async parkUnreadable(messages: JsMsg[]): Promise<JsMsg[]> {
-    const readable: JsMsg[] = [];
+  private async parkUnreadable(messages: JsMsg[]): Promise<DecodedMessage[]> {
+    const readable: DecodedMessage[] = [];
     for (const message of messages) {
       try {
-        Envelope.decode(message.data);
-        readable.push(message);
+        readable.push({ message, envelope: Envelope.decode(message.data) });
       } catch (error) {
         await this.park(message, error).catch(() => settle(() => message.nak(this.options.retryDelayMs ?? 1_000)));
       }

@@ -1,6 +1,7 @@
 // Customer merges and GDPR erasures, applied from their events (customer.merged, customer.erased) inside the ingest
 // transaction, so a replay of the stream rebuilds the same records, and audited in that same transaction. Both are
-// idempotent: the first merge of a record wins, and an erasure keeps its first time.
+// idempotent: the first merge of a record wins, and an erasure keeps its first time. The customers they name exist
+// by then (a record not seen yet starts empty: interaction-upsert.ts writes it with the batch's customers).
 import type pg from 'pg';
 import type { CustomerErasureFact, CustomerMergeFact } from '../../domain/content-facts.js';
 
@@ -10,18 +11,8 @@ export interface ErasureCounts {
   recordingsScheduled: number;
 }
 
-/** Records named by a change may not have been seen yet (events out of order): they start as empty records. */
-async function ensureCustomers(client: pg.ClientBase, ids: string[], at: Date): Promise<void> {
-  await client.query(
-    `INSERT INTO customers (id, created_at, updated_at) SELECT id, $2, $2 FROM UNNEST($1::text[]) AS u(id)
-     ON CONFLICT (id) DO NOTHING`,
-    [ids, at],
-  );
-}
-
 export async function applyMerge(client: pg.ClientBase, merge: CustomerMergeFact): Promise<void> {
   const { survivingCustomerId: survivor, mergedCustomerId: merged } = merge;
-  await ensureCustomers(client, [merged, survivor].sort(), merge.at);
   await client.query(
     `UPDATE customers SET merged_into_id = $2, updated_at = GREATEST(updated_at, $3)
      WHERE id = $1 AND merged_into_id IS NULL AND id <> $2`,
@@ -74,7 +65,6 @@ export async function moveToSurvivors(client: pg.ClientBase, customerIds: readon
 }
 
 export async function applyErasure(client: pg.ClientBase, erasure: CustomerErasureFact): Promise<ErasureCounts> {
-  await ensureCustomers(client, [erasure.customerId], erasure.at);
   await client.query(
     `UPDATE customers SET erased_at = COALESCE(erased_at, $2), display_name = '', updated_at = GREATEST(updated_at, $2)
      WHERE id = $1`,

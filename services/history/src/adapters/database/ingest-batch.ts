@@ -3,11 +3,12 @@
 // a crash at any point loses nothing and applies nothing twice.
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type pg from 'pg';
+import { contentFactOf, type ContentFact } from '../../domain/content-facts.js';
 import { factsFromEnvelope } from '../../domain/interaction-facts.js';
 import { mergeRows, rowFromFacts, type InteractionRow } from '../../domain/interaction-row.js';
 import { segmentMarkOf, type SegmentMark } from '../../domain/segment-marks.js';
 import { applyContent } from './content-apply.js';
-import { refreshDurations, upsertInteractions } from './interaction-upsert.js';
+import { upsertInteractions } from './interaction-upsert.js';
 import { projectSegments } from './segment-upsert.js';
 
 export interface IngestResult {
@@ -17,8 +18,13 @@ export interface IngestResult {
   eventIds: string[];
 }
 
-export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]): Promise<IngestResult> {
-  const envelopes = payloads.map((payload) => Envelope.decode(payload));
+/** `decoded`: the payloads' envelopes when the caller has decoded them already (the consumer checks each one). */
+export async function ingestBatch(
+  pool: pg.Pool,
+  payloads: readonly Uint8Array[],
+  decoded?: readonly Envelope[],
+): Promise<IngestResult> {
+  const envelopes = decoded ?? payloads.map((payload) => Envelope.decode(payload));
   const client = await pool.connect();
   // A connection lost while checked out also emits 'error' on the client: the failing query already reports it.
   const ignore = () => undefined;
@@ -47,10 +53,19 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
     // Merged per interaction first (mergeRows is order-independent): each interaction is written once per batch.
     const merged = new Map<string, InteractionRow>();
     const marks: SegmentMark[] = [];
-    const freshEnvelopes: Envelope[] = [];
+    const contents: ContentFact[] = [];
+    const namedCustomers: { id: string; at: number }[] = [];
     for (const envelope of envelopes) {
       if (!fresh.delete(envelope.id)) continue; // seen before, or twice in this batch
-      freshEnvelopes.push(envelope);
+      const content = contentFactOf(envelope);
+      if (content) contents.push(content);
+      if (content?.kind === 'customer_merge')
+        namedCustomers.push(
+          { id: content.fact.survivingCustomerId, at: content.fact.at.getTime() },
+          { id: content.fact.mergedCustomerId, at: content.fact.at.getTime() },
+        );
+      if (content?.kind === 'customer_erasure')
+        namedCustomers.push({ id: content.fact.customerId, at: content.fact.at.getTime() });
       const mark = segmentMarkOf(envelope);
       if (mark) marks.push(mark);
       const facts = factsFromEnvelope(envelope);
@@ -61,13 +76,12 @@ export async function ingestBatch(pool: pg.Pool, payloads: readonly Uint8Array[]
     }
     // Sorted: concurrent batches touching the same interactions then lock them in the same order.
     const ordered = [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    await upsertInteractions(client, ordered);
-    await refreshDurations(client, [...merged.keys()]);
+    await upsertInteractions(client, ordered, namedCustomers);
     // Legs change with a new mark, and the last one's end with the conversation's end.
     const reshaped = new Set(marks.map((mark) => mark.interactionId));
     for (const row of ordered) if (row.endedAt !== undefined) reshaped.add(row.id);
     await projectSegments(client, marks, [...reshaped].sort());
-    await applyContent(client, freshEnvelopes, [...merged.keys()]);
+    await applyContent(client, contents, [...merged.keys()]);
     await client.query('COMMIT');
     return {
       applied: rows.length,

@@ -69,14 +69,16 @@ const customersSql = `
 INSERT INTO customers AS c (id, created_at, updated_at)
 SELECT id, first_at, last_at FROM UNNEST($1::text[], $2::timestamptz[], $3::timestamptz[]) AS u(id, first_at, last_at)
 ON CONFLICT (id) DO UPDATE SET created_at = LEAST(c.created_at, EXCLUDED.created_at),
-  updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at)`;
+  updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at)
+WHERE EXCLUDED.created_at < c.created_at OR EXCLUDED.updated_at > c.updated_at`; // unchanged: no new row version
 
 // An identity seen with a customer links to it (a set: the same link again only keeps the earliest time).
 const identitiesSql = `
 INSERT INTO customer_identities AS ci (id, customer_id, kind, value, created_at)
 SELECT id, customer_id, kind::identity_kind, value, at
 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS u(id, customer_id, kind, value, at)
-ON CONFLICT (kind, value, customer_id) DO UPDATE SET created_at = LEAST(ci.created_at, EXCLUDED.created_at)`;
+ON CONFLICT (kind, value, customer_id) DO UPDATE SET created_at = EXCLUDED.created_at
+WHERE EXCLUDED.created_at < ci.created_at`; // a link seen again later changes nothing: no new row version
 
 const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
@@ -106,18 +108,30 @@ async function linkIdentities(client: pg.ClientBase, rows: readonly InteractionR
   ]);
 }
 
-export async function upsertInteractions(client: pg.ClientBase, rows: readonly InteractionRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * `otherCustomers`: customers the batch's customer events name (merges, erasures). They are written here, in the one
+ * sorted customers statement before any interaction: a customer row written after an interaction row could
+ * deadlock with a concurrent batch doing the two the other way round.
+ */
+export async function upsertInteractions(
+  client: pg.ClientBase,
+  rows: readonly InteractionRow[],
+  otherCustomers: readonly { id: string; at: number }[] = [],
+): Promise<void> {
+  if (rows.length === 0 && otherCustomers.length === 0) return;
   // Per customer: first seen (created_at) and last seen (updated_at), both order-independent.
   const customers = new Map<string, { first: number; last: number }>();
-  for (const row of rows) {
-    if (!row.customerId || row.customerFirstAt === undefined || row.customerLastAt === undefined) continue;
-    const seen = customers.get(row.customerId);
-    customers.set(row.customerId, {
-      first: Math.min(seen?.first ?? Infinity, row.customerFirstAt),
-      last: Math.max(seen?.last ?? -Infinity, row.customerLastAt),
+  const see = (id: string, first: number, last: number) => {
+    const seen = customers.get(id);
+    customers.set(id, {
+      first: Math.min(seen?.first ?? Infinity, first),
+      last: Math.max(seen?.last ?? -Infinity, last),
     });
-  }
+  };
+  for (const row of rows)
+    if (row.customerId && row.customerFirstAt !== undefined && row.customerLastAt !== undefined)
+      see(row.customerId, row.customerFirstAt, row.customerLastAt);
+  for (const other of otherCustomers) see(other.id, other.at, other.at);
   if (customers.size > 0) {
     const ids = [...customers.keys()].sort(); // every batch locks customers in the same order
     const seen = (id: string) => customers.get(id) as { first: number; last: number };
@@ -127,6 +141,7 @@ export async function upsertInteractions(client: pg.ClientBase, rows: readonly I
       ids.map((id) => new Date(seen(id).last)),
     ]);
   }
+  if (rows.length === 0) return;
   await linkIdentities(client, rows);
   const column = <T>(value: (row: InteractionRow) => T) => rows.map(value);
   await client.query(upsertSql, [
@@ -154,18 +169,4 @@ export async function upsertInteractions(client: pg.ClientBase, rows: readonly I
     column((r) => r.holdMs),
     column((r) => date(r.lastEventAt)),
   ]);
-}
-
-/** Durations follow from the merged moments, so they are computed after every batch from the row itself. */
-export async function refreshDurations(client: pg.ClientBase, interactionIds: readonly string[]): Promise<void> {
-  if (interactionIds.length === 0) return;
-  await client.query(
-    `UPDATE interactions SET
-       talk_ms = CASE WHEN answered_at IS NOT NULL AND ended_at >= answered_at
-         THEN (EXTRACT(EPOCH FROM ended_at - answered_at) * 1000)::int END,
-       wrap_up_ms = CASE WHEN wrap_up_ended_at IS NOT NULL AND ended_at IS NOT NULL AND wrap_up_ended_at >= ended_at
-         THEN (EXTRACT(EPOCH FROM wrap_up_ended_at - ended_at) * 1000)::int END
-     WHERE id = ANY($1)`,
-    [interactionIds],
-  );
 }
