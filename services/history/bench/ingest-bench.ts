@@ -63,18 +63,18 @@ const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.lengt
 async function drainRate(payloads: readonly Uint8Array[], batch: number): Promise<number> {
   const streams = await streamsOfItsOwn();
   await publish(streams.config.subjectPrefix, payloads);
-  const { pool } = await migrated('history_bench_drain');
+  const { pool, database } = await migrated('history_bench_drain');
   let committed = 0;
   let allCommitted: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allCommitted = resolve));
   const started = performance.now();
-  const drainer = await IngestConsumer.start({
+  const drainer = IngestConsumer.start({
     js: jetstream(nc),
-    jsm,
     pool,
+    databaseUrl: database.url,
     logger,
     stream: streams.config.stream,
-    durable: 'history',
+    name: 'history',
     filterSubject: `${streams.config.subjectPrefix}.>`,
     deadLetterSubject: `${streams.config.deadLetterPrefix}.history`,
     batchSize: batch,
@@ -97,13 +97,13 @@ async function steadyLag(steadyRate: number) {
   const lagDb = await migrated('history_bench_lag');
   const publishedAt = new Map<string, number>();
   const lags: number[] = [];
-  const follower = await IngestConsumer.start({
+  const follower = IngestConsumer.start({
     js: jetstream(nc),
-    jsm,
     pool: lagDb.pool,
+    databaseUrl: lagDb.database.url,
     logger,
     stream: steadyStreams.config.stream,
-    durable: 'history',
+    name: 'history',
     filterSubject: `${steadyStreams.config.subjectPrefix}.>`,
     deadLetterSubject: `${steadyStreams.config.deadLetterPrefix}.history`,
     batchSize,

@@ -17,8 +17,8 @@ export const historyConfigSchema = baseServiceConfigSchema.extend({
     .default('parley_history'),
   /** Events per ingest transaction. */
   HISTORY_INGEST_BATCH: env.positiveInt(1_000),
-  /** How long JetStream waits for an ack before redelivering (what a crashed replica held comes back after it). */
-  HISTORY_INGEST_ACK_WAIT_MS: env.positiveInt(30_000),
+  /** How often a standby replica asks to take over the ingest (one replica ingests at a time). */
+  HISTORY_INGEST_LEADER_POLL_MS: env.positiveInt(1_000),
   /** Exports running at once; each holds a database connection for its whole run. */
   HISTORY_MAX_EXPORTS: env.positiveInt(2),
   /** Retention: days message bodies, note texts and their raw events are kept. */

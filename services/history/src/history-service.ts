@@ -43,17 +43,17 @@ export async function startHistoryService(options: HistoryServiceOptions) {
     }
     host.readiness.add('database', async () => (await pool.query('SELECT 1')).rowCount === 1);
     const streams = options.eventStreams ?? defaultEventStreams;
-    const ingest = await IngestConsumer.start({
+    const ingest = IngestConsumer.start({
       js: host.js,
-      jsm: host.jsm,
       pool,
+      databaseUrl: url,
       logger: host.logger,
       stream: streams.stream,
-      durable: 'history',
+      name: 'history',
       filterSubject: `${streams.subjectPrefix}.>`,
       deadLetterSubject: deadLetterSubject(streams, 'history'),
       batchSize: config.HISTORY_INGEST_BATCH,
-      ackWaitMs: config.HISTORY_INGEST_ACK_WAIT_MS,
+      leaderPollMs: config.HISTORY_INGEST_LEADER_POLL_MS,
     });
     host.shutdown.add('ingest', () => ingest.close());
     if (config.HISTORY_RETENTION_INTERVAL_MINUTES > 0) {

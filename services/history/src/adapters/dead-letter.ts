@@ -1,5 +1,5 @@
 // Parks an event the ingest can never apply on the service's dead-letter subject (the kit's PARLEY_DLQ stream), with
-// why and where from, then terminates it — so one bad event neither blocks the ingest nor disappears silently.
+// why and where from — so one bad event neither blocks the ingest nor disappears silently.
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 
@@ -7,7 +7,7 @@ import { headers } from '@nats-io/transport-node';
 export async function parkMessage(
   js: JetStreamClient,
   subject: string,
-  durable: string,
+  consumer: string,
   message: JsMsg,
   reason: string,
 ): Promise<boolean> {
@@ -18,12 +18,10 @@ export async function parkMessage(
   parked.set('Parley-Dlq-Deliveries', String(message.info.deliveryCount));
   parked.set('Parley-Dlq-Error', encodeURIComponent(reason.slice(0, 1000)));
   try {
-    // Parking twice (a crash between publish and term) stores it once.
-    await js.publish(subject, message.data, { headers: parked, msgID: `${durable}:${message.seq}` });
+    // Parking twice (a crash before the checkpoint passes it) stores it once.
+    await js.publish(subject, message.data, { headers: parked, msgID: `${consumer}:${message.seq}` });
   } catch {
     return false;
   }
-  // No reason on the term: NATS 2.9 ignores `+TERM <reason>` and would redeliver; the headers above carry it.
-  message.term();
   return true;
 }

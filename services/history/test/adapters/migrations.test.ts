@@ -47,6 +47,7 @@ describe('history migrations', () => {
       'customers',
       'dispositions',
       'event_log',
+      'ingest_checkpoints',
       'interactions',
       'messages',
       'recording_refs',

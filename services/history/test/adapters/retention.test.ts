@@ -115,9 +115,9 @@ describe('history › retention', () => {
   it('does nothing while another replica holds the job', async () => {
     const other = await pool.connect();
     try {
-      await other.query('SELECT pg_advisory_lock($1::bigint)', [0x68_69_73_74_72_65_74]);
+      await other.query('SELECT pg_advisory_lock($1::bigint)', [0x68_69_73_72_65_74]);
       expect(await runRetention(pool, policy, now)).toEqual({ ran: false });
-      await other.query('SELECT pg_advisory_unlock($1::bigint)', [0x68_69_73_74_72_65_74]);
+      await other.query('SELECT pg_advisory_unlock($1::bigint)', [0x68_69_73_72_65_74]);
     } finally {
       other.release();
     }

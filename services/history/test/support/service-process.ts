@@ -21,7 +21,7 @@ const config = loadHistoryConfig({
   HTTP_HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   HISTORY_INGEST_BATCH: '200',
-  HISTORY_INGEST_ACK_WAIT_MS: '3000', // what the killed process had received comes back quickly
+  HISTORY_INGEST_LEADER_POLL_MS: '200',
   HISTORY_RETENTION_INTERVAL_MINUTES: '0',
 });
 await startHistoryService({ config, eventStreams: setup.eventStreams });

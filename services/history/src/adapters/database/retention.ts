@@ -24,8 +24,8 @@ export interface RetentionCounts {
 
 export type RetentionOutcome = { ran: true; counts: RetentionCounts; auditId: string } | { ran: false };
 
-// Any constant shared by every replica: "histret" in ASCII.
-const retentionLockKey = 0x68_69_73_74_72_65_74;
+// Any constant shared by every replica: "hisret" in ASCII.
+const retentionLockKey = 0x68_69_73_72_65_74;
 const day = 86_400_000;
 // Runs within one millisecond still sort in order.
 const ulid = monotonicFactory();
