@@ -1,0 +1,135 @@
+// Call-setup benchmark: sipp's UAC scenario (INVITE → 100 → 200 → ACK → BYE → 200) at stepped rates against
+// (1) sipp's own UAS, the ceiling of this machine, and (2) Parley's answering endpoint (this process, one core),
+// each step 5 s; then 10,000 dialogs held at once, with the process's memory per dialog. Loopback only; every sipp
+// run is bounded in calls and time. Run: pnpm --filter @parley/sip-gateway bench
+import { spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { freePort } from '@parley/kit/testing';
+import { AnsweringEndpoint } from '../src/gateway/answering-endpoint.js';
+import { runSipp } from '../test/support/sipp.js';
+
+const rates = (process.env.BENCH_RATES ?? '300,500,800,1200').split(',').map(Number);
+const stepSeconds = Number(process.env.BENCH_SECONDS ?? 5);
+const heldDialogs = Number(process.env.BENCH_DIALOGS ?? 10_000);
+
+interface Step {
+  rate: number;
+  calls: number;
+  successful: number;
+  failed: number;
+  achieved: number;
+}
+
+function stat(output: string, label: string): number {
+  const line = output.split('\n').findLast((l) => l.trim().startsWith(label));
+  const cells = line?.split('|').map((cell) => cell.trim()) ?? [];
+  return Number.parseFloat(cells[2] ?? 'NaN');
+}
+
+async function step(target: string, rate: number): Promise<Step> {
+  const calls = rate * stepSeconds;
+  const run = await runSipp(
+    ['-sn', 'uac', target, '-m', String(calls), '-r', String(rate), '-l', String(calls)],
+    (stepSeconds + 30) * 1000,
+  );
+  return {
+    rate,
+    calls,
+    successful: stat(run.output, 'Successful call'),
+    failed: stat(run.output, 'Failed call'),
+    achieved: stat(run.output, 'Call Rate'),
+  };
+}
+
+async function steps(target: string): Promise<Step[]> {
+  const results: Step[] = [];
+  for (const rate of rates) {
+    const result = await step(target, rate);
+    results.push(result);
+    if (result.failed > 0 || result.successful < result.calls) break; // the ceiling is reached
+  }
+  return results;
+}
+
+const print = (name: string, results: Step[]) => {
+  for (const r of results)
+    console.log(
+      `${name}: ${r.rate} cps offered, ${r.calls} calls: ${r.successful} ok, ${r.failed} failed, ` +
+        `${r.achieved.toFixed(1)} cps achieved`,
+    );
+  const clean = results.filter((r) => r.failed === 0 && r.successful === r.calls).at(-1);
+  console.log(`${name}: highest clean step ${clean ? `${clean.rate} cps` : 'none'}`);
+};
+
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
+
+// 1. The ceiling: sipp answering sipp.
+const uasPort = await freePort();
+const uas = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-timeout', '600s'], {
+  stdio: 'ignore',
+});
+await new Promise((resolve) => setTimeout(resolve, 500));
+try {
+  print('sipp UAS (ceiling)', await steps(`127.0.0.1:${uasPort}`));
+} finally {
+  uas.kill('SIGKILL');
+}
+
+// 2. Parley's endpoint, in this process.
+const endpoint = await AnsweringEndpoint.start({
+  host: '127.0.0.1',
+  port: 0,
+  allowedSources: ['127.0.0.1'],
+  mediaAddress: '127.0.0.1',
+  mediaPort: 40_000,
+});
+try {
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  print('Parley answering endpoint', await steps(`127.0.0.1:${endpoint.port}`));
+  const cpu = process.cpuUsage(cpuBefore);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `Parley process CPU during the steps: ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)} % of one core`,
+  );
+
+  // 3. Dialogs held: calls that stay up (sipp pauses 40 s before its BYE) until `heldDialogs` are established.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const hold = runSipp(
+    [
+      '-sn',
+      'uac',
+      `127.0.0.1:${endpoint.port}`,
+      '-m',
+      String(heldDialogs),
+      '-r',
+      '1000',
+      '-l',
+      String(heldDialogs),
+      '-d',
+      '40000',
+    ],
+    120_000,
+  );
+  const deadline = Date.now() + 60_000;
+  while (endpoint.activeDialogs < heldDialogs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the setups' transactions settle
+  gc?.();
+  const held = endpoint.activeDialogs;
+  const heapHeld = process.memoryUsage().heapUsed;
+  console.log(
+    `dialogs held at once: ${held} (goal ${heldDialogs}); heap ${(heapBefore / 2 ** 20).toFixed(1)} → ` +
+      `${(heapHeld / 2 ** 20).toFixed(1)} MiB: ${((heapHeld - heapBefore) / Math.max(1, held) / 1024).toFixed(2)} KiB per dialog ` +
+      `(with their INVITE transactions until Timer L)`,
+  );
+  const finished = await hold;
+  console.log(
+    `held calls ended by BYE: ${endpoint.activeDialogs === 0 ? 'all' : `${endpoint.activeDialogs} left`} (sipp exit ${finished.exitCode})`,
+  );
+} finally {
+  await endpoint.close();
+}

@@ -1,0 +1,153 @@
+// A SIP endpoint on UDP that answers every call from an allowed source and ends it on the caller's BYE: the
+// signalling half of "a flow that answers and hangs up", used by the call-setup benchmark and the sipp tests.
+// It does not allocate media yet (the media service comes with issue 6): its SDP answer names the configured
+// address and port, where nothing listens. Sources outside the allowlist get 403 and go no further.
+import { randomBytes } from 'node:crypto';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { createResponse } from '../sip/response.js';
+import { ServerTransactionLayer, type IncomingRequest } from '../sip/transaction/server-transaction-layer.js';
+import type { InviteServerTransaction } from '../sip/transaction/server-transactions.js';
+import type { SipTimers } from '../sip/transaction/timers.js';
+import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
+
+export interface AnsweringEndpointOptions {
+  host: string;
+  port: number;
+  /** Source IP addresses allowed to call (a trunk's provider addresses). */
+  allowedSources: readonly string[];
+  /** Address and port the SDP answer names. */
+  mediaAddress: string;
+  mediaPort: number;
+  timers?: SipTimers;
+}
+
+interface Dialog {
+  toTag: string;
+  invite: InviteServerTransaction;
+}
+
+const encoder = new TextEncoder();
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
+
+export class AnsweringEndpoint {
+  private readonly dialogs = new Map<string, Dialog>();
+  private transport!: UdpSipTransport;
+  private readonly layer: ServerTransactionLayer<UdpSource>;
+  /** Calls answered, ended and refused since start (the benchmark reads them). */
+  readonly counts = { answered: 0, ended: 0, forbidden: 0, rejected: 0 };
+
+  private constructor(private readonly options: AnsweringEndpointOptions) {
+    this.layer = new ServerTransactionLayer<UdpSource>({
+      send: (response, source) => this.transport.sendResponse(response, source),
+      onRequest: (incoming) => this.handle(incoming),
+      onAck: (ack) => this.dialogs.get(dialogKey(ack))?.invite.ackForSuccess(),
+      ...(options.timers ? { timers: options.timers } : {}),
+    });
+  }
+
+  static async start(options: AnsweringEndpointOptions): Promise<AnsweringEndpoint> {
+    const endpoint = new AnsweringEndpoint(options);
+    endpoint.transport = await UdpSipTransport.bind({
+      host: options.host,
+      port: options.port,
+      onRequest: (request, source) => endpoint.receive(request, source),
+      onRejected: () => endpoint.counts.rejected++,
+    });
+    return endpoint;
+  }
+
+  get port(): number {
+    return this.transport.port;
+  }
+
+  get activeDialogs(): number {
+    return this.dialogs.size;
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private receive(request: SipRequest, source: UdpSource): void {
+    if (!this.options.allowedSources.includes(source.address)) {
+      this.counts.forbidden++;
+      // Refused statelessly: an unknown source gets no transaction state to fill memory with.
+      if (request.method !== 'ACK') this.transport.sendResponse(createResponse(request, 403, { toTag: tag() }), source);
+      return;
+    }
+    try {
+      this.layer.receive(request, source);
+    } catch {
+      this.transport.sendResponse(createResponse(request, 400, { reason: 'Bad Via' }), source);
+    }
+  }
+
+  private handle({ request, transaction }: IncomingRequest<UdpSource>): void {
+    const respond = (status: number, extra: Partial<Parameters<typeof createResponse>[2]> = {}) =>
+      transaction.respond(createResponse(request, status, { toTag: tag(), ...extra }));
+    switch (request.method) {
+      case 'INVITE': {
+        transaction.respond(createResponse(request, 100));
+        const toTag = tag();
+        this.dialogs.set(`${request.headers.get('Call-ID')}|${toTag}`, {
+          toTag,
+          invite: transaction as InviteServerTransaction,
+        });
+        this.counts.answered++;
+        transaction.respond(this.answer(request, toTag));
+        return;
+      }
+      case 'BYE': {
+        const key = dialogKey(request);
+        if (!this.dialogs.delete(key)) return respond(481);
+        this.counts.ended++;
+        return respond(200);
+      }
+      case 'OPTIONS':
+        return respond(200, {
+          headers: [
+            ['Allow', ALLOW],
+            ['Accept', 'application/sdp'],
+          ],
+        });
+      case 'CANCEL': {
+        // Calls are answered at once here, so a CANCEL finds its INVITE answered: 200 for the CANCEL only.
+        const invite = this.layer.inviteFor(request);
+        if (!invite) return respond(481);
+        respond(200);
+        if (!invite.transaction.answered)
+          invite.transaction.respond(createResponse(invite.request, 487, { toTag: tag() }));
+        return;
+      }
+      default:
+        return respond(405, { headers: [['Allow', ALLOW]] });
+    }
+  }
+
+  private answer(invite: SipRequest, toTag: string): SipResponse {
+    const { mediaAddress, mediaPort, host } = this.options;
+    const sdp =
+      `v=0\r\no=parley 1 1 IN IP4 ${mediaAddress}\r\ns=parley\r\nc=IN IP4 ${mediaAddress}\r\nt=0 0\r\n` +
+      `m=audio ${mediaPort} RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n` +
+      `a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n`;
+    return createResponse(invite, 200, {
+      toTag,
+      headers: [
+        ['Contact', `<sip:parley@${host}:${this.port}>`],
+        ['Allow', ALLOW],
+        ['Content-Type', 'application/sdp'],
+      ],
+      body: encoder.encode(sdp),
+    });
+  }
+}
+
+function tag(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** Call-ID and the UAS's tag (the To tag of in-dialog requests from the caller). */
+function dialogKey(request: SipRequest): string {
+  const toTag = /;\s*tag\s*=\s*([^;\s]+)/i.exec(request.headers.get('To') ?? '')?.[1] ?? '';
+  return `${request.headers.get('Call-ID')}|${toTag}`;
+}

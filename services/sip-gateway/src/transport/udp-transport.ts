@@ -1,0 +1,160 @@
+// SIP over UDP (RFC 3261 §18 with RFC 3581): one datagram is one message. Requests get `received` (and `rport`
+// when asked) on their top Via so responses find the way back through NAT; responses go where that Via says.
+// A request that does not parse is answered with the parser's status (400, 505, 513) when its Via, From, To,
+// Call-ID and CSeq can still be read, else dropped; responses that do not parse are dropped (§18.1.2).
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { Headers } from '../sip/headers.js';
+import { SIP_VERSION, type SipMessage, type SipRequest, type SipResponse } from '../sip/message.js';
+import { parseMessage, type SipLimits } from '../sip/parser.js';
+import { SipParseError } from '../sip/errors.js';
+import { serializeMessage } from '../sip/serializer.js';
+import { parseVia, serializeVia, viaReceived, viaRport, type Via } from '../sip/via.js';
+
+export interface UdpSource {
+  transport: 'udp';
+  address: string;
+  port: number;
+}
+
+export interface UdpTransportOptions {
+  host: string;
+  port: number;
+  limits?: Partial<SipLimits>;
+  onRequest(request: SipRequest, source: UdpSource): void;
+  onResponse?(response: SipResponse, source: UdpSource): void;
+  /** A datagram that was dropped or answered with an error, and why (metrics, logs). */
+  onRejected?(source: UdpSource, reason: string): void;
+}
+
+const decoder = new TextDecoder();
+
+export class UdpSipTransport {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly options: UdpTransportOptions,
+  ) {
+    socket.on('message', (data, remote) => this.receive(data, remote));
+  }
+
+  static async bind(options: UdpTransportOptions): Promise<UdpSipTransport> {
+    const socket = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(options.port, options.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    // A send to a closed port reports ECONNREFUSED on some systems: nothing to do about it here.
+    socket.on('error', () => undefined);
+    return new UdpSipTransport(socket, options);
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  send(message: SipMessage, address: string, port: number): void {
+    this.socket.send(serializeMessage(message), port, address);
+  }
+
+  /** §18.2.2 and RFC 3581: to the top Via's `received` (or its host) at its `rport` (or its port, or 5060). */
+  sendResponse(response: SipResponse, fallback: UdpSource): void {
+    const top = response.headers.get('Via');
+    if (!top) return;
+    let via: Via;
+    try {
+      via = parseVia(top);
+    } catch {
+      return;
+    }
+    const rport = viaRport(via);
+    const address = viaReceived(via) ?? via.host ?? fallback.address;
+    const port = typeof rport === 'number' ? rport : (via.port ?? 5060);
+    this.send(response, address, port);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+
+  private receive(data: Buffer, remote: RemoteInfo): void {
+    const source: UdpSource = { transport: 'udp', address: remote.address, port: remote.port };
+    if (isKeepAlive(data)) return; // RFC 5626 CRLF keep-alives
+    let message: SipMessage;
+    try {
+      message = parseMessage(data, {
+        transport: 'datagram',
+        ...(this.options.limits ? { limits: this.options.limits } : {}),
+      });
+    } catch (error) {
+      const reason = error instanceof SipParseError ? error.reason : 'unparsable';
+      this.options.onRejected?.(source, reason);
+      if (error instanceof SipParseError) this.answerUnparsable(data, error, source);
+      return;
+    }
+    if (message.kind === 'response') {
+      this.options.onResponse?.(message, source);
+      return;
+    }
+    try {
+      stampVia(message, source);
+    } catch {
+      this.options.onRejected?.(source, 'bad Via');
+      return;
+    }
+    this.options.onRequest(message, source);
+  }
+
+  /** Enough of the request to route a response: the header lines read one by one, the rest ignored. */
+  private answerUnparsable(data: Buffer, error: SipParseError, source: UdpSource): void {
+    const text = decoder.decode(data.subarray(0, Math.min(data.length, 16_384)));
+    if (text.startsWith('SIP/')) return; // a response: dropped
+    const headers = new Headers();
+    for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq']) {
+      const line = text.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+      if (!line) return;
+      headers.append(name, line.slice(name.length + 1).trim());
+    }
+    const response: SipResponse = {
+      kind: 'response',
+      version: SIP_VERSION,
+      status: error.status,
+      reason: error.reason,
+      headers,
+      body: new Uint8Array(0),
+    };
+    try {
+      parseVia(headers.get('Via') ?? '');
+      this.sendResponse(response, source);
+    } catch {
+      // not even a Via to answer to
+    }
+  }
+}
+
+function isKeepAlive(data: Buffer): boolean {
+  return data.length <= 4 && data.every((byte) => byte === 0x0d || byte === 0x0a);
+}
+
+/** §18.2.1: `received` when the Via's host is not where the request came from; RFC 3581: fill an empty `rport`. */
+function stampVia(request: SipRequest, source: UdpSource): void {
+  const values = request.headers.getAll('Via');
+  const top = values[0];
+  if (top === undefined) throw new Error('no Via');
+  const via = parseVia(top);
+  const rport = viaRport(via);
+  let params = via.params;
+  if (via.host !== source.address || rport === null)
+    params = [
+      ...params.filter((p) => p.name.toLowerCase() !== 'received'),
+      { name: 'received', value: source.address },
+    ];
+  if (rport === null)
+    params = params.map((p) => (p.name.toLowerCase() === 'rport' ? { name: p.name, value: String(source.port) } : p));
+  if (params === via.params) return;
+  const stamped = serializeVia({ ...via, params });
+  request.headers.delete('Via');
+  request.headers.append('Via', stamped);
+  for (const rest of values.slice(1)) request.headers.append('Via', rest);
+}

@@ -1,0 +1,83 @@
+// The SIP stack end to end over real UDP: sipp's own UAC scenario (INVITE → 100 → 200 → ACK → BYE → 200) against
+// the answering endpoint, every call completed and every dialog closed; OPTIONS answered; an unknown source refused
+// with 403; a malformed request answered 400.
+import { createSocket } from 'node:dgram';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import { runSipp } from '../support/sipp.js';
+
+let endpoint: AnsweringEndpoint;
+
+/** Sends one datagram from a socket of its own and returns the first reply's status line. */
+async function exchange(port: number, text: string): Promise<string> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const own = socket.address().port;
+  try {
+    const reply = new Promise<string>((resolve, reject) => {
+      socket.once('message', (data) => resolve(data.toString('utf8').split('\r\n')[0] ?? ''));
+      setTimeout(() => reject(new Error('no reply')), 3_000);
+    });
+    socket.send(text.replaceAll('{port}', String(own)), port, '127.0.0.1');
+    return await reply;
+  } finally {
+    socket.close();
+  }
+}
+
+const options = (branch: string) =>
+  `OPTIONS sip:parley@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=${branch};rport\r\n` +
+  'From: <sip:monitor@127.0.0.1>;tag=m1\r\nTo: <sip:parley@127.0.0.1>\r\nCall-ID: options-1\r\nCSeq: 1 OPTIONS\r\n' +
+  'Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
+
+beforeAll(async () => {
+  endpoint = await AnsweringEndpoint.start({
+    host: '127.0.0.1',
+    port: 0,
+    allowedSources: ['127.0.0.1'],
+    mediaAddress: '127.0.0.1',
+    mediaPort: 40_000,
+  });
+});
+
+afterAll(async () => {
+  await endpoint?.close();
+});
+
+describe('answering endpoint over UDP', () => {
+  it('completes every call of sipp’s UAC scenario and closes every dialog', { timeout: 60_000 }, async () => {
+    const run = await runSipp(['-sn', 'uac', `127.0.0.1:${endpoint.port}`, '-m', '100', '-r', '50', '-l', '100']);
+    expect(run.exitCode, run.output.slice(-2_000)).toBe(0);
+    expect(endpoint.counts.answered).toBe(100);
+    expect(endpoint.counts.ended).toBe(100);
+    expect(endpoint.activeDialogs).toBe(0);
+  });
+
+  it('answers OPTIONS keep-alives with 200', async () => {
+    expect(await exchange(endpoint.port, options('z9hG4bK-o1'))).toBe('SIP/2.0 200 OK');
+  });
+
+  it('answers a request it cannot parse with 400 when it can route the answer', async () => {
+    const bad = options('z9hG4bK-o2').replace('CSeq: 1 OPTIONS', 'CSeq: 1 INVITE'); // CSeq method ≠ method
+    expect(await exchange(endpoint.port, bad)).toMatch(/^SIP\/2\.0 400 /);
+  });
+
+  it('refuses a source outside the allowlist with 403', async () => {
+    const closed = await AnsweringEndpoint.start({
+      host: '127.0.0.1',
+      port: 0,
+      allowedSources: ['192.0.2.1'], // a documentation address: loopback is not on the list
+      mediaAddress: '127.0.0.1',
+      mediaPort: 40_000,
+    });
+    try {
+      expect(await exchange(closed.port, options('z9hG4bK-o3'))).toBe('SIP/2.0 403 Forbidden');
+      const run = await runSipp(['-sn', 'uac', `127.0.0.1:${closed.port}`, '-m', '3', '-r', '3'], 20_000);
+      expect(run.exitCode).toBe(1); // every call failed
+      expect(closed.counts.answered).toBe(0);
+      expect(closed.counts.forbidden).toBeGreaterThanOrEqual(4);
+    } finally {
+      await closed.close();
+    }
+  });
+});
