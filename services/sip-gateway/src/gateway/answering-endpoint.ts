@@ -34,13 +34,21 @@ export class AnsweringEndpoint {
   private transport!: UdpSipTransport;
   private readonly layer: ServerTransactionLayer<UdpSource>;
   /** Calls answered, ended and refused since start (the benchmark reads them). */
-  readonly counts = { answered: 0, ended: 0, forbidden: 0, rejected: 0 };
+  readonly counts = { answered: 0, ended: 0, unconfirmed: 0, forbidden: 0, rejected: 0 };
 
   private constructor(private readonly options: AnsweringEndpointOptions) {
     this.layer = new ServerTransactionLayer<UdpSource>({
       send: (response, source) => this.transport.sendResponse(response, source),
       onRequest: (incoming) => this.handle(incoming),
       onAck: (ack) => this.dialogs.get(dialogKey(ack))?.invite.ackForSuccess(),
+      // No ACK for the 200 within 64·T1: the caller never confirmed the call (RFC 3261 §13.3.1.4 ends it).
+      onAckTimeout: (invite) => {
+        for (const [key, dialog] of this.dialogs)
+          if (key.startsWith(`${invite.headers.get('Call-ID')}|`) && dialog.invite.terminated) {
+            this.dialogs.delete(key);
+            this.counts.unconfirmed++;
+          }
+      },
       ...(options.timers ? { timers: options.timers } : {}),
     });
   }
@@ -62,6 +70,10 @@ export class AnsweringEndpoint {
 
   get activeDialogs(): number {
     return this.dialogs.size;
+  }
+
+  get receiveBufferSize(): number {
+    return this.transport.receiveBufferSize;
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,11 @@ export interface UdpTransportOptions {
   host: string;
   port: number;
   limits?: Partial<SipLimits>;
+  /**
+   * Socket receive buffer (default 4 MiB; the kernel caps it at net.core.rmem_max). The default 208 KiB overflows
+   * in bursts of a few hundred calls while the event loop is busy, and a lost ACK or BYE leaves a dialog open.
+   */
+  receiveBufferBytes?: number;
   onRequest(request: SipRequest, source: UdpSource): void;
   onResponse?(response: SipResponse, source: UdpSource): void;
   /** A datagram that was dropped or answered with an error, and why (metrics, logs). */
@@ -29,6 +34,8 @@ export interface UdpTransportOptions {
 const decoder = new TextDecoder();
 
 export class UdpSipTransport {
+  private closed = false;
+
   private constructor(
     private readonly socket: Socket,
     private readonly options: UdpTransportOptions,
@@ -47,6 +54,11 @@ export class UdpSipTransport {
     });
     // A send to a closed port reports ECONNREFUSED on some systems: nothing to do about it here.
     socket.on('error', () => undefined);
+    try {
+      socket.setRecvBufferSize(options.receiveBufferBytes ?? 4 * 1024 * 1024);
+    } catch {
+      // not permitted here: the system default stays (see receiveBufferSize)
+    }
     return new UdpSipTransport(socket, options);
   }
 
@@ -54,7 +66,14 @@ export class UdpSipTransport {
     return this.socket.address().port;
   }
 
+  /** The receive buffer the kernel granted (Linux reports twice the requested size, for its bookkeeping). */
+  get receiveBufferSize(): number {
+    return this.socket.getRecvBufferSize();
+  }
+
+  /** Fire and forget (UDP); after close() a late retransmission timer's send is dropped, not thrown. */
   send(message: SipMessage, address: string, port: number): void {
+    if (this.closed) return;
     this.socket.send(serializeMessage(message), port, address);
   }
 
@@ -75,6 +94,8 @@ export class UdpSipTransport {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 

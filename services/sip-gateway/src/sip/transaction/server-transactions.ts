@@ -65,16 +65,16 @@ export class InviteServerTransaction implements ServerTransaction {
       this.state = 'accepted';
       this.retransmitUntil(() => this.state === 'accepted' && !this.acked, t1, t2);
       this.after(64 * t1, () => {
-        if (!this.acked) this.context.onAckTimeout?.();
         this.terminate();
+        if (!this.acked) this.context.onAckTimeout?.();
       }); // Timer L
     } else {
       this.state = 'completed';
       this.retransmitUntil(() => this.state === 'completed', t1, t2); // Timer G
       this.after(64 * t1, () => {
         if (this.state !== 'completed') return;
-        this.context.onAckTimeout?.(); // Timer H
         this.terminate();
+        this.context.onAckTimeout?.(); // Timer H
       });
     }
   }

@@ -126,6 +126,17 @@ describe('INVITE server transaction', () => {
     expect(h.layer.size).toBe(0); // Timer L
   });
 
+  it('reports a 2xx never acknowledged when Timer L ends the transaction', () => {
+    const h = harness();
+    const invite = request('INVITE', 'z9hG4bK-10');
+    h.layer.receive(invite, 'peer');
+    h.incoming[0]?.transaction.respond(createResponse(invite, 200, { toTag: 'uas' }));
+    h.clock.advance(64 * t1);
+    expect(h.timeouts).toEqual(['INVITE']);
+    expect(h.incoming[0]?.transaction.terminated).toBe(true);
+    expect(h.sent.at(-1)?.at).toBeLessThan(64 * t1);
+  });
+
   it('sets no retransmission timers over a reliable transport', () => {
     const h = harness(true);
     const invite = request('INVITE', 'z9hG4bK-5');
