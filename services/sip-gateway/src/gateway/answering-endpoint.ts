@@ -1,10 +1,12 @@
 // A SIP endpoint on UDP that answers every call from an allowed source and ends it on the caller's BYE: the
 // signalling half of "a flow that answers and hangs up", used by the call-setup benchmark and the sipp tests.
-// It does not allocate media yet (the media service comes with issue 6): its SDP answer names the configured
-// address and port, where nothing listens. Sources outside the allowlist get 403 and go no further.
+// The offer is answered by RFC 3264 rules (sdp/offer-answer.ts: G.711 only, 488 otherwise), but no media is
+// allocated yet (the media service comes with issue 6): the SDP names the configured address and port, where
+// nothing listens. Sources outside the allowlist get 403 and go no further.
 import { randomBytes } from 'node:crypto';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { createResponse } from '../sip/response.js';
+import { answerOffer, SdpNegotiationError } from '../sdp/offer-answer.js';
 import { ServerTransactionLayer, type IncomingRequest } from '../sip/transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from '../sip/transaction/server-transactions.js';
 import type { SipTimers } from '../sip/transaction/timers.js';
@@ -27,6 +29,7 @@ interface Dialog {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 
 export class AnsweringEndpoint {
@@ -34,7 +37,8 @@ export class AnsweringEndpoint {
   private transport!: UdpSipTransport;
   private readonly layer: ServerTransactionLayer<UdpSource>;
   /** Calls answered, ended and refused since start (the benchmark reads them). */
-  readonly counts = { answered: 0, ended: 0, unconfirmed: 0, forbidden: 0, rejected: 0 };
+  readonly counts = { answered: 0, ended: 0, unconfirmed: 0, forbidden: 0, rejected: 0, refusedMedia: 0 };
+  private sessions = 0;
 
   private constructor(private readonly options: AnsweringEndpointOptions) {
     this.layer = new ServerTransactionLayer<UdpSource>({
@@ -100,13 +104,21 @@ export class AnsweringEndpoint {
     switch (request.method) {
       case 'INVITE': {
         transaction.respond(createResponse(request, 100));
+        let sdp: string;
+        try {
+          sdp = this.sessionDescription(request);
+        } catch (error) {
+          if (!(error instanceof SdpNegotiationError)) throw error;
+          this.counts.refusedMedia++;
+          return respond(error.status, { headers: [['Warning', `304 parley "${error.message.replace(/"/g, "'")}"`]] });
+        }
         const toTag = tag();
         this.dialogs.set(`${request.headers.get('Call-ID')}|${toTag}`, {
           toTag,
           invite: transaction as InviteServerTransaction,
         });
         this.counts.answered++;
-        transaction.respond(this.answer(request, toTag));
+        transaction.respond(this.answer(request, toTag, sdp));
         return;
       }
       case 'BYE': {
@@ -136,16 +148,29 @@ export class AnsweringEndpoint {
     }
   }
 
-  private answer(invite: SipRequest, toTag: string): SipResponse {
-    const { mediaAddress, mediaPort, host } = this.options;
-    const sdp =
-      `v=0\r\no=parley 1 1 IN IP4 ${mediaAddress}\r\ns=parley\r\nc=IN IP4 ${mediaAddress}\r\nt=0 0\r\n` +
-      `m=audio ${mediaPort} RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n` +
-      `a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n`;
+  /** The answer to the INVITE's offer, or our offer when the INVITE carried none (answered in the ACK). */
+  private sessionDescription(invite: SipRequest): string {
+    const { mediaAddress, mediaPort } = this.options;
+    const local = {
+      address: mediaAddress,
+      port: mediaPort,
+      codecs: ['PCMU', 'PCMA'] as const,
+      sessionId: ++this.sessions,
+      sessionVersion: 1,
+    };
+    if (invite.body.length > 0) return answerOffer(decoder.decode(invite.body), local).answer;
+    return (
+      `v=0\r\no=parley ${local.sessionId} 1 IN IP4 ${mediaAddress}\r\ns=parley\r\nc=IN IP4 ${mediaAddress}\r\n` +
+      `t=0 0\r\nm=audio ${mediaPort} RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n` +
+      `a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n`
+    );
+  }
+
+  private answer(invite: SipRequest, toTag: string, sdp: string): SipResponse {
     return createResponse(invite, 200, {
       toTag,
       headers: [
-        ['Contact', `<sip:parley@${host}:${this.port}>`],
+        ['Contact', `<sip:parley@${this.options.host}:${this.port}>`],
         ['Allow', ALLOW],
         ['Content-Type', 'application/sdp'],
       ],

@@ -8,14 +8,17 @@ import { runSipp } from '../support/sipp.js';
 
 let endpoint: AnsweringEndpoint;
 
-/** Sends one datagram from a socket of its own and returns the first reply's status line. */
+/** Sends one datagram from a socket of its own and returns the status line of the first final reply (≥ 200). */
 async function exchange(port: number, text: string): Promise<string> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const own = socket.address().port;
   try {
     const reply = new Promise<string>((resolve, reject) => {
-      socket.once('message', (data) => resolve(data.toString('utf8').split('\r\n')[0] ?? ''));
+      socket.on('message', (data) => {
+        const status = data.toString('utf8').split('\r\n')[0] ?? '';
+        if (!/^SIP\/2\.0 1\d\d /.test(status)) resolve(status);
+      });
       setTimeout(() => reject(new Error('no reply')), 3_000);
     });
     socket.send(text.replaceAll('{port}', String(own)), port, '127.0.0.1');
@@ -60,6 +63,21 @@ describe('answering endpoint over UDP', () => {
   it('answers a request it cannot parse with 400 when it can route the answer', async () => {
     const bad = options('z9hG4bK-o2').replace('CSeq: 1 OPTIONS', 'CSeq: 1 INVITE'); // CSeq method ≠ method
     expect(await exchange(endpoint.port, bad)).toMatch(/^SIP\/2\.0 400 /);
+  });
+
+  it('answers an offer without G.711 with 488 and opens no dialog', async () => {
+    const sdp =
+      'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' +
+      'm=audio 7000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n';
+    const invite =
+      'INVITE sip:+48221234567@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-g729\r\n' +
+      'From: <sip:caller@127.0.0.1>;tag=g1\r\nTo: <sip:+48221234567@127.0.0.1>\r\nCall-ID: g729-1\r\n' +
+      'CSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:{port}>\r\nMax-Forwards: 70\r\n' +
+      `Content-Type: application/sdp\r\nContent-Length: ${sdp.length}\r\n\r\n${sdp}`;
+    const before = endpoint.counts.answered;
+    expect(await exchange(endpoint.port, invite)).toBe('SIP/2.0 488 Not Acceptable Here');
+    expect(endpoint.counts.answered).toBe(before);
+    expect(endpoint.activeDialogs).toBe(0);
   });
 
   it('refuses a source outside the allowlist with 403', async () => {
