@@ -1,4 +1,4 @@
-// A SIP endpoint on UDP that answers every call from an allowed source and ends it on the caller's BYE: the
+// A SIP endpoint on UDP and TCP (same port) that answers every call from an allowed source and ends it on the caller's BYE: the
 // signalling half of "a flow that answers and hangs up", used by the call-setup benchmark and the sipp tests.
 // The offer is answered by RFC 3264 rules (sdp/offer-answer.ts: G.711 only, 488 otherwise), but no media is
 // allocated yet (the media service comes with issue 6): the SDP names the configured address and port, where
@@ -10,7 +10,10 @@ import { answerOffer, SdpNegotiationError } from '../sdp/offer-answer.js';
 import { ServerTransactionLayer, type IncomingRequest } from '../sip/transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from '../sip/transaction/server-transactions.js';
 import type { SipTimers } from '../sip/transaction/timers.js';
+import { TcpSipTransport, type TcpSource } from '../transport/tcp-transport.js';
 import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
+
+type Source = UdpSource | TcpSource;
 
 export interface AnsweringEndpointOptions {
   host: string;
@@ -34,15 +37,17 @@ const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 
 export class AnsweringEndpoint {
   private readonly dialogs = new Map<string, Dialog>();
-  private transport!: UdpSipTransport;
-  private readonly layer: ServerTransactionLayer<UdpSource>;
+  private udp!: UdpSipTransport;
+  private tcp!: TcpSipTransport;
+  private readonly layer: ServerTransactionLayer<Source>;
   /** Calls answered, ended and refused since start (the benchmark reads them). */
   readonly counts = { answered: 0, ended: 0, unconfirmed: 0, forbidden: 0, rejected: 0, refusedMedia: 0 };
   private sessions = 0;
 
   private constructor(private readonly options: AnsweringEndpointOptions) {
-    this.layer = new ServerTransactionLayer<UdpSource>({
-      send: (response, source) => this.transport.sendResponse(response, source),
+    this.layer = new ServerTransactionLayer<Source>({
+      send: (response, source) => this.send(response, source),
+      reliable: (source) => source.transport === 'tcp',
       onRequest: (incoming) => this.handle(incoming),
       onAck: (ack) => this.dialogs.get(dialogKey(ack))?.invite.ackForSuccess(),
       // No ACK for the 200 within 64·T1: the caller never confirmed the call (RFC 3261 §13.3.1.4 ends it).
@@ -59,17 +64,28 @@ export class AnsweringEndpoint {
 
   static async start(options: AnsweringEndpointOptions): Promise<AnsweringEndpoint> {
     const endpoint = new AnsweringEndpoint(options);
-    endpoint.transport = await UdpSipTransport.bind({
+    endpoint.udp = await UdpSipTransport.bind({
       host: options.host,
       port: options.port,
       onRequest: (request, source) => endpoint.receive(request, source),
       onRejected: () => endpoint.counts.rejected++,
     });
+    try {
+      endpoint.tcp = await TcpSipTransport.listen({
+        host: options.host,
+        port: endpoint.udp.port, // the same port number on both transports, as SIP URIs assume
+        onRequest: (request, source) => endpoint.receive(request, source),
+        onRejected: () => endpoint.counts.rejected++,
+      });
+    } catch (error) {
+      await endpoint.udp.close();
+      throw error;
+    }
     return endpoint;
   }
 
   get port(): number {
-    return this.transport.port;
+    return this.udp.port;
   }
 
   get activeDialogs(): number {
@@ -77,28 +93,33 @@ export class AnsweringEndpoint {
   }
 
   get receiveBufferSize(): number {
-    return this.transport.receiveBufferSize;
+    return this.udp.receiveBufferSize;
   }
 
   async close(): Promise<void> {
-    await this.transport.close();
+    await Promise.all([this.udp.close(), this.tcp.close()]);
   }
 
-  private receive(request: SipRequest, source: UdpSource): void {
+  private send(response: SipResponse, source: Source): void {
+    if (source.transport === 'tcp') this.tcp.sendResponse(response, source);
+    else this.udp.sendResponse(response, source);
+  }
+
+  private receive(request: SipRequest, source: Source): void {
     if (!this.options.allowedSources.includes(source.address)) {
       this.counts.forbidden++;
       // Refused statelessly: an unknown source gets no transaction state to fill memory with.
-      if (request.method !== 'ACK') this.transport.sendResponse(createResponse(request, 403, { toTag: tag() }), source);
+      if (request.method !== 'ACK') this.send(createResponse(request, 403, { toTag: tag() }), source);
       return;
     }
     try {
       this.layer.receive(request, source);
     } catch {
-      this.transport.sendResponse(createResponse(request, 400, { reason: 'Bad Via' }), source);
+      this.send(createResponse(request, 400, { reason: 'Bad Via' }), source);
     }
   }
 
-  private handle({ request, transaction }: IncomingRequest<UdpSource>): void {
+  private handle({ request, transaction }: IncomingRequest<Source>): void {
     const respond = (status: number, extra: Partial<Parameters<typeof createResponse>[2]> = {}) =>
       transaction.respond(createResponse(request, status, { toTag: tag(), ...extra }));
     switch (request.method) {

@@ -3,12 +3,12 @@
 // A request that does not parse is answered with the parser's status (400, 505, 513) when its Via, From, To,
 // Call-ID and CSeq can still be read, else dropped; responses that do not parse are dropped (§18.1.2).
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { Headers } from '../sip/headers.js';
-import { SIP_VERSION, type SipMessage, type SipRequest, type SipResponse } from '../sip/message.js';
+import type { SipMessage, SipRequest, SipResponse } from '../sip/message.js';
 import { parseMessage, type SipLimits } from '../sip/parser.js';
 import { SipParseError } from '../sip/errors.js';
 import { serializeMessage } from '../sip/serializer.js';
-import { parseVia, serializeVia, viaReceived, viaRport, type Via } from '../sip/via.js';
+import { parseVia, viaReceived, viaRport, type Via } from '../sip/via.js';
+import { responseToUnparsable, stampVia } from './incoming-request.js';
 
 export interface UdpSource {
   transport: 'udp';
@@ -30,8 +30,6 @@ export interface UdpTransportOptions {
   /** A datagram that was dropped or answered with an error, and why (metrics, logs). */
   onRejected?(source: UdpSource, reason: string): void;
 }
-
-const decoder = new TextDecoder();
 
 export class UdpSipTransport {
   private closed = false;
@@ -111,7 +109,10 @@ export class UdpSipTransport {
     } catch (error) {
       const reason = error instanceof SipParseError ? error.reason : 'unparsable';
       this.options.onRejected?.(source, reason);
-      if (error instanceof SipParseError) this.answerUnparsable(data, error, source);
+      if (error instanceof SipParseError) {
+        const response = responseToUnparsable(data, error);
+        if (response) this.sendResponse(response, source);
+      }
       return;
     }
     if (message.kind === 'response') {
@@ -126,56 +127,8 @@ export class UdpSipTransport {
     }
     this.options.onRequest(message, source);
   }
-
-  /** Enough of the request to route a response: the header lines read one by one, the rest ignored. */
-  private answerUnparsable(data: Buffer, error: SipParseError, source: UdpSource): void {
-    const text = decoder.decode(data.subarray(0, Math.min(data.length, 16_384)));
-    if (text.startsWith('SIP/')) return; // a response: dropped
-    const headers = new Headers();
-    for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq']) {
-      const line = text.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-      if (!line) return;
-      headers.append(name, line.slice(name.length + 1).trim());
-    }
-    const response: SipResponse = {
-      kind: 'response',
-      version: SIP_VERSION,
-      status: error.status,
-      reason: error.reason,
-      headers,
-      body: new Uint8Array(0),
-    };
-    try {
-      parseVia(headers.get('Via') ?? '');
-      this.sendResponse(response, source);
-    } catch {
-      // not even a Via to answer to
-    }
-  }
 }
 
 function isKeepAlive(data: Buffer): boolean {
   return data.length <= 4 && data.every((byte) => byte === 0x0d || byte === 0x0a);
-}
-
-/** §18.2.1: `received` when the Via's host is not where the request came from; RFC 3581: fill an empty `rport`. */
-function stampVia(request: SipRequest, source: UdpSource): void {
-  const values = request.headers.getAll('Via');
-  const top = values[0];
-  if (top === undefined) throw new Error('no Via');
-  const via = parseVia(top);
-  const rport = viaRport(via);
-  let params = via.params;
-  if (via.host !== source.address || rport === null)
-    params = [
-      ...params.filter((p) => p.name.toLowerCase() !== 'received'),
-      { name: 'received', value: source.address },
-    ];
-  if (rport === null)
-    params = params.map((p) => (p.name.toLowerCase() === 'rport' ? { name: p.name, value: String(source.port) } : p));
-  if (params === via.params) return;
-  const stamped = serializeVia({ ...via, params });
-  request.headers.delete('Via');
-  request.headers.append('Via', stamped);
-  for (const rest of values.slice(1)) request.headers.append('Via', rest);
 }

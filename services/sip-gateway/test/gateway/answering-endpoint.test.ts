@@ -1,7 +1,9 @@
-// The SIP stack end to end over real UDP: sipp's own UAC scenario (INVITE → 100 → 200 → ACK → BYE → 200) against
-// the answering endpoint, every call completed and every dialog closed; OPTIONS answered; an unknown source refused
-// with 403; a malformed request answered 400.
+// The SIP stack end to end over real UDP and TCP: sipp's own UAC scenario (INVITE → 100 → 200 → ACK → BYE → 200)
+// against the answering endpoint, every call completed and every dialog closed; OPTIONS answered; an unusable offer
+// refused with 488; an unknown source refused with 403; a malformed request answered 400; an unframeable TCP stream
+// closed.
 import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
 import { runSipp } from '../support/sipp.js';
@@ -54,6 +56,40 @@ describe('answering endpoint over UDP', () => {
     expect(endpoint.counts.answered).toBe(100);
     expect(endpoint.counts.ended).toBe(100);
     expect(endpoint.activeDialogs).toBe(0);
+  });
+
+  it('completes sipp’s UAC scenario over TCP, responses on the calls’ connection', { timeout: 60_000 }, async () => {
+    const before = { ...endpoint.counts };
+    const run = await runSipp([
+      '-sn',
+      'uac',
+      '-t',
+      't1',
+      `127.0.0.1:${endpoint.port}`,
+      '-m',
+      '50',
+      '-r',
+      '25',
+      '-l',
+      '50',
+    ]);
+    expect(run.exitCode, run.output.slice(-2_000)).toBe(0);
+    expect(endpoint.counts.answered - before.answered).toBe(50);
+    expect(endpoint.counts.ended - before.ended).toBe(50);
+    expect(endpoint.activeDialogs).toBe(0);
+  });
+
+  it('closes a TCP connection whose stream cannot be framed, and keeps serving others', async () => {
+    const garbage = await new Promise<boolean>((resolve) => {
+      const socket = connect(endpoint.port, '127.0.0.1', () => {
+        socket.write('INVITE sip:x@127.0.0.1 SIP/2.0\r\nContent-Length: nope\r\n\r\n');
+      });
+      socket.on('close', () => resolve(true));
+      socket.on('error', () => undefined);
+      setTimeout(() => resolve(false), 3_000);
+    });
+    expect(garbage).toBe(true); // closed by the gateway
+    expect(await exchange(endpoint.port, options('z9hG4bK-o4'))).toBe('SIP/2.0 200 OK');
   });
 
   it('answers OPTIONS keep-alives with 200', async () => {

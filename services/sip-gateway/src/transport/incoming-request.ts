@@ -1,0 +1,56 @@
+// What every transport does to what it receives (RFC 3261 §18.2.1, RFC 3581), and how it answers a request that
+// does not parse: the header lines read one by one, enough to route a response, the rest ignored.
+import { Headers } from '../sip/headers.js';
+import { SIP_VERSION, type SipRequest, type SipResponse } from '../sip/message.js';
+import type { SipParseError } from '../sip/errors.js';
+import { parseVia, serializeVia, viaRport } from '../sip/via.js';
+
+const decoder = new TextDecoder();
+
+/** `received` when the Via's host is not where the request came from; RFC 3581: fill an empty `rport`. */
+export function stampVia(request: SipRequest, source: { address: string; port: number }): void {
+  const values = request.headers.getAll('Via');
+  const top = values[0];
+  if (top === undefined) throw new Error('no Via');
+  const via = parseVia(top);
+  const rport = viaRport(via);
+  let params = via.params;
+  if (via.host !== source.address || rport === null)
+    params = [
+      ...params.filter((p) => p.name.toLowerCase() !== 'received'),
+      { name: 'received', value: source.address },
+    ];
+  if (rport === null)
+    params = params.map((p) => (p.name.toLowerCase() === 'rport' ? { name: p.name, value: String(source.port) } : p));
+  if (params === via.params) return;
+  const stamped = serializeVia({ ...via, params });
+  request.headers.delete('Via');
+  request.headers.append('Via', stamped);
+  for (const rest of values.slice(1)) request.headers.append('Via', rest);
+}
+
+/** The error response for a request that failed to parse, or undefined when it cannot be routed (or is a response). */
+export function responseToUnparsable(data: Uint8Array, error: SipParseError): SipResponse | undefined {
+  const text = decoder.decode(data.subarray(0, Math.min(data.length, 16_384)));
+  if (text.startsWith('SIP/')) return undefined; // a response: dropped (§18.1.2)
+  const headers = new Headers();
+  const lines = text.split(/\r?\n/);
+  for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq']) {
+    const line = lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+    if (!line) return undefined;
+    headers.append(name, line.slice(name.length + 1).trim());
+  }
+  try {
+    parseVia(headers.get('Via') ?? '');
+  } catch {
+    return undefined; // not even a Via to answer to
+  }
+  return {
+    kind: 'response',
+    version: SIP_VERSION,
+    status: error.status,
+    reason: error.reason,
+    headers,
+    body: new Uint8Array(0),
+  };
+}

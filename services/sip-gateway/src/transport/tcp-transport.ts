@@ -1,0 +1,145 @@
+// SIP over TCP (RFC 3261 §18): messages framed out of each connection by Content-Length (SipStreamFramer), requests
+// stamped like UDP's, responses sent back on the connection the request came in on (§18.2.2), or on a new one to
+// the Via's address when it has gone. A connection whose stream cannot be framed is answered 400 where possible and
+// closed (it cannot be re-synchronised); idle connections are closed after a while; connections are capped.
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { SipParseError } from '../sip/errors.js';
+import { SipStreamFramer } from '../sip/framer.js';
+import type { SipMessage, SipRequest, SipResponse } from '../sip/message.js';
+import { parseMessage, type SipLimits } from '../sip/parser.js';
+import { serializeMessage } from '../sip/serializer.js';
+import { parseVia, viaReceived, viaRport } from '../sip/via.js';
+import { responseToUnparsable, stampVia } from './incoming-request.js';
+
+export interface TcpSource {
+  transport: 'tcp';
+  address: string;
+  port: number;
+  /** The connection the message came in on. */
+  connection: Socket;
+}
+
+export interface TcpTransportOptions {
+  host: string;
+  port: number;
+  limits?: Partial<SipLimits>;
+  /** Connections at once (default 10,000); more are refused at accept. */
+  maxConnections?: number;
+  /** Close a connection after this long without a byte (default 10 min; RFC 5626 keep-alives reset it). */
+  idleTimeoutMs?: number;
+  onRequest(request: SipRequest, source: TcpSource): void;
+  onResponse?(response: SipResponse, source: TcpSource): void;
+  onRejected?(source: { address: string; port: number }, reason: string): void;
+}
+
+export class TcpSipTransport {
+  private readonly connections = new Set<Socket>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: TcpTransportOptions,
+  ) {
+    server.maxConnections = options.maxConnections ?? 10_000;
+    server.on('connection', (socket) => this.accept(socket));
+  }
+
+  static async listen(options: TcpTransportOptions): Promise<TcpSipTransport> {
+    const server = createServer();
+    const transport = new TcpSipTransport(server, options);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return transport;
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** On the request's connection while it is open; else a new connection to the Via's received/rport address. */
+  sendResponse(response: SipResponse, source: TcpSource): void {
+    if (!source.connection.destroyed) {
+      source.connection.write(serializeMessage(response));
+      return;
+    }
+    const top = response.headers.get('Via');
+    if (!top) return;
+    try {
+      const via = parseVia(top);
+      const rport = viaRport(via);
+      const port = typeof rport === 'number' ? rport : (via.port ?? 5060);
+      this.connect(viaReceived(via) ?? via.host, port).write(serializeMessage(response));
+    } catch {
+      // no way back: the client's transaction times out
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.connections) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private connect(address: string, port: number): Socket {
+    const socket = createConnection({ host: address, port });
+    socket.on('error', () => undefined);
+    this.accept(socket);
+    return socket;
+  }
+
+  private accept(socket: Socket): void {
+    const remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    const framer = new SipStreamFramer(this.options.limits);
+    this.connections.add(socket);
+    socket.setNoDelay(true);
+    socket.setTimeout(this.options.idleTimeoutMs ?? 600_000, () => socket.destroy());
+    socket.on('error', () => undefined); // a reset peer: the 'close' below cleans up
+    socket.on('close', () => this.connections.delete(socket));
+    socket.on('data', (chunk: Buffer) => {
+      let frames: Uint8Array[];
+      try {
+        frames = framer.push(chunk);
+      } catch (error) {
+        this.options.onRejected?.(remote, error instanceof SipParseError ? error.reason : 'unframeable');
+        socket.destroy(); // the stream cannot be re-synchronised
+        return;
+      }
+      for (const frame of frames) this.receive(frame, { transport: 'tcp', ...remote, connection: socket });
+    });
+  }
+
+  private receive(frame: Uint8Array, source: TcpSource): void {
+    let message: SipMessage;
+    try {
+      message = parseMessage(frame, {
+        transport: 'stream',
+        ...(this.options.limits ? { limits: this.options.limits } : {}),
+      });
+    } catch (error) {
+      this.options.onRejected?.(source, error instanceof SipParseError ? error.reason : 'unparsable');
+      // One bad message on a well-framed stream: answer it; the connection stays usable.
+      const response = error instanceof SipParseError ? responseToUnparsable(frame, error) : undefined;
+      if (response) source.connection.write(serializeMessage(response));
+      return;
+    }
+    if (message.kind === 'response') {
+      this.options.onResponse?.(message, source);
+      return;
+    }
+    try {
+      stampVia(message, source);
+    } catch {
+      this.options.onRejected?.(source, 'bad Via');
+      return;
+    }
+    this.options.onRequest(message, source);
+  }
+}
