@@ -4,6 +4,7 @@
 // allocated yet (the media service comes with issue 6): the SDP names the configured address and port, where
 // nothing listens. Sources outside the allowlist get 403 and go no further.
 import { randomBytes } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { createResponse } from '../sip/response.js';
 import { answerOffer, SdpNegotiationError } from '../sdp/offer-answer.js';
@@ -24,6 +25,10 @@ export interface AnsweringEndpointOptions {
   mediaAddress: string;
   mediaPort: number;
   timers?: SipTimers;
+  /** Requests a second one source address may send (default 10,000: a busy trunk sends ~3 per call). */
+  maxRequestsPerSecondPerSource?: number;
+  /** Calls up at once (a trunk's channel cap; default 50,000). */
+  maxDialogs?: number;
 }
 
 interface Dialog {
@@ -41,10 +46,23 @@ export class AnsweringEndpoint {
   private tcp!: TcpSipTransport;
   private readonly layer: ServerTransactionLayer<Source>;
   /** Calls answered, ended and refused since start (the benchmark reads them). */
-  readonly counts = { answered: 0, ended: 0, unconfirmed: 0, forbidden: 0, rejected: 0, refusedMedia: 0 };
+  readonly counts = {
+    answered: 0,
+    ended: 0,
+    unconfirmed: 0,
+    forbidden: 0,
+    rejected: 0,
+    refusedMedia: 0,
+    /** Requests over a source's rate: answered 503 while it is a little over, dropped when it floods. */
+    throttled: 0,
+    /** INVITEs refused with 503 because the dialog cap was reached. */
+    overCapacity: 0,
+  };
+  private readonly limiter: RateLimiterMemory;
   private sessions = 0;
 
   private constructor(private readonly options: AnsweringEndpointOptions) {
+    this.limiter = new RateLimiterMemory({ points: options.maxRequestsPerSecondPerSource ?? 10_000, duration: 1 });
     this.layer = new ServerTransactionLayer<Source>({
       send: (response, source) => this.send(response, source),
       reliable: (source) => source.transport === 'tcp',
@@ -105,7 +123,22 @@ export class AnsweringEndpoint {
     else this.udp.sendResponse(response, source);
   }
 
+  /** Per-source rate first (before the allowlist, so a flood of strangers is not answered 403 by the thousand). */
   private receive(request: SipRequest, source: Source): void {
+    this.limiter.consume(source.address).then(
+      () => this.admit(request, source),
+      (limited: unknown) => {
+        this.counts.throttled++;
+        if (!(limited instanceof RateLimiterRes) || request.method === 'ACK') return;
+        // Answer the first excess requests (the sender learns to back off), drop the rest of a flood unanswered.
+        if (limited.consumedPoints > 2 * (this.options.maxRequestsPerSecondPerSource ?? 10_000)) return;
+        const retryAfter = String(Math.max(1, Math.ceil(limited.msBeforeNext / 1000)));
+        this.send(createResponse(request, 503, { toTag: tag(), headers: [['Retry-After', retryAfter]] }), source);
+      },
+    );
+  }
+
+  private admit(request: SipRequest, source: Source): void {
     if (!this.options.allowedSources.includes(source.address)) {
       this.counts.forbidden++;
       // Refused statelessly: an unknown source gets no transaction state to fill memory with.
@@ -124,6 +157,10 @@ export class AnsweringEndpoint {
       transaction.respond(createResponse(request, status, { toTag: tag(), ...extra }));
     switch (request.method) {
       case 'INVITE': {
+        if (this.dialogs.size >= (this.options.maxDialogs ?? 50_000)) {
+          this.counts.overCapacity++;
+          return respond(503, { headers: [['Retry-After', '5']] });
+        }
         transaction.respond(createResponse(request, 100));
         let sdp: string;
         try {
