@@ -125,17 +125,21 @@ export class AnsweringEndpoint {
 
   /** Per-source rate first (before the allowlist, so a flood of strangers is not answered 403 by the thousand). */
   private receive(request: SipRequest, source: Source): void {
-    this.limiter.consume(source.address).then(
-      () => this.admit(request, source),
-      (limited: unknown) => {
-        this.counts.throttled++;
-        if (!(limited instanceof RateLimiterRes) || request.method === 'ACK') return;
-        // Answer the first excess requests (the sender learns to back off), drop the rest of a flood unanswered.
-        if (limited.consumedPoints > 2 * (this.options.maxRequestsPerSecondPerSource ?? 10_000)) return;
-        const retryAfter = String(Math.max(1, Math.ceil(limited.msBeforeNext / 1000)));
-        this.send(createResponse(request, 503, { toTag: tag(), headers: [['Retry-After', retryAfter]] }), source);
-      },
-    );
+    this.limiter
+      .consume(source.address)
+      .then(
+        () => this.admit(request, source),
+        (limited: unknown) => {
+          this.counts.throttled++;
+          if (!(limited instanceof RateLimiterRes) || request.method === 'ACK') return;
+          // Answer the first excess requests (the sender learns to back off), drop the rest of a flood unanswered.
+          if (limited.consumedPoints > 2 * (this.options.maxRequestsPerSecondPerSource ?? 10_000)) return;
+          const retryAfter = String(Math.max(1, Math.ceil(limited.msBeforeNext / 1000)));
+          this.send(createResponse(request, 503, { toTag: tag(), headers: [['Retry-After', retryAfter]] }), source);
+        },
+      )
+      // A failure while handling one request (a bug, an unsendable answer) is counted, never an unhandled rejection.
+      .catch(() => this.counts.rejected++);
   }
 
   private admit(request: SipRequest, source: Source): void {

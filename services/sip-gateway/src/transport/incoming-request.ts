@@ -34,11 +34,15 @@ export function responseToUnparsable(data: Uint8Array, error: SipParseError): Si
   const text = decoder.decode(data.subarray(0, Math.min(data.length, 16_384)));
   if (text.startsWith('SIP/')) return undefined; // a response: dropped (§18.1.2)
   const headers = new Headers();
-  const lines = text.split(/\r?\n/);
+  // Any line break counts here (a lone CR or LF is often why the message failed); a value with control characters
+  // left in it is not echoed back.
+  const lines = text.split(/\r\n|\r|\n/);
   for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq']) {
     const line = lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-    if (!line) return undefined;
-    headers.append(name, line.slice(name.length + 1).trim());
+    const value = line?.slice(name.length + 1).trim();
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    if (!value || /[\x00-\x1f\x7f]/.test(value)) return undefined;
+    headers.append(name, value);
   }
   try {
     parseVia(headers.get('Via') ?? '');

@@ -112,7 +112,17 @@ export class TcpSipTransport {
         socket.destroy(); // the stream cannot be re-synchronised
         return;
       }
-      for (const frame of frames) this.receive(frame, { transport: 'tcp', ...remote, connection: socket });
+      for (const frame of frames) {
+        // Whatever one message does, the connection's next one (and every other connection) is served.
+        try {
+          this.receive(frame, { transport: 'tcp', ...remote, connection: socket });
+        } catch (error) {
+          this.options.onRejected?.(
+            remote,
+            `internal error: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
     });
   }
 

@@ -38,7 +38,17 @@ export class UdpSipTransport {
     private readonly socket: Socket,
     private readonly options: UdpTransportOptions,
   ) {
-    socket.on('message', (data, remote) => this.receive(data, remote));
+    socket.on('message', (data, remote) => {
+      // Whatever one datagram does, the next one is served: nothing a peer sends may take the process down.
+      try {
+        this.receive(data, remote);
+      } catch (error) {
+        this.options.onRejected?.(
+          { transport: 'udp', address: remote.address, port: remote.port },
+          `internal error: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    });
   }
 
   static async bind(options: UdpTransportOptions): Promise<UdpSipTransport> {
