@@ -1,0 +1,44 @@
+// The SIP gateway process: the service host (health, metrics, NATS, gRPC), the SIP endpoint on UDP and TCP, and the
+// parley.sipgateway.v1 contract (partly: see README).
+import { ServiceHost, type EventStreamsConfig } from '@parley/kit';
+import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import type { SipGatewayConfig } from './config.js';
+import { AnsweringEndpoint } from './gateway/answering-endpoint.js';
+import { createSipGatewayHandlers } from './rpc/sip-gateway-handlers.js';
+
+export interface SipGatewayServiceOptions {
+  config: SipGatewayConfig;
+  eventStreams?: EventStreamsConfig;
+  handleSignals?: boolean;
+}
+
+export async function startSipGatewayService(options: SipGatewayServiceOptions) {
+  const { config } = options;
+  const host = await ServiceHost.start({
+    service: 'sip-gateway',
+    config,
+    grpcPort: config.GRPC_PORT,
+    httpPort: config.HTTP_PORT,
+    ...(options.eventStreams ? { eventStreams: options.eventStreams } : {}),
+    handleSignals: options.handleSignals ?? true,
+  });
+  try {
+    const endpoint = await AnsweringEndpoint.start({
+      host: config.SIP_HOST,
+      port: config.SIP_PORT,
+      allowedSources: config.SIP_ALLOWED_SOURCES,
+      mediaAddress: config.SIP_MEDIA_ADDRESS,
+      mediaPort: config.SIP_MEDIA_PORT,
+      maxRequestsPerSecondPerSource: config.SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE,
+      maxDialogs: config.SIP_MAX_DIALOGS,
+    });
+    host.shutdown.add('sip', () => endpoint.close());
+    host.logger.info({ host: config.SIP_HOST, port: endpoint.port }, 'SIP listening on UDP and TCP');
+    host.serve(SipGatewayServiceService, createSipGatewayHandlers());
+    const ports = await host.listen();
+    return { host, endpoint, ports, stop: () => host.stop() };
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+}
