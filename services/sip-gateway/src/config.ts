@@ -1,6 +1,7 @@
 // The SIP gateway's configuration: the only place that reads the environment.
 import { baseServiceConfigSchema, env, loadConfig, servicePorts } from '@parley/kit';
 import { z } from 'zod';
+import { trunksSchema } from './trunks/trunk-config.js';
 
 const addressList = z
   .string()
@@ -23,6 +24,30 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
   /** Address and port SDP answers name until the media service allocates endpoints (issue 6). */
   SIP_MEDIA_ADDRESS: z.string().min(1).default('127.0.0.1'),
   SIP_MEDIA_PORT: env.port(40_000),
+  /**
+   * The trunks as JSON (trunks/trunk-config.ts): sources, call caps, credentials, DIDs → flows. When set, it replaces
+   * SIP_ALLOWED_SOURCES: only trunk sources may call, and only their numbers.
+   */
+  SIP_TRUNKS: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text.trim() === '') return undefined;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON (an array of trunks)' });
+        return z.NEVER;
+      }
+      const parsed = trunksSchema.safeParse(json);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues)
+        context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      return z.NEVER;
+    }),
+  /** Signs digest nonces; the same on every replica. Required when a trunk has credentials. */
+  SIP_NONCE_SECRET: z.string().min(16).optional(),
   SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE: env.positiveInt(10_000),
   SIP_MAX_DIALOGS: env.positiveInt(50_000),
 });

@@ -5,6 +5,7 @@ import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/si
 import type { SipGatewayConfig } from './config.js';
 import { AnsweringEndpoint } from './gateway/answering-endpoint.js';
 import { createSipGatewayHandlers } from './rpc/sip-gateway-handlers.js';
+import { TrunkDirectory } from './trunks/trunk-directory.js';
 
 export interface SipGatewayServiceOptions {
   config: SipGatewayConfig;
@@ -27,6 +28,8 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       host: config.SIP_HOST,
       port: config.SIP_PORT,
       allowedSources: config.SIP_ALLOWED_SOURCES,
+      ...(config.SIP_TRUNKS ? { trunks: new TrunkDirectory(config.SIP_TRUNKS) } : {}),
+      ...(config.SIP_NONCE_SECRET ? { nonceSecret: Buffer.from(config.SIP_NONCE_SECRET) } : {}),
       mediaAddress: config.SIP_MEDIA_ADDRESS,
       mediaPort: config.SIP_MEDIA_PORT,
       maxRequestsPerSecondPerSource: config.SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE,

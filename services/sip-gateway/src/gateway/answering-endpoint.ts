@@ -12,6 +12,10 @@ import { ServerTransactionLayer, type IncomingRequest } from '../sip/transaction
 import type { InviteServerTransaction } from '../sip/transaction/server-transactions.js';
 import type { SipTimers } from '../sip/transaction/timers.js';
 import { TcpSipTransport, type TcpSource } from '../transport/tcp-transport.js';
+import { DigestVerifier, formatChallenge, parseDigestCredentials } from '../sip/auth/digest.js';
+import { isSipUri, isTelUri, parseUri } from '../sip/uri.js';
+import type { Trunk } from '../trunks/trunk-config.js';
+import type { TrunkDirectory } from '../trunks/trunk-directory.js';
 import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
 
 type Source = UdpSource | TcpSource;
@@ -19,8 +23,15 @@ type Source = UdpSource | TcpSource;
 export interface AnsweringEndpointOptions {
   host: string;
   port: number;
-  /** Source IP addresses allowed to call (a trunk's provider addresses). */
+  /** Source IP addresses allowed to call, when no trunks are configured (tests, the benchmark). */
   allowedSources: readonly string[];
+  /**
+   * Trunks: who may call (403 otherwise), which dialled numbers exist (404 otherwise), each trunk's call cap (503)
+   * and its digest credentials (401 until answered). Replace `allowedSources` when given.
+   */
+  trunks?: TrunkDirectory;
+  /** Signs digest nonces (every replica the same); required when a trunk has credentials. */
+  nonceSecret?: Uint8Array;
   /** Address and port the SDP answer names. */
   mediaAddress: string;
   mediaPort: number;
@@ -34,6 +45,7 @@ export interface AnsweringEndpointOptions {
 interface Dialog {
   toTag: string;
   invite: InviteServerTransaction;
+  trunk?: string;
 }
 
 const encoder = new TextEncoder();
@@ -57,7 +69,14 @@ export class AnsweringEndpoint {
     throttled: 0,
     /** INVITEs refused with 503 because the dialog cap was reached. */
     overCapacity: 0,
+    /** INVITEs for a number no trunk delivers (404). */
+    unknownNumber: 0,
+    /** Digest challenges sent (401) and credentials refused (403). */
+    challenged: 0,
+    authFailed: 0,
   };
+  private readonly callsPerTrunk = new Map<string, number>();
+  private readonly verifiers = new Map<string, DigestVerifier>();
   private readonly limiter: RateLimiterMemory;
   private sessions = 0;
 
@@ -72,7 +91,7 @@ export class AnsweringEndpoint {
       onAckTimeout: (invite) => {
         for (const [key, dialog] of this.dialogs)
           if (key.startsWith(`${invite.headers.get('Call-ID')}|`) && dialog.invite.terminated) {
-            this.dialogs.delete(key);
+            this.endDialog(key, dialog);
             this.counts.unconfirmed++;
           }
       },
@@ -143,7 +162,11 @@ export class AnsweringEndpoint {
   }
 
   private admit(request: SipRequest, source: Source): void {
-    if (!this.options.allowedSources.includes(source.address)) {
+    const trunks = this.options.trunks;
+    const allowed = trunks
+      ? trunks.trunkFor(source.address) !== undefined
+      : this.options.allowedSources.includes(source.address);
+    if (!allowed) {
       this.counts.forbidden++;
       // Refused statelessly: an unknown source gets no transaction state to fill memory with.
       if (request.method !== 'ACK') this.send(createResponse(request, 403, { toTag: tag() }), source);
@@ -156,7 +179,7 @@ export class AnsweringEndpoint {
     }
   }
 
-  private handle({ request, transaction }: IncomingRequest<Source>): void {
+  private handle({ request, source, transaction }: IncomingRequest<Source>): void {
     const respond = (status: number, extra: Partial<Parameters<typeof createResponse>[2]> = {}) =>
       transaction.respond(createResponse(request, status, { toTag: tag(), ...extra }));
     switch (request.method) {
@@ -164,6 +187,11 @@ export class AnsweringEndpoint {
         if (this.dialogs.size >= (this.options.maxDialogs ?? 50_000)) {
           this.counts.overCapacity++;
           return respond(503, { headers: [['Retry-After', '5']] });
+        }
+        const trunk = this.options.trunks?.trunkFor(source.address);
+        if (trunk) {
+          const refusal = this.checkTrunk(trunk, request);
+          if (refusal) return respond(refusal.status, refusal.headers ? { headers: refusal.headers } : {});
         }
         transaction.respond(createResponse(request, 100));
         let sdp: string;
@@ -178,14 +206,18 @@ export class AnsweringEndpoint {
         this.dialogs.set(`${request.headers.get('Call-ID')}|${toTag}`, {
           toTag,
           invite: transaction as InviteServerTransaction,
+          ...(trunk ? { trunk: trunk.id } : {}),
         });
+        if (trunk) this.callsPerTrunk.set(trunk.id, (this.callsPerTrunk.get(trunk.id) ?? 0) + 1);
         this.counts.answered++;
         transaction.respond(this.answer(request, toTag, sdp));
         return;
       }
       case 'BYE': {
         const key = dialogKey(request);
-        if (!this.dialogs.delete(key)) return respond(481);
+        const dialog = this.dialogs.get(key);
+        if (!dialog) return respond(481);
+        this.endDialog(key, dialog);
         this.counts.ended++;
         return respond(200);
       }
@@ -208,6 +240,57 @@ export class AnsweringEndpoint {
       default:
         return respond(405, { headers: [['Allow', ALLOW]] });
     }
+  }
+
+  private endDialog(key: string, dialog: Dialog): void {
+    this.dialogs.delete(key);
+    if (dialog.trunk) this.callsPerTrunk.set(dialog.trunk, (this.callsPerTrunk.get(dialog.trunk) ?? 1) - 1);
+  }
+
+  /** A trunk's rules for a new call: its digest credentials, the dialled number, its call cap. */
+  private checkTrunk(trunk: Trunk, invite: SipRequest): { status: number; headers?: [string, string][] } | undefined {
+    if (trunk.inboundCredentials) {
+      const verifier = this.verifierFor(trunk);
+      const header = invite.headers.get('Authorization');
+      const credentials = header ? parseDigestCredentials(header) : undefined;
+      const outcome = credentials
+        ? verifier.verify(
+            credentials,
+            'INVITE',
+            credentials.username === trunk.inboundCredentials.username ? trunk.inboundCredentials.password : undefined,
+          )
+        : undefined;
+      if (!outcome || (!outcome.ok && (outcome.reason === 'stale' || outcome.reason === 'unknown-nonce'))) {
+        this.counts.challenged++;
+        const stale = outcome !== undefined && !outcome.ok && outcome.reason === 'stale';
+        return { status: 401, headers: [['WWW-Authenticate', formatChallenge(verifier.challenge(stale))]] };
+      }
+      if (!outcome.ok) {
+        this.counts.authFailed++;
+        return { status: 403 };
+      }
+    }
+    const uri = parseUri(invite.uri);
+    const dialled = isSipUri(uri) ? (uri.user ?? '') : isTelUri(uri) ? uri.number : '';
+    if (!this.options.trunks?.flowFor(trunk, dialled)) {
+      this.counts.unknownNumber++;
+      return { status: 404 };
+    }
+    if ((this.callsPerTrunk.get(trunk.id) ?? 0) >= trunk.maxCalls) {
+      this.counts.overCapacity++;
+      return { status: 503, headers: [['Retry-After', '5']] };
+    }
+    return undefined;
+  }
+
+  private verifierFor(trunk: Trunk): DigestVerifier {
+    let verifier = this.verifiers.get(trunk.id);
+    if (!verifier) {
+      if (!this.options.nonceSecret) throw new Error(`trunk ${trunk.id} has credentials but no nonce secret is set`);
+      verifier = new DigestVerifier({ realm: this.options.host, secret: this.options.nonceSecret });
+      this.verifiers.set(trunk.id, verifier);
+    }
+    return verifier;
   }
 
   /** The answer to the INVITE's offer, or our offer when the INVITE carried none (answered in the ACK). */

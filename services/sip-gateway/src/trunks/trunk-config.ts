@@ -1,0 +1,44 @@
+// Trunks: the carriers' connections. Each lists the addresses it sends from (single addresses or CIDR ranges), a
+// cap on concurrent calls, optional digest credentials it must answer (inbound) and the dialled numbers (DIDs) it
+// delivers, each mapped to a flow. Loaded from SIP_TRUNKS (JSON) and validated here; a bad entry is named by path.
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+
+const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number (+ and 7 to 15 digits)');
+
+const source = z.string().refine((text) => {
+  try {
+    if (text.includes('/')) ipaddr.parseCIDR(text);
+    else ipaddr.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IP address or a CIDR range');
+
+export const trunkSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and -'),
+  name: z.string().min(1).max(200),
+  /** Where the carrier sends from. */
+  sources: z.array(source).min(1),
+  /** Concurrent calls the contract allows. */
+  maxCalls: z.number().int().min(1).max(100_000),
+  /** When set, the carrier's INVITEs must answer a digest challenge with these. */
+  inboundCredentials: z.strictObject({ username: z.string().min(1), password: z.string().min(8) }).optional(),
+  /** Dialled number → flow id. */
+  dids: z.record(e164, z.string().min(1)).refine((dids) => Object.keys(dids).length > 0, 'needs at least one DID'),
+});
+
+export const trunksSchema = z.array(trunkSchema).superRefine((trunks, context) => {
+  const seen = new Map<string, number>();
+  trunks.forEach((trunk, i) => {
+    for (const did of Object.keys(trunk.dids)) {
+      const other = seen.get(did);
+      if (other !== undefined)
+        context.addIssue({ code: 'custom', path: [i, 'dids', did], message: `already on trunk ${trunks[other]?.id}` });
+      seen.set(did, i);
+    }
+  });
+});
+
+export type Trunk = z.output<typeof trunkSchema>;
