@@ -9,7 +9,7 @@ import type { SipRequest, SipResponse } from '../sip/message.js';
 import { createResponse } from '../sip/response.js';
 import { answerOffer, SdpNegotiationError } from '../sdp/offer-answer.js';
 import { ServerTransactionLayer, type IncomingRequest } from '../sip/transaction/server-transaction-layer.js';
-import type { InviteServerTransaction } from '../sip/transaction/server-transactions.js';
+import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction/server-transactions.js';
 import type { SipTimers } from '../sip/transaction/timers.js';
 import { TcpSipTransport, type TcpSource } from '../transport/tcp-transport.js';
 import { DigestVerifier, formatChallenge, parseDigestCredentials } from '../sip/auth/digest.js';
@@ -46,11 +46,24 @@ interface Dialog {
   toTag: string;
   invite: InviteServerTransaction;
   trunk?: string;
+  /** o= session id, and the version our latest answer carried (raised by each re-INVITE). */
+  sessionId: number;
+  sessionVersion: number;
+  /** The caller's last offer put the call on hold. */
+  held: boolean;
+  /** Keys received by SIP INFO (RFC 4733 events arrive on the media path instead). */
+  dtmf: string[];
+}
+
+/** What tests and operators can see of a call. */
+export interface DialogView {
+  held: boolean;
+  dtmf: string;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO';
 
 export class AnsweringEndpoint {
   private readonly dialogs = new Map<string, Dialog>();
@@ -184,6 +197,7 @@ export class AnsweringEndpoint {
       transaction.respond(createResponse(request, status, { toTag: tag(), ...extra }));
     switch (request.method) {
       case 'INVITE': {
+        if (hasToTag(request)) return this.reInvite(request, respond, transaction);
         if (this.dialogs.size >= (this.options.maxDialogs ?? 50_000)) {
           this.counts.overCapacity++;
           return respond(503, { headers: [['Retry-After', '5']] });
@@ -194,9 +208,11 @@ export class AnsweringEndpoint {
           if (refusal) return respond(refusal.status, refusal.headers ? { headers: refusal.headers } : {});
         }
         transaction.respond(createResponse(request, 100));
+        const sessionId = ++this.sessions;
         let sdp: string;
+        let held = false;
         try {
-          sdp = this.sessionDescription(request);
+          ({ sdp, held } = this.sessionDescription(request, sessionId, 1));
         } catch (error) {
           if (!(error instanceof SdpNegotiationError)) throw error;
           this.counts.refusedMedia++;
@@ -207,6 +223,10 @@ export class AnsweringEndpoint {
           toTag,
           invite: transaction as InviteServerTransaction,
           ...(trunk ? { trunk: trunk.id } : {}),
+          sessionId,
+          sessionVersion: 1,
+          held,
+          dtmf: [],
         });
         if (trunk) this.callsPerTrunk.set(trunk.id, (this.callsPerTrunk.get(trunk.id) ?? 0) + 1);
         this.counts.answered++;
@@ -219,6 +239,17 @@ export class AnsweringEndpoint {
         if (!dialog) return respond(481);
         this.endDialog(key, dialog);
         this.counts.ended++;
+        return respond(200);
+      }
+      case 'INFO': {
+        const dialog = this.dialogs.get(dialogKey(request));
+        if (!dialog) return respond(481);
+        const type = (request.headers.get('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase();
+        if (type !== 'application/dtmf-relay' && type !== 'application/dtmf')
+          return respond(415, { headers: [['Accept', 'application/dtmf-relay, application/dtmf']] });
+        const key = dtmfKey(decoder.decode(request.body), type);
+        if (key === undefined) return respond(400, { reason: 'Bad DTMF Body' });
+        dialog.dtmf.push(key);
         return respond(200);
       }
       case 'OPTIONS':
@@ -293,22 +324,57 @@ export class AnsweringEndpoint {
     return verifier;
   }
 
+  /** A re-INVITE in an existing call: a new offer (hold, resume, a new address) answered in the same session. */
+  private reInvite(
+    request: SipRequest,
+    respond: (status: number, extra?: Partial<Parameters<typeof createResponse>[2]>) => void,
+    transaction: ServerTransaction,
+  ): void {
+    const key = dialogKey(request);
+    const dialog = this.dialogs.get(key);
+    if (!dialog) return respond(481);
+    let answer: { sdp: string; held: boolean };
+    try {
+      answer = this.sessionDescription(request, dialog.sessionId, dialog.sessionVersion + 1);
+    } catch (error) {
+      if (!(error instanceof SdpNegotiationError)) throw error;
+      return respond(error.status); // the call goes on with the previous session (RFC 3261 §14.2)
+    }
+    dialog.sessionVersion++;
+    dialog.held = answer.held;
+    transaction.respond(this.answer(request, dialog.toTag, answer.sdp));
+  }
+
+  /** What a call looks like now, by Call-ID (the first dialog of it). */
+  dialogView(callId: string): DialogView | undefined {
+    for (const [key, dialog] of this.dialogs)
+      if (key.startsWith(`${callId}|`)) return { held: dialog.held, dtmf: dialog.dtmf.join('') };
+    return undefined;
+  }
+
   /** The answer to the INVITE's offer, or our offer when the INVITE carried none (answered in the ACK). */
-  private sessionDescription(invite: SipRequest): string {
+  private sessionDescription(
+    invite: SipRequest,
+    sessionId: number,
+    sessionVersion: number,
+  ): { sdp: string; held: boolean } {
     const { mediaAddress, mediaPort } = this.options;
     const local = {
       address: mediaAddress,
       port: mediaPort,
       codecs: ['PCMU', 'PCMA'] as const,
-      sessionId: ++this.sessions,
-      sessionVersion: 1,
+      sessionId,
+      sessionVersion,
     };
-    if (invite.body.length > 0) return answerOffer(decoder.decode(invite.body), local).answer;
-    return (
-      `v=0\r\no=parley ${local.sessionId} 1 IN IP4 ${mediaAddress}\r\ns=parley\r\nc=IN IP4 ${mediaAddress}\r\n` +
+    if (invite.body.length > 0) {
+      const { answer, audio } = answerOffer(decoder.decode(invite.body), local);
+      return { sdp: answer, held: audio.held };
+    }
+    const sdp =
+      `v=0\r\no=parley ${local.sessionId} ${local.sessionVersion} IN IP4 ${mediaAddress}\r\ns=parley\r\nc=IN IP4 ${mediaAddress}\r\n` +
       `t=0 0\r\nm=audio ${mediaPort} RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n` +
-      `a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n`
-    );
+      `a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n`;
+    return { sdp, held: false };
   }
 
   private answer(invite: SipRequest, toTag: string, sdp: string): SipResponse {
@@ -322,6 +388,17 @@ export class AnsweringEndpoint {
       body: encoder.encode(sdp),
     });
   }
+}
+
+function hasToTag(request: SipRequest): boolean {
+  return /;\s*tag\s*=/i.test(request.headers.get('To') ?? '');
+}
+
+/** The key of a SIP INFO DTMF body: "Signal=5\r\nDuration=160" (dtmf-relay) or "5" (application/dtmf). */
+function dtmfKey(body: string, type: string): string | undefined {
+  const signal = type === 'application/dtmf' ? body.trim() : /^\s*Signal\s*=\s*(\S+)\s*$/im.exec(body)?.[1];
+  const key = signal?.toUpperCase();
+  return key && /^[0-9*#A-D]$/.test(key) ? key : undefined;
 }
 
 function tag(): string {
