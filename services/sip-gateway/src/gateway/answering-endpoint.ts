@@ -7,15 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { createResponse } from '../sip/response.js';
-import { answerOffer, SdpNegotiationError } from '../sdp/offer-answer.js';
+import { SdpNegotiationError } from '../sdp/offer-answer.js';
 import { ServerTransactionLayer, type IncomingRequest } from '../sip/transaction/server-transaction-layer.js';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction/server-transactions.js';
 import type { SipTimers } from '../sip/transaction/timers.js';
 import { TcpSipTransport, type TcpSource } from '../transport/tcp-transport.js';
-import { DigestVerifier, formatChallenge, parseDigestCredentials } from '../sip/auth/digest.js';
-import { isSipUri, isTelUri, parseUri } from '../sip/uri.js';
-import type { Trunk } from '../trunks/trunk-config.js';
+import { dtmfInfoTypes, dtmfKeyOf } from '../sip/dtmf-info.js';
 import type { TrunkDirectory } from '../trunks/trunk-directory.js';
+import { sessionDescription } from './session-description.js';
+import { TrunkAdmission } from './trunk-admission.js';
 import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
 
 type Source = UdpSource | TcpSource;
@@ -88,12 +88,12 @@ export class AnsweringEndpoint {
     challenged: 0,
     authFailed: 0,
   };
-  private readonly callsPerTrunk = new Map<string, number>();
-  private readonly verifiers = new Map<string, DigestVerifier>();
+  private readonly admission: TrunkAdmission | undefined;
   private readonly limiter: RateLimiterMemory;
   private sessions = 0;
 
   private constructor(private readonly options: AnsweringEndpointOptions) {
+    this.admission = options.trunks ? new TrunkAdmission(options.trunks, options.host, options.nonceSecret) : undefined;
     this.limiter = new RateLimiterMemory({ points: options.maxRequestsPerSecondPerSource ?? 10_000, duration: 1 });
     this.layer = new ServerTransactionLayer<Source>({
       send: (response, source) => this.send(response, source),
@@ -203,16 +203,17 @@ export class AnsweringEndpoint {
           return respond(503, { headers: [['Retry-After', '5']] });
         }
         const trunk = this.options.trunks?.trunkFor(source.address);
-        if (trunk) {
-          const refusal = this.checkTrunk(trunk, request);
-          if (refusal) return respond(refusal.status, refusal.headers ? { headers: refusal.headers } : {});
+        const refusal = trunk && this.admission?.check(trunk, request);
+        if (refusal) {
+          this.countRefusal(refusal.reason);
+          return respond(refusal.status, refusal.headers ? { headers: refusal.headers } : {});
         }
         transaction.respond(createResponse(request, 100));
         const sessionId = ++this.sessions;
         let sdp: string;
         let held = false;
         try {
-          ({ sdp, held } = this.sessionDescription(request, sessionId, 1));
+          ({ sdp, held } = sessionDescription(request, this.media, sessionId, 1));
         } catch (error) {
           if (!(error instanceof SdpNegotiationError)) throw error;
           this.counts.refusedMedia++;
@@ -228,7 +229,7 @@ export class AnsweringEndpoint {
           held,
           dtmf: [],
         });
-        if (trunk) this.callsPerTrunk.set(trunk.id, (this.callsPerTrunk.get(trunk.id) ?? 0) + 1);
+        if (trunk) this.admission?.started(trunk.id);
         this.counts.answered++;
         transaction.respond(this.answer(request, toTag, sdp));
         return;
@@ -245,9 +246,9 @@ export class AnsweringEndpoint {
         const dialog = this.dialogs.get(dialogKey(request));
         if (!dialog) return respond(481);
         const type = (request.headers.get('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase();
-        if (type !== 'application/dtmf-relay' && type !== 'application/dtmf')
-          return respond(415, { headers: [['Accept', 'application/dtmf-relay, application/dtmf']] });
-        const key = dtmfKey(decoder.decode(request.body), type);
+        if (!type || !(dtmfInfoTypes as readonly string[]).includes(type))
+          return respond(415, { headers: [['Accept', dtmfInfoTypes.join(', ')]] });
+        const key = dtmfKeyOf(decoder.decode(request.body), type);
         if (key === undefined) return respond(400, { reason: 'Bad DTMF Body' });
         dialog.dtmf.push(key);
         return respond(200);
@@ -275,53 +276,18 @@ export class AnsweringEndpoint {
 
   private endDialog(key: string, dialog: Dialog): void {
     this.dialogs.delete(key);
-    if (dialog.trunk) this.callsPerTrunk.set(dialog.trunk, (this.callsPerTrunk.get(dialog.trunk) ?? 1) - 1);
+    if (dialog.trunk) this.admission?.ended(dialog.trunk);
   }
 
-  /** A trunk's rules for a new call: its digest credentials, the dialled number, its call cap. */
-  private checkTrunk(trunk: Trunk, invite: SipRequest): { status: number; headers?: [string, string][] } | undefined {
-    if (trunk.inboundCredentials) {
-      const verifier = this.verifierFor(trunk);
-      const header = invite.headers.get('Authorization');
-      const credentials = header ? parseDigestCredentials(header) : undefined;
-      const outcome = credentials
-        ? verifier.verify(
-            credentials,
-            'INVITE',
-            credentials.username === trunk.inboundCredentials.username ? trunk.inboundCredentials.password : undefined,
-          )
-        : undefined;
-      if (!outcome || (!outcome.ok && (outcome.reason === 'stale' || outcome.reason === 'unknown-nonce'))) {
-        this.counts.challenged++;
-        const stale = outcome !== undefined && !outcome.ok && outcome.reason === 'stale';
-        return { status: 401, headers: [['WWW-Authenticate', formatChallenge(verifier.challenge(stale))]] };
-      }
-      if (!outcome.ok) {
-        this.counts.authFailed++;
-        return { status: 403 };
-      }
-    }
-    const uri = parseUri(invite.uri);
-    const dialled = isSipUri(uri) ? (uri.user ?? '') : isTelUri(uri) ? uri.number : '';
-    if (!this.options.trunks?.flowFor(trunk, dialled)) {
-      this.counts.unknownNumber++;
-      return { status: 404 };
-    }
-    if ((this.callsPerTrunk.get(trunk.id) ?? 0) >= trunk.maxCalls) {
-      this.counts.overCapacity++;
-      return { status: 503, headers: [['Retry-After', '5']] };
-    }
-    return undefined;
+  private countRefusal(reason: 'challenged' | 'auth-failed' | 'unknown-number' | 'over-capacity'): void {
+    if (reason === 'challenged') this.counts.challenged++;
+    else if (reason === 'auth-failed') this.counts.authFailed++;
+    else if (reason === 'unknown-number') this.counts.unknownNumber++;
+    else this.counts.overCapacity++;
   }
 
-  private verifierFor(trunk: Trunk): DigestVerifier {
-    let verifier = this.verifiers.get(trunk.id);
-    if (!verifier) {
-      if (!this.options.nonceSecret) throw new Error(`trunk ${trunk.id} has credentials but no nonce secret is set`);
-      verifier = new DigestVerifier({ realm: this.options.host, secret: this.options.nonceSecret });
-      this.verifiers.set(trunk.id, verifier);
-    }
-    return verifier;
+  private get media(): { address: string; port: number } {
+    return { address: this.options.mediaAddress, port: this.options.mediaPort };
   }
 
   /** A re-INVITE in an existing call: a new offer (hold, resume, a new address) answered in the same session. */
@@ -335,7 +301,7 @@ export class AnsweringEndpoint {
     if (!dialog) return respond(481);
     let answer: { sdp: string; held: boolean };
     try {
-      answer = this.sessionDescription(request, dialog.sessionId, dialog.sessionVersion + 1);
+      answer = sessionDescription(request, this.media, dialog.sessionId, dialog.sessionVersion + 1);
     } catch (error) {
       if (!(error instanceof SdpNegotiationError)) throw error;
       return respond(error.status); // the call goes on with the previous session (RFC 3261 §14.2)
@@ -350,31 +316,6 @@ export class AnsweringEndpoint {
     for (const [key, dialog] of this.dialogs)
       if (key.startsWith(`${callId}|`)) return { held: dialog.held, dtmf: dialog.dtmf.join('') };
     return undefined;
-  }
-
-  /** The answer to the INVITE's offer, or our offer when the INVITE carried none (answered in the ACK). */
-  private sessionDescription(
-    invite: SipRequest,
-    sessionId: number,
-    sessionVersion: number,
-  ): { sdp: string; held: boolean } {
-    const { mediaAddress, mediaPort } = this.options;
-    const local = {
-      address: mediaAddress,
-      port: mediaPort,
-      codecs: ['PCMU', 'PCMA'] as const,
-      sessionId,
-      sessionVersion,
-    };
-    if (invite.body.length > 0) {
-      const { answer, audio } = answerOffer(decoder.decode(invite.body), local);
-      return { sdp: answer, held: audio.held };
-    }
-    const sdp =
-      `v=0\r\no=parley ${local.sessionId} ${local.sessionVersion} IN IP4 ${mediaAddress}\r\ns=parley\r\nc=IN IP4 ${mediaAddress}\r\n` +
-      `t=0 0\r\nm=audio ${mediaPort} RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n` +
-      `a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n`;
-    return { sdp, held: false };
   }
 
   private answer(invite: SipRequest, toTag: string, sdp: string): SipResponse {
@@ -392,13 +333,6 @@ export class AnsweringEndpoint {
 
 function hasToTag(request: SipRequest): boolean {
   return /;\s*tag\s*=/i.test(request.headers.get('To') ?? '');
-}
-
-/** The key of a SIP INFO DTMF body: "Signal=5\r\nDuration=160" (dtmf-relay) or "5" (application/dtmf). */
-function dtmfKey(body: string, type: string): string | undefined {
-  const signal = type === 'application/dtmf' ? body.trim() : /^\s*Signal\s*=\s*(\S+)\s*$/im.exec(body)?.[1];
-  const key = signal?.toUpperCase();
-  return key && /^[0-9*#A-D]$/.test(key) ? key : undefined;
 }
 
 function tag(): string {
