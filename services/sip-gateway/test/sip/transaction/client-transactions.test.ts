@@ -6,33 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createResponse } from '../../../src/sip/response.js';
 import { parseMessage, type SipRequest } from '../../../src/sip/index.js';
 import { ClientTransactionLayer, newBranch } from '../../../src/sip/transaction/client-transaction-layer.js';
-import { defaultSipTimers, type TimerScheduler } from '../../../src/sip/transaction/timers.js';
-
-class FakeClock implements TimerScheduler {
-  now = 0;
-  private queue: { at: number; callback: () => void; id: number }[] = [];
-  private next = 0;
-  set(callback: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.queue.push({ at: this.now + ms, callback, id });
-    return id;
-  }
-  clear(handle: unknown): void {
-    this.queue = this.queue.filter((timer) => timer.id !== handle);
-  }
-  advance(ms: number): void {
-    const until = this.now + ms;
-    for (;;) {
-      this.queue.sort((a, b) => a.at - b.at || a.id - b.id);
-      const due = this.queue[0];
-      if (!due || due.at > until) break;
-      this.queue.shift();
-      this.now = due.at;
-      due.callback();
-    }
-    this.now = until;
-  }
-}
+import { defaultSipTimers } from '../../../src/sip/transaction/timers.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 const encoder = new TextEncoder();
 function outgoing(method: string, branch = newBranch()): SipRequest {
