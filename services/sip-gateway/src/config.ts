@@ -46,6 +46,10 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
         context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
       return z.NEVER;
     }),
+  /** PEM files of the TLS certificate and key: both set, SIP over TLS listens on SIP_TLS_PORT too. */
+  SIP_TLS_CERT_FILE: z.string().min(1).optional(),
+  SIP_TLS_KEY_FILE: z.string().min(1).optional(),
+  SIP_TLS_PORT: z.coerce.number().int().min(0).max(65_535).default(5061),
   /** Signs digest nonces; the same on every replica. Required when a trunk has credentials. */
   SIP_NONCE_SECRET: z.string().min(16).optional(),
   SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE: env.positiveInt(10_000),

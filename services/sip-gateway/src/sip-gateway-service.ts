@@ -1,5 +1,6 @@
 // The SIP gateway process: the service host (health, metrics, NATS, gRPC), the SIP endpoint on UDP and TCP, and the
 // parley.sipgateway.v1 contract (partly: see README).
+import { readFile } from 'node:fs/promises';
 import { ServiceHost, type EventStreamsConfig } from '@parley/kit';
 import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import type { SipGatewayConfig } from './config.js';
@@ -24,7 +25,16 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
     handleSignals: options.handleSignals ?? true,
   });
   try {
+    const tls =
+      config.SIP_TLS_CERT_FILE && config.SIP_TLS_KEY_FILE
+        ? {
+            port: config.SIP_TLS_PORT,
+            cert: await readFile(config.SIP_TLS_CERT_FILE),
+            key: await readFile(config.SIP_TLS_KEY_FILE),
+          }
+        : undefined;
     const endpoint = await AnsweringEndpoint.start({
+      ...(tls ? { tls } : {}),
       host: config.SIP_HOST,
       port: config.SIP_PORT,
       allowedSources: config.SIP_ALLOWED_SOURCES,
@@ -36,7 +46,10 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       maxDialogs: config.SIP_MAX_DIALOGS,
     });
     host.shutdown.add('sip', () => endpoint.close());
-    host.logger.info({ host: config.SIP_HOST, port: endpoint.port }, 'SIP listening on UDP and TCP');
+    host.logger.info(
+      { host: config.SIP_HOST, port: endpoint.port, tlsPort: endpoint.tlsPort },
+      endpoint.tlsPort ? 'SIP listening on UDP, TCP and TLS' : 'SIP listening on UDP and TCP',
+    );
     host.serve(SipGatewayServiceService, createSipGatewayHandlers());
     const ports = await host.listen();
     return { host, endpoint, ports, stop: () => host.stop() };

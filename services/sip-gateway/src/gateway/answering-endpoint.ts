@@ -32,6 +32,8 @@ export interface AnsweringEndpointOptions {
   trunks?: TrunkDirectory;
   /** Signs digest nonces (every replica the same); required when a trunk has credentials. */
   nonceSecret?: Uint8Array;
+  /** SIP over TLS on its own port (0: any) with this PEM key and certificate. */
+  tls?: { port: number; key: string | Buffer; cert: string | Buffer };
   /** Address and port the SDP answer names. */
   mediaAddress: string;
   mediaPort: number;
@@ -69,6 +71,7 @@ export class AnsweringEndpoint {
   private readonly dialogs = new Map<string, Dialog>();
   private udp!: UdpSipTransport;
   private tcp!: TcpSipTransport;
+  private tls: TcpSipTransport | undefined;
   private readonly layer: ServerTransactionLayer<Source>;
   /** Calls answered, ended and refused since start (the benchmark reads them). */
   readonly counts = {
@@ -97,7 +100,7 @@ export class AnsweringEndpoint {
     this.limiter = new RateLimiterMemory({ points: options.maxRequestsPerSecondPerSource ?? 10_000, duration: 1 });
     this.layer = new ServerTransactionLayer<Source>({
       send: (response, source) => this.send(response, source),
-      reliable: (source) => source.transport === 'tcp',
+      reliable: (source) => source.transport !== 'udp',
       onRequest: (incoming) => this.handle(incoming),
       onAck: (ack) => this.dialogs.get(dialogKey(ack))?.invite.ackForSuccess(),
       // No ACK for the 200 within 64·T1: the caller never confirmed the call (RFC 3261 §13.3.1.4 ends it).
@@ -127,8 +130,16 @@ export class AnsweringEndpoint {
         onRequest: (request, source) => endpoint.receive(request, source),
         onRejected: () => endpoint.counts.rejected++,
       });
+      if (options.tls)
+        endpoint.tls = await TcpSipTransport.listen({
+          host: options.host,
+          port: options.tls.port,
+          tls: { key: options.tls.key, cert: options.tls.cert },
+          onRequest: (request, source) => endpoint.receive(request, source),
+          onRejected: () => endpoint.counts.rejected++,
+        });
     } catch (error) {
-      await endpoint.udp.close();
+      await Promise.all([endpoint.udp.close(), endpoint.tcp?.close()]);
       throw error;
     }
     return endpoint;
@@ -146,13 +157,19 @@ export class AnsweringEndpoint {
     return this.udp.receiveBufferSize;
   }
 
+  /** The TLS port, when TLS is configured. */
+  get tlsPort(): number | undefined {
+    return this.tls?.port;
+  }
+
   async close(): Promise<void> {
-    await Promise.all([this.udp.close(), this.tcp.close()]);
+    await Promise.all([this.udp.close(), this.tcp.close(), this.tls?.close()]);
   }
 
   private send(response: SipResponse, source: Source): void {
-    if (source.transport === 'tcp') this.tcp.sendResponse(response, source);
-    else this.udp.sendResponse(response, source);
+    if (source.transport === 'udp') this.udp.sendResponse(response, source);
+    else if (source.transport === 'tls') this.tls?.sendResponse(response, source);
+    else this.tcp.sendResponse(response, source);
   }
 
   /** Per-source rate first (before the allowlist, so a flood of strangers is not answered 403 by the thousand). */

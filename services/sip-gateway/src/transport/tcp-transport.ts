@@ -1,8 +1,9 @@
-// SIP over TCP (RFC 3261 §18): messages framed out of each connection by Content-Length (SipStreamFramer), requests
+// SIP over TCP, or TLS when given a certificate (RFC 3261 §18, §26.2): messages framed out of each connection by Content-Length (SipStreamFramer), requests
 // stamped like UDP's, responses sent back on the connection the request came in on (§18.2.2), or on a new one to
 // the Via's address when it has gone. A connection whose stream cannot be framed is answered 400 where possible and
 // closed (it cannot be re-synchronised); idle connections are closed after a while; connections are capped.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { connect as connectTls, createServer as createTlsServer } from 'node:tls';
 import { SipParseError } from '../sip/errors.js';
 import { SipStreamFramer } from '../sip/framer.js';
 import type { SipMessage, SipRequest, SipResponse } from '../sip/message.js';
@@ -12,7 +13,7 @@ import { parseVia, viaReceived, viaRport } from '../sip/via.js';
 import { responseToUnparsable, stampVia } from './incoming-request.js';
 
 export interface TcpSource {
-  transport: 'tcp';
+  transport: 'tcp' | 'tls';
   address: string;
   port: number;
   /** The connection the message came in on. */
@@ -22,6 +23,8 @@ export interface TcpSource {
 export interface TcpTransportOptions {
   host: string;
   port: number;
+  /** PEM key and certificate: the transport speaks TLS (sips:, port 5061 by convention). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   limits?: Partial<SipLimits>;
   /** Connections at once (default 10,000); more are refused at accept. */
   maxConnections?: number;
@@ -40,11 +43,13 @@ export class TcpSipTransport {
     private readonly options: TcpTransportOptions,
   ) {
     server.maxConnections = options.maxConnections ?? 10_000;
-    server.on('connection', (socket) => this.accept(socket));
+    // Over TLS a connection is usable once its handshake is done; a failed handshake never reaches accept().
+    server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => this.accept(socket));
+    server.on('tlsClientError', () => undefined);
   }
 
   static async listen(options: TcpTransportOptions): Promise<TcpSipTransport> {
-    const server = createServer();
+    const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
     const transport = new TcpSipTransport(server, options);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -89,7 +94,10 @@ export class TcpSipTransport {
   }
 
   private connect(address: string, port: number): Socket {
-    const socket = createConnection({ host: address, port });
+    // Over TLS the peer's certificate must match the name it is reached by (§26.3.1).
+    const socket = this.options.tls
+      ? connectTls({ host: address, port, servername: address })
+      : createConnection({ host: address, port });
     socket.on('error', () => undefined);
     this.accept(socket);
     return socket;
@@ -115,7 +123,7 @@ export class TcpSipTransport {
       for (const frame of frames) {
         // Whatever one message does, the connection's next one (and every other connection) is served.
         try {
-          this.receive(frame, { transport: 'tcp', ...remote, connection: socket });
+          this.receive(frame, { transport: this.options.tls ? 'tls' : 'tcp', ...remote, connection: socket });
         } catch (error) {
           this.options.onRejected?.(
             remote,
