@@ -44,6 +44,13 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       mediaPort: config.SIP_MEDIA_PORT,
       maxRequestsPerSecondPerSource: config.SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE,
       maxDialogs: config.SIP_MAX_DIALOGS,
+      site: config.PARLEY_SITE,
+      // Published without holding up the SIP answer; a failure is logged (see README: no outbox yet).
+      events: (envelopes) => {
+        host.events
+          .publishAll(envelopes)
+          .catch((error: unknown) => host.logger.error({ err: error }, 'call events not published'));
+      },
     });
     host.shutdown.add('sip', () => endpoint.close());
     host.logger.info(

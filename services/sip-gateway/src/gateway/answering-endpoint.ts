@@ -13,8 +13,13 @@ import type { InviteServerTransaction, ServerTransaction } from '../sip/transact
 import type { SipTimers } from '../sip/transaction/timers.js';
 import { TcpSipTransport, type TcpSource } from '../transport/tcp-transport.js';
 import { dtmfInfoTypes, dtmfKeyOf } from '../sip/dtmf-info.js';
+import { isSipUri, isTelUri, parseUri } from '../sip/uri.js';
 import type { TrunkDirectory } from '../trunks/trunk-directory.js';
 import { sessionDescription } from './session-description.js';
+import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { ulid } from 'ulid';
+import { callAnsweredEvents, callerLeftDuringFlow, type AnsweredCall } from '../events/call-events.js';
+import { normaliseDialled } from '../trunks/trunk-directory.js';
 import { TrunkAdmission } from './trunk-admission.js';
 import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
 
@@ -32,6 +37,9 @@ export interface AnsweringEndpointOptions {
   trunks?: TrunkDirectory;
   /** Signs digest nonces (every replica the same); required when a trunk has credentials. */
   nonceSecret?: Uint8Array;
+  /** Where the call's events go (the service publishes them); the site they carry. */
+  events?: (envelopes: Envelope[]) => void;
+  site?: string;
   /** SIP over TLS on its own port (0: any) with this PEM key and certificate. */
   tls?: { port: number; key: string | Buffer; cert: string | Buffer };
   /** Address and port the SDP answer names. */
@@ -55,6 +63,8 @@ interface Dialog {
   held: boolean;
   /** Keys received by SIP INFO (RFC 4733 events arrive on the media path instead). */
   dtmf: string[];
+  /** What the events say about the call. */
+  call: AnsweredCall;
 }
 
 /** What tests and operators can see of a call. */
@@ -237,7 +247,9 @@ export class AnsweringEndpoint {
           return respond(error.status, { headers: [['Warning', `304 parley "${error.message.replace(/"/g, "'")}"`]] });
         }
         const toTag = tag();
+        const call = this.describeCall(request, trunk?.id);
         this.dialogs.set(`${request.headers.get('Call-ID')}|${toTag}`, {
+          call,
           toTag,
           invite: transaction as InviteServerTransaction,
           ...(trunk ? { trunk: trunk.id } : {}),
@@ -249,6 +261,7 @@ export class AnsweringEndpoint {
         if (trunk) this.admission?.started(trunk.id);
         this.counts.answered++;
         transaction.respond(this.answer(request, toTag, sdp));
+        this.options.events?.(callAnsweredEvents(call));
         return;
       }
       case 'BYE': {
@@ -257,7 +270,9 @@ export class AnsweringEndpoint {
         if (!dialog) return respond(481);
         this.endDialog(key, dialog);
         this.counts.ended++;
-        return respond(200);
+        respond(200);
+        this.options.events?.([callerLeftDuringFlow(dialog.call, new Date())]);
+        return;
       }
       case 'INFO': {
         const dialog = this.dialogs.get(dialogKey(request));
@@ -301,6 +316,28 @@ export class AnsweringEndpoint {
     else if (reason === 'auth-failed') this.counts.authFailed++;
     else if (reason === 'unknown-number') this.counts.unknownNumber++;
     else this.counts.overCapacity++;
+  }
+
+  /** The call as its events describe it: caller and dialled number from the INVITE, the flow from the trunk's DID. */
+  private describeCall(invite: SipRequest, trunkId: string | undefined): AnsweredCall {
+    const dialledUri = parseUri(invite.uri);
+    const dialledText = isSipUri(dialledUri) ? (dialledUri.user ?? '') : isTelUri(dialledUri) ? dialledUri.number : '';
+    const dialled = normaliseDialled(dialledText) ?? dialledText;
+    const from = invite.headers.get('From') ?? '';
+    const fromUser = /<?(?:sips?|tel):\+?([^@;>]+)/i.exec(from)?.[1] ?? '';
+    const callerName = /^\s*"([^"]*)"/.exec(from)?.[1];
+    const trunk = trunkId ? this.options.trunks?.trunks.find((t) => t.id === trunkId) : undefined;
+    return {
+      interactionId: ulid(),
+      callId: invite.headers.get('Call-ID') ?? '',
+      site: this.options.site ?? 'local',
+      callerNumber: normaliseDialled(from.includes(':+') ? `+${fromUser}` : fromUser),
+      callerName: callerName || undefined,
+      dialled,
+      flowId: (trunk && this.options.trunks?.flowFor(trunk, dialled)) ?? 'answer',
+      trunkId,
+      answeredAt: new Date(),
+    };
   }
 
   private get media(): { address: string; port: number } {

@@ -1,10 +1,12 @@
 // The SIP gateway as a process runs it: the service host with its contract over NATS (ValidateFlow answered, the
 // call-logic RPCs UNIMPLEMENTED until built) and the SIP endpoint answering on the configured port.
 import { createSocket } from 'node:dgram';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeNats, connectNats, createLogger, createNatsRpcClient, Status, type NatsConnection } from '@parley/kit';
-import { createTestEventStreams, testNatsUrl, type TestEventStreams } from '@parley/kit/testing';
+import { createTestEventStreams, testNatsUrl, waitFor, type TestEventStreams } from '@parley/kit/testing';
+import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
 import {
   OriginateCallRequest,
   SipGatewayServiceService,
@@ -30,6 +32,10 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     SIP_HOST: '127.0.0.1',
     SIP_PORT: '0',
+    PARLEY_SITE: 'waw',
+    SIP_TRUNKS: JSON.stringify([
+      { id: 'local', name: 'Local', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { '+48221234567': 'support' } },
+    ]),
   });
   service = await startSipGatewayService({ config, eventStreams: streams.config, handleSignals: false });
 });
@@ -75,5 +81,55 @@ describe('sip-gateway service', () => {
     );
     expect(await reply).toBe('SIP/2.0 200 OK');
     socket.close();
+  });
+
+  it('publishes the call’s events in order: created, flow started, caller left during the flow', async () => {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const own = socket.address().port;
+    const replies: string[] = [];
+    socket.on('message', (data) => replies.push(data.toString('utf8')));
+    const send = (text: string) => socket.send(text, service.endpoint.port, '127.0.0.1');
+    const headers = (method: string, cseq: number, branch: string, toTag = '') =>
+      `${method} sip:+48221234567@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${own};branch=z9hG4bK-${branch}\r\n` +
+      `From: "Jan Kowalski" <sip:+48600111222@127.0.0.1>;tag=c1\r\nTo: <sip:+48221234567@127.0.0.1>${toTag}\r\n` +
+      `Call-ID: events-1\r\nCSeq: ${cseq} ${method}\r\nContact: <sip:caller@127.0.0.1:${own}>\r\nMax-Forwards: 70\r\n` +
+      'Content-Length: 0\r\n\r\n';
+    send(headers('INVITE', 1, 'ev1'));
+    await waitFor(() => replies.some((r) => r.startsWith('SIP/2.0 200')), { timeoutMs: 3_000 });
+    const ok = replies.find((r) => r.startsWith('SIP/2.0 200')) ?? '';
+    const tag = /^To:.*(;tag=[^;\s]+)/m.exec(ok)?.[1] ?? '';
+    send(headers('ACK', 1, 'ev2', tag));
+    send(headers('BYE', 2, 'ev3', tag));
+    await waitFor(() => replies.some((r) => r.startsWith('SIP/2.0 200') && r.includes('CSeq: 2 BYE')), {
+      timeoutMs: 3_000,
+    });
+    socket.close();
+
+    const consumer = await jetstream(nc).consumers.get(streams.config.stream, {
+      filter_subjects: `${streams.config.subjectPrefix}.>`,
+    });
+    const events: Envelope[] = [];
+    const messages = await consumer.consume();
+    const giveUp = setTimeout(() => void messages.close(), 5_000); // the expectation below then says what came
+    for await (const message of messages) {
+      events.push(Envelope.decode(message.data));
+      if (events.length === 3) break;
+    }
+    clearTimeout(giveUp);
+    expect(events.map((e) => e.type)).toEqual([
+      'interaction.created',
+      'interaction.ivr_started',
+      'interaction.abandoned',
+    ]);
+    expect(new Set(events.map((e) => e.interactionId)).size).toBe(1);
+    expect(events[0]?.site).toBe('waw');
+    expect(events[0]?.interactionCreated?.interaction?.customer).toMatchObject({
+      phoneNumber: '+48600111222',
+      displayName: 'Jan Kowalski',
+    });
+    expect(events[0]?.interactionCreated?.interaction?.entryPoint).toBe('+48221234567');
+    expect(events[1]?.interactionIvrStarted?.flowId).toBe('support');
+    expect(events[2]?.interactionAbandoned?.point).toBe(AbandonPoint.ABANDON_POINT_IVR);
   });
 });

@@ -1,0 +1,77 @@
+// The events a call through the gateway emits (ARCHITECTURE.md's envelope; history and reporting build IVR time,
+// abandon points and the customer's timeline from them): the interaction created when the call is answered, the
+// flow started, and — while the call logic is the answering stand-in — the caller leaving during the flow.
+import { ActorKind } from '@parley/protos/parley/common/v1/actor';
+import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
+import { AbandonPoint, Interaction, InteractionState } from '@parley/protos/parley/common/v1/interaction';
+import { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { InteractionAbandoned } from '@parley/protos/parley/events/v1/interaction_events';
+import { ulid } from 'ulid';
+
+/** What the gateway knows of a call when it answers it. */
+export interface AnsweredCall {
+  interactionId: string;
+  callId: string;
+  site: string;
+  /** The caller, E.164 when the From user part is a number. */
+  callerNumber: string | undefined;
+  callerName: string | undefined;
+  /** The dialled number (the entry point) and the flow it starts. */
+  dialled: string;
+  flowId: string;
+  trunkId: string | undefined;
+  answeredAt: Date;
+}
+
+/** The payload fields are whole messages (built with their own fromPartial), so a shallow Partial types them. */
+function envelope(call: AnsweredCall, fields: Partial<Envelope> & Pick<Envelope, 'type'>, at: Date): Envelope {
+  return Envelope.fromPartial({
+    id: ulid(at.getTime()),
+    site: call.site,
+    occurredAt: at,
+    interactionId: call.interactionId,
+    callId: call.callId,
+    source: 'sip-gateway',
+    correlationId: call.interactionId,
+    ...fields,
+  });
+}
+
+export function callAnsweredEvents(call: AnsweredCall): Envelope[] {
+  const interaction = Interaction.fromPartial({
+    id: call.interactionId,
+    channel: Channel.CHANNEL_VOICE,
+    direction: Direction.DIRECTION_INBOUND,
+    siteId: call.site,
+    customer: { phoneNumber: call.callerNumber ?? '', displayName: call.callerName ?? '' },
+    attributes: call.trunkId ? { dialled: call.dialled, trunk: call.trunkId } : { dialled: call.dialled },
+    state: InteractionState.INTERACTION_STATE_CREATED,
+    callId: call.callId,
+    entryPoint: call.dialled,
+    timestamps: { createdAt: call.answeredAt, ivrStartedAt: call.answeredAt },
+  });
+  return [
+    envelope(call, { type: 'interaction.created', interactionCreated: { interaction } }, call.answeredAt),
+    envelope(
+      call,
+      { type: 'interaction.ivr_started', interactionIvrStarted: { flowId: call.flowId, flowVersion: 0 } },
+      call.answeredAt,
+    ),
+  ];
+}
+
+/** The caller hung up while the flow ran (nothing queued the call yet). */
+export function callerLeftDuringFlow(call: AnsweredCall, at: Date): Envelope {
+  return envelope(
+    call,
+    {
+      type: 'interaction.abandoned',
+      interactionAbandoned: InteractionAbandoned.fromPartial({
+        point: AbandonPoint.ABANDON_POINT_IVR,
+        ivrMs: Math.max(0, at.getTime() - call.answeredAt.getTime()),
+        actor: { kind: ActorKind.ACTOR_KIND_CUSTOMER, id: call.callerNumber ?? '' },
+      }),
+    },
+    at,
+  );
+}
