@@ -1,8 +1,9 @@
 // What every transport does to what it receives (RFC 3261 §18.2.1, RFC 3581), and how it answers a request that
 // does not parse: the header lines read one by one, enough to route a response, the rest ignored.
+import { SipParseError } from '../sip/errors.js';
 import { Headers } from '../sip/headers.js';
-import { SIP_VERSION, type SipRequest, type SipResponse } from '../sip/message.js';
-import type { SipParseError } from '../sip/errors.js';
+import { SIP_VERSION, type SipMessage, type SipRequest, type SipResponse } from '../sip/message.js';
+import { parseMessage, type SipLimits } from '../sip/parser.js';
 import { parseVia, serializeVia, viaRport } from '../sip/via.js';
 
 const decoder = new TextDecoder();
@@ -57,4 +58,44 @@ export function responseToUnparsable(data: Uint8Array, error: SipParseError): Si
     headers,
     body: new Uint8Array(0),
   };
+}
+
+export interface IncomingHandlers<Source> {
+  limits?: Partial<SipLimits> | undefined;
+  onRequest(request: SipRequest, source: Source): void;
+  onResponse?(response: SipResponse, source: Source): void;
+  onRejected?(source: Source, reason: string): void;
+}
+
+/**
+ * One received message, for either transport: parsed (a request that does not parse is answered through `reply`
+ * when it can be routed), its Via stamped, then handed to the request or response handler.
+ */
+export function dispatchIncoming<Source extends { address: string; port: number }>(
+  bytes: Uint8Array,
+  framing: 'datagram' | 'stream',
+  source: Source,
+  handlers: IncomingHandlers<Source>,
+  reply: (response: SipResponse) => void,
+): void {
+  let message: SipMessage;
+  try {
+    message = parseMessage(bytes, { transport: framing, ...(handlers.limits ? { limits: handlers.limits } : {}) });
+  } catch (error) {
+    handlers.onRejected?.(source, error instanceof SipParseError ? error.reason : 'unparsable');
+    const response = error instanceof SipParseError ? responseToUnparsable(bytes, error) : undefined;
+    if (response) reply(response);
+    return;
+  }
+  if (message.kind === 'response') {
+    handlers.onResponse?.(message, source);
+    return;
+  }
+  try {
+    stampVia(message, source);
+  } catch {
+    handlers.onRejected?.(source, 'bad Via');
+    return;
+  }
+  handlers.onRequest(message, source);
 }

@@ -6,11 +6,11 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { connect as connectTls, createServer as createTlsServer } from 'node:tls';
 import { SipParseError } from '../sip/errors.js';
 import { SipStreamFramer } from '../sip/framer.js';
-import type { SipMessage, SipRequest, SipResponse } from '../sip/message.js';
-import { parseMessage, type SipLimits } from '../sip/parser.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import type { SipLimits } from '../sip/parser.js';
 import { serializeMessage } from '../sip/serializer.js';
 import { parseVia, viaReceived, viaRport } from '../sip/via.js';
-import { responseToUnparsable, stampVia } from './incoming-request.js';
+import { dispatchIncoming } from './incoming-request.js';
 
 export interface TcpSource {
   transport: 'tcp' | 'tls';
@@ -135,29 +135,9 @@ export class TcpSipTransport {
   }
 
   private receive(frame: Uint8Array, source: TcpSource): void {
-    let message: SipMessage;
-    try {
-      message = parseMessage(frame, {
-        transport: 'stream',
-        ...(this.options.limits ? { limits: this.options.limits } : {}),
-      });
-    } catch (error) {
-      this.options.onRejected?.(source, error instanceof SipParseError ? error.reason : 'unparsable');
-      // One bad message on a well-framed stream: answer it; the connection stays usable.
-      const response = error instanceof SipParseError ? responseToUnparsable(frame, error) : undefined;
-      if (response) source.connection.write(serializeMessage(response));
-      return;
-    }
-    if (message.kind === 'response') {
-      this.options.onResponse?.(message, source);
-      return;
-    }
-    try {
-      stampVia(message, source);
-    } catch {
-      this.options.onRejected?.(source, 'bad Via');
-      return;
-    }
-    this.options.onRequest(message, source);
+    // One bad message on a well-framed stream is answered; the connection stays usable.
+    dispatchIncoming(frame, 'stream', source, this.options, (response) =>
+      source.connection.write(serializeMessage(response)),
+    );
   }
 }

@@ -4,11 +4,10 @@
 // Call-ID and CSeq can still be read, else dropped; responses that do not parse are dropped (§18.1.2).
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { SipMessage, SipRequest, SipResponse } from '../sip/message.js';
-import { parseMessage, type SipLimits } from '../sip/parser.js';
-import { SipParseError } from '../sip/errors.js';
+import type { SipLimits } from '../sip/parser.js';
 import { serializeMessage } from '../sip/serializer.js';
 import { parseVia, viaReceived, viaRport, type Via } from '../sip/via.js';
-import { responseToUnparsable, stampVia } from './incoming-request.js';
+import { dispatchIncoming } from './incoming-request.js';
 
 export interface UdpSource {
   transport: 'udp';
@@ -110,32 +109,7 @@ export class UdpSipTransport {
   private receive(data: Buffer, remote: RemoteInfo): void {
     const source: UdpSource = { transport: 'udp', address: remote.address, port: remote.port };
     if (isKeepAlive(data)) return; // RFC 5626 CRLF keep-alives
-    let message: SipMessage;
-    try {
-      message = parseMessage(data, {
-        transport: 'datagram',
-        ...(this.options.limits ? { limits: this.options.limits } : {}),
-      });
-    } catch (error) {
-      const reason = error instanceof SipParseError ? error.reason : 'unparsable';
-      this.options.onRejected?.(source, reason);
-      if (error instanceof SipParseError) {
-        const response = responseToUnparsable(data, error);
-        if (response) this.sendResponse(response, source);
-      }
-      return;
-    }
-    if (message.kind === 'response') {
-      this.options.onResponse?.(message, source);
-      return;
-    }
-    try {
-      stampVia(message, source);
-    } catch {
-      this.options.onRejected?.(source, 'bad Via');
-      return;
-    }
-    this.options.onRequest(message, source);
+    dispatchIncoming(data, 'datagram', source, this.options, (response) => this.sendResponse(response, source));
   }
 }
 

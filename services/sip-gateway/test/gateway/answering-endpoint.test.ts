@@ -5,7 +5,8 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import { optionsRequest, startLocalEndpoint } from '../support/local-endpoint.js';
 import { runSipp } from '../support/sipp.js';
 
 let endpoint: AnsweringEndpoint;
@@ -30,19 +31,10 @@ async function exchange(port: number, text: string): Promise<string> {
   }
 }
 
-const options = (branch: string) =>
-  `OPTIONS sip:parley@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=${branch};rport\r\n` +
-  'From: <sip:monitor@127.0.0.1>;tag=m1\r\nTo: <sip:parley@127.0.0.1>\r\nCall-ID: options-1\r\nCSeq: 1 OPTIONS\r\n' +
-  'Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
+const options = (branch: string) => optionsRequest(branch, 'options-1', ';rport');
 
 beforeAll(async () => {
-  endpoint = await AnsweringEndpoint.start({
-    host: '127.0.0.1',
-    port: 0,
-    allowedSources: ['127.0.0.1'],
-    mediaAddress: '127.0.0.1',
-    mediaPort: 40_000,
-  });
+  endpoint = await startLocalEndpoint();
 });
 
 afterAll(async () => {
@@ -117,12 +109,8 @@ describe('answering endpoint over UDP', () => {
   });
 
   it('refuses a source outside the allowlist with 403', async () => {
-    const closed = await AnsweringEndpoint.start({
-      host: '127.0.0.1',
-      port: 0,
+    const closed = await startLocalEndpoint({
       allowedSources: ['192.0.2.1'], // a documentation address: loopback is not on the list
-      mediaAddress: '127.0.0.1',
-      mediaPort: 40_000,
     });
     try {
       expect(await exchange(closed.port, options('z9hG4bK-o3'))).toBe('SIP/2.0 403 Forbidden');

@@ -4,7 +4,8 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import { optionsRequest, startLocalEndpoint } from '../support/local-endpoint.js';
 
 let endpoint: AnsweringEndpoint;
 
@@ -30,19 +31,10 @@ const mutated = fc
     return bytes;
   });
 
-const optionsRequest =
-  'OPTIONS sip:parley@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-alive\r\n' +
-  'From: <sip:m@127.0.0.1>;tag=a\r\nTo: <sip:parley@127.0.0.1>\r\nCall-ID: alive\r\nCSeq: 1 OPTIONS\r\n' +
-  'Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
+const alive = optionsRequest('z9hG4bK-alive', 'alive');
 
 beforeAll(async () => {
-  endpoint = await AnsweringEndpoint.start({
-    host: '127.0.0.1',
-    port: 0,
-    allowedSources: ['127.0.0.1'],
-    mediaAddress: '127.0.0.1',
-    mediaPort: 40_000,
-  });
+  endpoint = await startLocalEndpoint();
 });
 
 afterAll(async () => {
@@ -85,7 +77,7 @@ describe('endpoint under random input', () => {
       });
       setTimeout(() => reject(new Error('no answer after the fuzzing')), 5_000);
     });
-    udp.send(optionsRequest.replace('{port}', String(own)), endpoint.port, '127.0.0.1');
+    udp.send(alive.replace('{port}', String(own)), endpoint.port, '127.0.0.1');
     expect(await reply).toBe('SIP/2.0 200 OK');
     udp.close();
     expect(endpoint.counts.rejected).toBeGreaterThan(0);

@@ -4,7 +4,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { parse } from 'sdp-transform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import { startLocalEndpoint } from '../support/local-endpoint.js';
 
 let endpoint: AnsweringEndpoint;
 let socket: Socket;
@@ -49,13 +50,7 @@ const status = (message: string) => message.split('\r\n')[0];
 const body = (message: string) => message.slice(message.indexOf('\r\n\r\n') + 4);
 
 beforeAll(async () => {
-  endpoint = await AnsweringEndpoint.start({
-    host: '127.0.0.1',
-    port: 0,
-    allowedSources: ['127.0.0.1'],
-    mediaAddress: '127.0.0.1',
-    mediaPort: 40_000,
-  });
+  endpoint = await startLocalEndpoint();
   socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   own = socket.address().port;

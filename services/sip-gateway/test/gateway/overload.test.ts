@@ -2,18 +2,14 @@
 // silence (a flood is not answered packet for packet); calls beyond the dialog cap get 503.
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import { startLocalEndpoint } from '../support/local-endpoint.js';
 
 const started: AnsweringEndpoint[] = [];
 const sockets: Socket[] = [];
 
 async function endpointWith(options: { maxRequestsPerSecondPerSource?: number; maxDialogs?: number }) {
-  const endpoint = await AnsweringEndpoint.start({
-    host: '127.0.0.1',
-    port: 0,
-    allowedSources: ['127.0.0.1'],
-    mediaAddress: '127.0.0.1',
-    mediaPort: 40_000,
+  const endpoint = await startLocalEndpoint({
     ...options,
   });
   started.push(endpoint);

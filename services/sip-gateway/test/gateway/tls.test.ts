@@ -3,7 +3,8 @@
 import { connect } from 'node:tls';
 import selfsigned from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import { startLocalEndpoint } from '../support/local-endpoint.js';
 
 let endpoint: AnsweringEndpoint;
 let certificate: string;
@@ -17,12 +18,7 @@ beforeAll(async () => {
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
   });
   certificate = pems.cert;
-  endpoint = await AnsweringEndpoint.start({
-    host: '127.0.0.1',
-    port: 0,
-    allowedSources: ['127.0.0.1'],
-    mediaAddress: '127.0.0.1',
-    mediaPort: 40_000,
+  endpoint = await startLocalEndpoint({
     tls: { port: 0, key: pems.private, cert: pems.cert },
   });
 });

@@ -3,7 +3,8 @@
 // password is refused (403).
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
+import { startLocalEndpoint } from '../support/local-endpoint.js';
 import { authorize, parseDigestChallenge } from '../../src/sip/auth/digest.js';
 import { trunksSchema } from '../../src/trunks/trunk-config.js';
 import { TrunkDirectory } from '../../src/trunks/trunk-directory.js';
@@ -12,9 +13,7 @@ const started: AnsweringEndpoint[] = [];
 const sockets: Socket[] = [];
 
 async function endpointWith(trunk: Record<string, unknown>) {
-  const endpoint = await AnsweringEndpoint.start({
-    host: '127.0.0.1',
-    port: 0,
+  const endpoint = await startLocalEndpoint({
     allowedSources: [],
     trunks: new TrunkDirectory(
       trunksSchema.parse([
@@ -29,8 +28,6 @@ async function endpointWith(trunk: Record<string, unknown>) {
       ]),
     ),
     nonceSecret: Buffer.from('test-nonce-secret'),
-    mediaAddress: '127.0.0.1',
-    mediaPort: 40_000,
   });
   started.push(endpoint);
   return endpoint;
