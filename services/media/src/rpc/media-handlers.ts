@@ -1,0 +1,249 @@
+// The parley.media.v1 contract: validates each request, calls the engine, maps results back. Recording taps and
+// supervision answer UNIMPLEMENTED until they are built (README "State").
+import type { ContractHandlers } from '@parley/kit';
+import type {
+  MediaServiceService,
+  RtpCodec,
+  RtpEndpoint as RtpEndpointMessage,
+  WebRtcConsumer,
+} from '@parley/protos/parley/media/v1/media';
+import { AudioCodec, MediaKind, TransportDirection } from '@parley/protos/parley/media/v1/media';
+import type { types } from 'mediasoup';
+import type { Bridge } from '../bridges/bridges.js';
+import { invalidArgument, MediaErrorCode, unimplemented } from '../errors.js';
+import { BrowserPeer } from '../legs/browser-peer.js';
+import type { Leg } from '../legs/leg.js';
+import type { RtpEndpoint } from '../legs/rtp-endpoint.js';
+import type { MediaEngine } from '../media-engine.js';
+import type { PeerSignalling } from '../peer-signalling.js';
+import type { G711 } from '../workers/router-codecs.js';
+import { requireId, requirePayloadType, requirePort, optionalRemote } from './request-checks.js';
+
+export type MediaHandlers = ContractHandlers<typeof MediaServiceService>;
+
+const codecNames: Partial<Record<AudioCodec, G711>> = {
+  [AudioCodec.AUDIO_CODEC_PCMU]: 'PCMU',
+  [AudioCodec.AUDIO_CODEC_PCMA]: 'PCMA',
+};
+const codecEnums: Record<G711, AudioCodec> = { PCMU: AudioCodec.AUDIO_CODEC_PCMU, PCMA: AudioCodec.AUDIO_CODEC_PCMA };
+
+/** The first G.711 codec of the offer (its order is the peer's preference); PCMU when media makes the offer. */
+function chooseCodec(offered: RtpCodec[]): { codec: G711; payloadType: number } {
+  if (offered.length === 0) return { codec: 'PCMU', payloadType: 0 };
+  for (const [index, candidate] of offered.entries()) {
+    const codec = codecNames[candidate.codec];
+    if (codec)
+      return { codec, payloadType: requirePayloadType(candidate.payloadType, `offered_codecs[${index}].payload_type`) };
+  }
+  throw invalidArgument('offered_codecs', 'neither PCMU nor PCMA is offered', MediaErrorCode.NO_COMMON_CODEC);
+}
+
+function endpointMessage(endpoint: RtpEndpoint): RtpEndpointMessage {
+  const { spec } = endpoint;
+  return {
+    id: spec.id,
+    callId: spec.callId,
+    interactionId: spec.interactionId,
+    localAddress: endpoint.localAddress,
+    localPort: endpoint.localPort,
+    remoteAddress: endpoint.remote?.address ?? '',
+    remotePort: endpoint.remote?.port ?? 0,
+    codec: { codec: codecEnums[spec.codec], payloadType: spec.payloadType },
+    telephoneEventPayloadType: spec.telephoneEventPayloadType,
+    producerId: endpoint.producer().id,
+    workerId: endpoint.slot.id,
+    createdAt: endpoint.createdAt,
+  };
+}
+
+function webRtcConsumerMessage(peer: Leg, consumer: types.Consumer, source: Leg): WebRtcConsumer {
+  return {
+    consumerId: consumer.id,
+    producerId: consumer.producerId,
+    transportId: peer instanceof BrowserPeer ? (peer.transports.recv?.id ?? '') : '',
+    peerId: peer.ref.peerId ?? '',
+    kind: MediaKind.MEDIA_KIND_AUDIO,
+    rtpParametersJson: JSON.stringify(consumer.rtpParameters),
+    source: source.ref,
+  };
+}
+
+function bridgeConsumers(bridge: Bridge): WebRtcConsumer[] {
+  return bridge.peerConsumers.map(({ peer, consumer, source }) => webRtcConsumerMessage(peer, consumer, source));
+}
+
+export function createMediaHandlers(engine: MediaEngine, peers: PeerSignalling): MediaHandlers {
+  const later = (method: string) => () => Promise.reject(unimplemented(method));
+  return {
+    async createRtpEndpoint(request) {
+      const id = requireId(request.endpointId, 'endpoint_id');
+      const { codec, payloadType } = chooseCodec(request.offeredCodecs);
+      const offered = request.telephoneEventPayloadType;
+      // An offer without telephone-event gets none; media's own offer proposes 101.
+      const telephoneEventPayloadType =
+        offered > 0
+          ? requirePayloadType(offered, 'telephone_event_payload_type')
+          : request.offeredCodecs.length === 0
+            ? 101
+            : 0;
+      const endpoint = await engine.createRtpEndpoint({
+        id,
+        callId: request.callId,
+        interactionId: request.interactionId,
+        codec,
+        payloadType,
+        telephoneEventPayloadType,
+        remote: optionalRemote(request.remoteAddress, request.remotePort),
+      });
+      return { endpoint: endpointMessage(endpoint) };
+    },
+    async connectRtpEndpoint(request) {
+      const endpoint = engine.endpoint(requireId(request.endpointId, 'endpoint_id'));
+      const remote = optionalRemote(request.remoteAddress, request.remotePort);
+      if (!remote) throw invalidArgument('remote_address', 'remote address and port are required');
+      requirePort(request.remotePort, 'remote_port');
+      await endpoint.connect(remote);
+      return { endpoint: endpointMessage(endpoint) };
+    },
+    async closeRtpEndpoint(request) {
+      return engine.closeRtpEndpoint(requireId(request.endpointId, 'endpoint_id'), request.reason || 'requested');
+    },
+    async getRouterRtpCapabilities() {
+      return { rtpCapabilitiesJson: JSON.stringify(peers.routerRtpCapabilities()) };
+    },
+    async createWebRtcTransport(request) {
+      const peerId = requireId(request.peerId, 'peer_id');
+      const direction =
+        request.direction === TransportDirection.TRANSPORT_DIRECTION_SEND
+          ? 'send'
+          : request.direction === TransportDirection.TRANSPORT_DIRECTION_RECV
+            ? 'recv'
+            : undefined;
+      if (!direction) throw invalidArgument('direction', 'must be SEND or RECV');
+      const created = await peers.createTransport(peerId, direction, request.owner);
+      return {
+        transportId: created.transportId,
+        iceParametersJson: JSON.stringify(created.iceParameters),
+        iceCandidatesJson: JSON.stringify(created.iceCandidates),
+        dtlsParametersJson: JSON.stringify(created.dtlsParameters),
+      };
+    },
+    async connectWebRtcTransport(request) {
+      await peers.connectTransport(requireId(request.transportId, 'transport_id'), request.dtlsParametersJson);
+      return {};
+    },
+    async produce(request) {
+      if (request.kind !== MediaKind.MEDIA_KIND_AUDIO) {
+        throw invalidArgument('kind', 'only audio is supported', MediaErrorCode.UNSUPPORTED_KIND);
+      }
+      const producerId = await peers.produce(requireId(request.transportId, 'transport_id'), request.rtpParametersJson);
+      return { producerId };
+    },
+    async consume(request) {
+      const transportId = requireId(request.transportId, 'transport_id');
+      const { consumer, source } = await peers.consume(
+        transportId,
+        requireId(request.producerId, 'producer_id'),
+        request.rtpCapabilitiesJson,
+      );
+      const peer = engine.graph.transports.get(transportId)!.peer;
+      return { consumer: webRtcConsumerMessage(peer, consumer, source) };
+    },
+    async resumeConsumer(request) {
+      await peers.resumeConsumer(requireId(request.consumerId, 'consumer_id'));
+      return {};
+    },
+    async closePeer(request) {
+      peers.closePeer(requireId(request.peerId, 'peer_id'));
+      return {};
+    },
+    async bridgeLegs(request) {
+      const bridgeId = requireId(request.bridgeId, 'bridge_id');
+      for (const [peerId, json] of Object.entries(request.peerRtpCapabilitiesJson)) {
+        const peer = engine.graph.peers.get(peerId);
+        if (peer) peer.rtpCapabilities = parseCapabilities(json, `peer_rtp_capabilities_json[${peerId}]`);
+      }
+      const bridge = await engine.bridge(bridgeId, request.interactionId, request.legA, request.legB);
+      return { consumers: bridgeConsumers(bridge) };
+    },
+    async unbridgeLegs(request) {
+      engine.unbridge(requireId(request.bridgeId, 'bridge_id'));
+      return {};
+    },
+    async holdLeg(request) {
+      await engine.hold(request.leg, request.musicPrompt);
+      return {};
+    },
+    async resumeLeg(request) {
+      await engine.resume(request.leg);
+      return {};
+    },
+    async playPrompt(request) {
+      const playbackId = requireId(request.playbackId, 'playback_id');
+      if (request.prompts.length === 0) throw invalidArgument('prompts', 'name at least one prompt');
+      const durationMs = await engine.playPrompt({
+        playbackId,
+        leg: request.leg,
+        prompts: request.prompts,
+        loop: request.loop,
+        stopOnDtmf: request.stopOnDtmf,
+      });
+      return { durationMs };
+    },
+    async stopPrompt(request) {
+      engine.stopPrompt(requireId(request.playbackId, 'playback_id'));
+      return {};
+    },
+    async muteLeg(request) {
+      await engine.mute(request.leg, true);
+      return {};
+    },
+    async unmuteLeg(request) {
+      await engine.mute(request.leg, false);
+      return {};
+    },
+    startRecordingTap: later('StartRecordingTap'),
+    stopRecordingTap: later('StopRecordingTap'),
+    pauseRecordingTap: later('PauseRecordingTap'),
+    resumeRecordingTap: later('ResumeRecordingTap'),
+    startSupervision: later('StartSupervision'),
+    stopSupervision: later('StopSupervision'),
+    async getWorkerStats() {
+      const workers = await Promise.all(
+        engine.pool.all().map(async (slot) => {
+          const usage = slot.alive ? await slot.worker.getResourceUsage().catch(() => undefined) : undefined;
+          const legs = engine.graph.legsOn(slot);
+          return {
+            workerId: slot.id,
+            pid: slot.worker.pid,
+            host: slot.id.split(':')[0] ?? '',
+            siteId: engine.site,
+            alive: slot.alive,
+            routers: 1,
+            transports: legs.length,
+            producers: legs.filter((leg) => leg.producer()).length,
+            consumers: 0,
+            bridges: engine.bridges.countOn(slot),
+            cpuUserMs: usage?.ru_utime ?? 0,
+            cpuSystemMs: usage?.ru_stime ?? 0,
+            maxRssBytes: (usage?.ru_maxrss ?? 0) * 1024,
+            startedAt: slot.startedAt,
+          };
+        }),
+      );
+      return { workers };
+    },
+  };
+}
+
+function parseCapabilities(json: string, field: string): types.RtpCapabilities {
+  try {
+    const value: unknown = JSON.parse(json);
+    if (value && typeof value === 'object' && Array.isArray((value as types.RtpCapabilities).codecs)) {
+      return value as types.RtpCapabilities;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw invalidArgument(field, 'must be mediasoup RtpCapabilities as JSON');
+}
