@@ -114,7 +114,7 @@ export class PeerSignalling {
       throw failedPrecondition(MediaErrorCode.CANNOT_CONSUME, "the browser cannot receive this producer's codec");
     }
     const consumer = await peer.hear(producerId, rtpCapabilities);
-    this.engine.graph.peerConsumers.set(consumer.id, { peer, consumer });
+    this.engine.graph.trackPeerConsumer(peer, consumer);
     await peer.listening.add(`consume:${consumer.id}`, 'partner', consumer, true);
     return { consumer, source };
   }

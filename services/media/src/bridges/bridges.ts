@@ -2,6 +2,7 @@
 // partner's producer piped across workers when needed). Idempotent by bridge id; one bridge per pair of legs.
 import type { types } from 'mediasoup';
 import { failedPrecondition, MediaErrorCode } from '../errors.js';
+import { BrowserPeer } from '../legs/browser-peer.js';
 import type { Leg } from '../legs/leg.js';
 import type { MediaGraph } from '../legs/media-graph.js';
 import type { WorkerSlot } from '../workers/worker-pool.js';
@@ -92,14 +93,18 @@ export class Bridges {
     const [aHearsB, bHearsA] = await Promise.all([a.hear(fromB.id), b.hear(fromA.id)]);
     const bridge: Bridge = { id, interactionId, a, b, startedAt: new Date(), peerConsumers: [] };
     const key = sourceKey(bridge);
-    const aIsPeer = a.ref.peerId !== undefined;
-    const bIsPeer = b.ref.peerId !== undefined;
     await Promise.all([
-      a.listening.add(key, 'partner', aHearsB, aIsPeer),
-      b.listening.add(key, 'partner', bHearsA, bIsPeer),
+      a.listening.add(key, 'partner', aHearsB, a instanceof BrowserPeer),
+      b.listening.add(key, 'partner', bHearsA, b instanceof BrowserPeer),
     ]);
-    if (aIsPeer) bridge.peerConsumers.push({ peer: a, consumer: aHearsB, source: b });
-    if (bIsPeer) bridge.peerConsumers.push({ peer: b, consumer: bHearsA, source: a });
+    for (const [peer, consumer, source] of [
+      [a, aHearsB, b],
+      [b, bHearsA, a],
+    ] as const) {
+      if (!(peer instanceof BrowserPeer)) continue;
+      this.graph.trackPeerConsumer(peer, consumer);
+      bridge.peerConsumers.push({ peer, consumer, source });
+    }
     this.byId.set(id, bridge);
     return bridge;
   }

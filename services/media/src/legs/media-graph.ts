@@ -27,6 +27,12 @@ export class MediaGraph {
     leg.slot.legs -= 1;
   }
 
+  /** A consumer on a browser, so its ResumeConsumer finds it; forgotten when it closes. */
+  trackPeerConsumer(peer: BrowserPeer, consumer: types.Consumer): void {
+    this.peerConsumers.set(consumer.id, { peer, consumer });
+    consumer.observer.once('close', () => this.peerConsumers.delete(consumer.id));
+  }
+
   forgetPeer(peer: BrowserPeer): void {
     this.peers.delete(peer.id);
     for (const [id, entry] of this.transports) if (entry.peer === peer) this.transports.delete(id);

@@ -68,6 +68,15 @@ export class RtpPeer {
     }
   }
 
+  /** Sends G.711 samples as 20 ms packets (160 samples each), paced in real time. */
+  async sendSamples(to: { address: string; port: number }, samples: Uint8Array, payloadType = 0): Promise<void> {
+    for (let offset = 0; offset + 160 <= samples.length; offset += 160) {
+      this.send(to, payloadType, Buffer.from(samples.subarray(offset, offset + 160)), offset === 0);
+      this.timestamp = (this.timestamp + 160) >>> 0;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** One key press as RFC 4733 packets: three progress packets, then three end packets, one timestamp. */
   async pressKey(to: { address: string; port: number }, event: number, payloadType = 101): Promise<void> {
     const eventTimestamp = this.timestamp;
