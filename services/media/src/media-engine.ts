@@ -1,21 +1,24 @@
 // The media operations behind the contract, on mediasoup objects: RTP endpoints, bridges, prompts, music on hold,
 // mute, and what happens when a worker dies. Browser signalling lives in peer-signalling.ts; the rpc layer
 // validates requests and maps them here.
-import type { MediaLeg } from '@parley/protos/parley/common/v1/media';
+import type { Actor } from '@parley/protos/parley/common/v1/actor';
+import type { MediaLeg, SupervisionMode } from '@parley/protos/parley/common/v1/media';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { PromptEndReason } from '@parley/protos/parley/events/v1/media_events';
+import type { types } from 'mediasoup';
 import { MusicChannels } from './audio/music-channels.js';
 import { PacketClock } from './audio/packet-clock.js';
 import { PromptPlaybacks, type PlayRequest } from './audio/prompt-playbacks.js';
 import type { PromptStore } from './audio/prompt-store.js';
 import { Bridges, type Bridge, type UnbridgeReason } from './bridges/bridges.js';
-import { invalidArgument, MediaErrorCode, notFound } from './errors.js';
+import { failedPrecondition, invalidArgument, MediaErrorCode, notFound } from './errors.js';
 import { mediaEvents, type EventContext } from './events/media-events.js';
 import { BrowserPeer } from './legs/browser-peer.js';
 import type { Leg } from './legs/leg.js';
 import { legKey } from './legs/leg.js';
 import { MediaGraph } from './legs/media-graph.js';
 import { RtpEndpoint, type RtpEndpointSpec } from './legs/rtp-endpoint.js';
+import { Supervisions, type SignalledConsumer } from './supervision/supervisions.js';
 import type { WorkerPool, WorkerSlot } from './workers/worker-pool.js';
 
 export interface MediaEngineOptions {
@@ -34,6 +37,7 @@ export class MediaEngine {
   private readonly clock = new PacketClock();
   private readonly playbacks: PromptPlaybacks;
   private readonly music: MusicChannels;
+  readonly supervisions: Supervisions;
   private readonly muted = new Set<string>();
   private readonly creating = new Map<string, Promise<RtpEndpoint>>();
 
@@ -58,6 +62,7 @@ export class MediaEngine {
         ),
     );
     this.music = new MusicChannels(options.prompts, this.clock, (slot) => this.graph.direct(slot));
+    this.supervisions = new Supervisions(this.graph, this.clock, options.site, options.publish);
   }
 
   get site(): string {
@@ -147,6 +152,29 @@ export class MediaEngine {
     await this.applyMute(leg);
   }
 
+  // --- Supervision ---------------------------------------------------------------------------------------------
+
+  async startSupervision(request: {
+    id: string;
+    interactionId: string;
+    agentId: string;
+    agentLeg: MediaLeg | undefined;
+    customerLeg: MediaLeg | undefined;
+    supervisorPeerId: string;
+    supervisorCapabilities: types.RtpCapabilities;
+    mode: SupervisionMode;
+    actor: Actor;
+  }): Promise<SignalledConsumer[]> {
+    const agent = this.leg(request.agentLeg, 'agent_leg');
+    const customer = this.leg(request.customerLeg, 'customer_leg');
+    const supervisor = this.graph.peers.get(request.supervisorPeerId);
+    if (!supervisor) throw notFound(MediaErrorCode.LEG_NOT_FOUND, 'supervisor peer', request.supervisorPeerId);
+    if (!this.bridges.between(agent, customer)) {
+      throw failedPrecondition(MediaErrorCode.NOT_BRIDGED, 'the agent and the customer are not bridged');
+    }
+    return this.supervisions.start({ ...request, agent, customer, supervisor });
+  }
+
   // --- Lookups and lifecycle -----------------------------------------------------------------------------------
 
   /** The leg a reference names; INVALID_ARGUMENT when it names none, NOT_FOUND when it does not exist. */
@@ -163,6 +191,7 @@ export class MediaEngine {
     this.graph.removeLeg(leg);
     this.muted.delete(leg.key);
     this.bridges.legGone(leg, reason);
+    void this.supervisions.legGone(leg);
     if (leg instanceof RtpEndpoint) {
       this.graph.endpoints.delete(leg.spec.id);
       this.playbacks.stopLeg(leg, PromptEndReason.PROMPT_END_REASON_LEG_CLOSED);
@@ -199,6 +228,7 @@ export class MediaEngine {
   close(): void {
     this.playbacks.close();
     this.music.close();
+    this.supervisions.close();
     this.clock.close();
   }
 

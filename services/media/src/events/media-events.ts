@@ -8,6 +8,8 @@ import {
   MediaEndpointClosed,
   MediaEndpointCreated,
   MediaPromptFinished,
+  MediaSupervisionStarted,
+  MediaSupervisionStopped,
   MediaUnbridged,
   MediaWorkerDied,
   type PromptEndReason,
@@ -18,6 +20,7 @@ export interface EventContext {
   site: string;
   interactionId?: string;
   callId?: string;
+  agentId?: string;
 }
 
 /** Payload fields are whole messages built with their own fromPartial, so a shallow Partial types them. */
@@ -29,6 +32,7 @@ function envelope(context: EventContext, fields: Partial<Envelope> & Pick<Envelo
     occurredAt: at,
     interactionId: context.interactionId ?? '',
     callId: context.callId ?? '',
+    agentId: context.agentId ?? '',
     source: 'media',
     correlationId: context.interactionId ?? '',
     ...fields,
@@ -57,6 +61,16 @@ export const mediaEvents = {
     fields: { playbackId: string; leg: MediaLeg; reason: PromptEndReason; playedMs: number; digit: string },
   ) =>
     envelope(context, { type: 'media.prompt_finished', mediaPromptFinished: MediaPromptFinished.fromPartial(fields) }),
+  supervisionStarted: (context: EventContext, fields: Partial<MediaSupervisionStarted>) =>
+    envelope(context, {
+      type: 'media.supervision_started',
+      mediaSupervisionStarted: MediaSupervisionStarted.fromPartial(fields),
+    }),
+  supervisionStopped: (context: EventContext, fields: Partial<MediaSupervisionStopped>) =>
+    envelope(context, {
+      type: 'media.supervision_stopped',
+      mediaSupervisionStopped: MediaSupervisionStopped.fromPartial(fields),
+    }),
   workerDied: (context: EventContext, fields: Partial<MediaWorkerDied>) =>
     envelope(context, { type: 'media.worker_died', mediaWorkerDied: MediaWorkerDied.fromPartial(fields) }),
 };

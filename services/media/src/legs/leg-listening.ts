@@ -1,9 +1,10 @@
 // What a leg hears, decided in one place. A SIP phone plays one RTP stream at a time, so an RTP leg hears exactly
-// one kind of source: music while held, else the prompt being played, else its bridge partners. A browser mixes
-// what it receives, so a peer hears every partner at once (and waits for its own ResumeConsumer first).
+// one kind of source: music while held, else the prompt being played, else a mix (when a supervisor joins its
+// conversation), else its bridge partner. A browser mixes what it receives, so a peer hears every partner at once
+// (and waits for its own ResumeConsumer first).
 import type { types } from 'mediasoup';
 
-export type SourceKind = 'partner' | 'prompt' | 'music';
+export type SourceKind = 'partner' | 'prompt' | 'music' | 'mix';
 
 interface Source {
   kind: SourceKind;
@@ -70,8 +71,9 @@ export class LegListening {
     if (this.held) return source.kind === 'music';
     if (source.kind === 'music') return false;
     if (this.mixes) return true;
-    const promptPlaying = [...this.sources.values()].some((other) => other.kind === 'prompt');
-    return promptPlaying ? source.kind === 'prompt' : source.kind === 'partner';
+    const kinds = new Set([...this.sources.values()].map((other) => other.kind));
+    const heard = kinds.has('prompt') ? 'prompt' : kinds.has('mix') ? 'mix' : 'partner';
+    return source.kind === heard;
   }
 
   private async apply(): Promise<void> {

@@ -1,6 +1,7 @@
 // The parley.media.v1 contract: validates each request, calls the engine, maps results back. Recording taps and
 // supervision answer UNIMPLEMENTED until they are built (README "State").
 import type { ContractHandlers } from '@parley/kit';
+import { Actor } from '@parley/protos/parley/common/v1/actor';
 import type {
   MediaServiceService,
   RtpCodec,
@@ -206,8 +207,32 @@ export function createMediaHandlers(engine: MediaEngine, peers: PeerSignalling):
     stopRecordingTap: later('StopRecordingTap'),
     pauseRecordingTap: later('PauseRecordingTap'),
     resumeRecordingTap: later('ResumeRecordingTap'),
-    startSupervision: later('StartSupervision'),
-    stopSupervision: later('StopSupervision'),
+    async startSupervision(request) {
+      const signalled = await engine.startSupervision({
+        id: requireId(request.supervisionId, 'supervision_id'),
+        interactionId: request.interactionId,
+        agentId: request.agentId,
+        agentLeg: request.agentLeg,
+        customerLeg: request.customerLeg,
+        supervisorPeerId: requireId(request.supervisorPeerId, 'supervisor_peer_id'),
+        supervisorCapabilities: parseCapabilities(
+          request.supervisorRtpCapabilitiesJson,
+          'supervisor_rtp_capabilities_json',
+        ),
+        mode: request.mode,
+        actor: request.supervisor ?? Actor.fromPartial({}),
+      });
+      return {
+        consumers: signalled.map(({ peer, consumer, source }) => webRtcConsumerMessage(peer, consumer, source)),
+      };
+    },
+    async stopSupervision(request) {
+      await engine.supervisions.stop(
+        requireId(request.supervisionId, 'supervision_id'),
+        request.actor ?? Actor.fromPartial({}),
+      );
+      return {};
+    },
     async getWorkerStats() {
       const workers = await Promise.all(
         engine.pool.all().map(async (slot) => {

@@ -18,7 +18,8 @@ declare global {
     parleySignal: Signal;
     joinAsPeer: () => Promise<{ producerId: string; rtpCapabilities: types.RtpCapabilities }>;
     receive: (consumer: { id: string; producerId: string; rtpParameters: types.RtpParameters }) => Promise<void>;
-    inboundAudio: () => Promise<{ packetsReceived: number; audioLevel: number; totalAudioEnergy: number }>;
+    /** One entry per audio stream received (one per consumer). */
+    inboundAudio: () => Promise<{ packetsReceived: number; totalAudioEnergy: number }[]>;
   }
 }
 
@@ -65,23 +66,11 @@ window.receive = async ({ id, producerId, rtpParameters }) => {
 
 window.inboundAudio = async () => {
   const stats = await recvTransport!.getStats();
-  let result = { packetsReceived: 0, audioLevel: 0, totalAudioEnergy: 0 };
-  stats.forEach(
-    (report: {
-      type: string;
-      kind?: string;
-      packetsReceived?: number;
-      audioLevel?: number;
-      totalAudioEnergy?: number;
-    }) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'audio') {
-        result = {
-          packetsReceived: report.packetsReceived ?? 0,
-          audioLevel: report.audioLevel ?? 0,
-          totalAudioEnergy: report.totalAudioEnergy ?? 0,
-        };
-      }
-    },
-  );
-  return result;
+  const streams: { packetsReceived: number; totalAudioEnergy: number }[] = [];
+  stats.forEach((report: { type: string; kind?: string; packetsReceived?: number; totalAudioEnergy?: number }) => {
+    if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+      streams.push({ packetsReceived: report.packetsReceived ?? 0, totalAudioEnergy: report.totalAudioEnergy ?? 0 });
+    }
+  });
+  return streams;
 };

@@ -146,7 +146,8 @@ describe('media service over NATS', () => {
       client().playPrompt(PlayPromptRequest.fromPartial({ playbackId: 'p', leg: {}, prompts: ['builtin/goodbye'] })),
     ).rejects.toMatchObject({ status: Status.INVALID_ARGUMENT, fieldViolations: [{ field: 'leg' }] });
     await expect(client().startSupervision(StartSupervisionRequest.fromPartial({}))).rejects.toMatchObject({
-      status: Status.UNIMPLEMENTED,
+      status: Status.INVALID_ARGUMENT,
+      fieldViolations: [{ field: 'supervision_id' }],
     });
     // Nothing was created by the refused requests.
     expect(service.engine.graph.endpoints.size).toBe(0);

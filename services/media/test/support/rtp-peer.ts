@@ -17,6 +17,7 @@ export interface ReceivedRtp {
 export class RtpPeer {
   readonly received: ReceivedRtp[] = [];
   private sequenceNumber = 1000;
+  private closed = false;
   private timestamp = 50_000;
 
   private constructor(
@@ -70,7 +71,7 @@ export class RtpPeer {
 
   /** Sends G.711 samples as 20 ms packets (160 samples each), paced in real time. */
   async sendSamples(to: { address: string; port: number }, samples: Uint8Array, payloadType = 0): Promise<void> {
-    for (let offset = 0; offset + 160 <= samples.length; offset += 160) {
+    for (let offset = 0; offset + 160 <= samples.length && !this.closed; offset += 160) {
       this.send(to, payloadType, Buffer.from(samples.subarray(offset, offset + 160)), offset === 0);
       this.timestamp = (this.timestamp + 160) >>> 0;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -100,6 +101,7 @@ export class RtpPeer {
   }
 
   close(): void {
+    this.closed = true;
     this.socket.close();
   }
 
@@ -118,6 +120,7 @@ export class RtpPeer {
       marker,
     });
     this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff;
+    if (this.closed) return; // a sender still pacing when the test ends
     this.socket.send(new RtpPacket(header, payload).serialize(), to.port, to.address);
   }
 }

@@ -42,3 +42,29 @@ export function muLawRms(payloads: Uint8Array[]): number {
   for (const sample of view) squares += sample * sample;
   return Math.sqrt(squares / view.length);
 }
+
+/** µ-law payloads decoded to 16-bit PCM. */
+export function decodeMuLaw(payloads: Uint8Array[]): Int16Array {
+  const wav = new wavefile.WaveFile();
+  wav.fromScratch(1, 8000, '8m', Buffer.concat(payloads));
+  wav.fromMuLaw();
+  const pcm = (wav.data as { samples: Uint8Array }).samples;
+  return new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength));
+}
+
+/**
+ * How strongly a frequency is present in 8 kHz audio (Goertzel), as the amplitude of a sine of that frequency:
+ * a tone of amplitude A reads ≈ A; other frequencies and silence read near 0.
+ */
+export function toneAmplitude(pcm: Int16Array, frequency: number, sampleRate = 8000): number {
+  const coefficient = 2 * Math.cos((2 * Math.PI * frequency) / sampleRate);
+  let previous = 0;
+  let beforePrevious = 0;
+  for (const sample of pcm) {
+    const current = sample + coefficient * previous - beforePrevious;
+    beforePrevious = previous;
+    previous = current;
+  }
+  const power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
+  return (2 * Math.sqrt(Math.max(0, power))) / pcm.length;
+}
