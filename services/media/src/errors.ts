@@ -22,7 +22,6 @@ export const MediaErrorCode = {
   NOT_BRIDGED: 'PARLEY_MEDIA_NOT_BRIDGED',
   PROMPT_NOT_FOUND: 'PARLEY_MEDIA_PROMPT_NOT_FOUND',
   TAP_NOT_FOUND: 'PARLEY_MEDIA_TAP_NOT_FOUND',
-  UNIMPLEMENTED: 'PARLEY_MEDIA_UNIMPLEMENTED',
 } as const;
 
 const domain = 'media';
@@ -49,11 +48,4 @@ export function unavailable(code: string, message: string): ParleyError {
 
 export function resourceExhausted(code: string, message: string): ParleyError {
   return new ParleyError(code, message, { status: Status.RESOURCE_EXHAUSTED, domain });
-}
-
-export function unimplemented(method: string): ParleyError {
-  return new ParleyError(MediaErrorCode.UNIMPLEMENTED, `${method} is not implemented yet (services/media/README.md)`, {
-    status: Status.UNIMPLEMENTED,
-    domain,
-  });
 }

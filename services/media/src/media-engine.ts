@@ -18,6 +18,7 @@ import type { Leg } from './legs/leg.js';
 import { legKey } from './legs/leg.js';
 import { MediaGraph } from './legs/media-graph.js';
 import { RtpEndpoint, type RtpEndpointSpec } from './legs/rtp-endpoint.js';
+import { RecordingTaps } from './recording/recording-taps.js';
 import { Supervisions, type SignalledConsumer } from './supervision/supervisions.js';
 import type { WorkerPool, WorkerSlot } from './workers/worker-pool.js';
 
@@ -38,6 +39,7 @@ export class MediaEngine {
   private readonly playbacks: PromptPlaybacks;
   private readonly music: MusicChannels;
   readonly supervisions: Supervisions;
+  readonly taps: RecordingTaps;
   private readonly muted = new Set<string>();
   private readonly creating = new Map<string, Promise<RtpEndpoint>>();
 
@@ -63,6 +65,7 @@ export class MediaEngine {
     );
     this.music = new MusicChannels(options.prompts, this.clock, (slot) => this.graph.direct(slot));
     this.supervisions = new Supervisions(this.graph, this.clock, options.site, options.publish);
+    this.taps = new RecordingTaps(options.listenIp);
   }
 
   get site(): string {
@@ -152,6 +155,25 @@ export class MediaEngine {
     await this.applyMute(leg);
   }
 
+  // --- Recording taps ------------------------------------------------------------------------------------------
+
+  startRecordingTap(
+    id: string,
+    recordingId: string,
+    interactionId: string,
+    streams: { leg: MediaLeg | undefined; destination: { address: string; port: number } }[],
+  ) {
+    return this.taps.start(
+      id,
+      recordingId,
+      interactionId,
+      streams.map((stream, index) => ({
+        leg: this.leg(stream.leg, `streams[${index}].leg`),
+        destination: stream.destination,
+      })),
+    );
+  }
+
   // --- Supervision ---------------------------------------------------------------------------------------------
 
   async startSupervision(request: {
@@ -192,6 +214,7 @@ export class MediaEngine {
     this.muted.delete(leg.key);
     this.bridges.legGone(leg, reason);
     void this.supervisions.legGone(leg);
+    this.taps.legGone(leg);
     if (leg instanceof RtpEndpoint) {
       this.graph.endpoints.delete(leg.spec.id);
       this.playbacks.stopLeg(leg, PromptEndReason.PROMPT_END_REASON_LEG_CLOSED);
@@ -229,6 +252,7 @@ export class MediaEngine {
     this.playbacks.close();
     this.music.close();
     this.supervisions.close();
+    this.taps.close();
     this.clock.close();
   }
 

@@ -1,5 +1,4 @@
-// The parley.media.v1 contract: validates each request, calls the engine, maps results back. Recording taps and
-// supervision answer UNIMPLEMENTED until they are built (README "State").
+// The parley.media.v1 contract: validates each request, calls the engine, maps results back.
 import type { ContractHandlers } from '@parley/kit';
 import { Actor } from '@parley/protos/parley/common/v1/actor';
 import type {
@@ -11,14 +10,14 @@ import type {
 import { AudioCodec, MediaKind, TransportDirection } from '@parley/protos/parley/media/v1/media';
 import type { types } from 'mediasoup';
 import type { Bridge } from '../bridges/bridges.js';
-import { invalidArgument, MediaErrorCode, unimplemented } from '../errors.js';
+import { invalidArgument, MediaErrorCode } from '../errors.js';
 import { BrowserPeer } from '../legs/browser-peer.js';
 import type { Leg } from '../legs/leg.js';
 import type { RtpEndpoint } from '../legs/rtp-endpoint.js';
 import type { MediaEngine } from '../media-engine.js';
 import type { PeerSignalling } from '../peer-signalling.js';
 import type { G711 } from '../workers/router-codecs.js';
-import { requireId, requirePayloadType, requirePort, optionalRemote } from './request-checks.js';
+import { optionalRemote, requireDestination, requireId, requirePayloadType, requirePort } from './request-checks.js';
 
 export type MediaHandlers = ContractHandlers<typeof MediaServiceService>;
 
@@ -74,7 +73,6 @@ function bridgeConsumers(bridge: Bridge): WebRtcConsumer[] {
 }
 
 export function createMediaHandlers(engine: MediaEngine, peers: PeerSignalling): MediaHandlers {
-  const later = (method: string) => () => Promise.reject(unimplemented(method));
   return {
     async createRtpEndpoint(request) {
       const id = requireId(request.endpointId, 'endpoint_id');
@@ -203,10 +201,34 @@ export function createMediaHandlers(engine: MediaEngine, peers: PeerSignalling):
       await engine.mute(request.leg, false);
       return {};
     },
-    startRecordingTap: later('StartRecordingTap'),
-    stopRecordingTap: later('StopRecordingTap'),
-    pauseRecordingTap: later('PauseRecordingTap'),
-    resumeRecordingTap: later('ResumeRecordingTap'),
+    async startRecordingTap(request) {
+      const tapId = requireId(request.tapId, 'tap_id');
+      if (request.streams.length === 0) throw invalidArgument('streams', 'name at least one leg to tap');
+      const streams = request.streams.map((stream, index) => ({
+        leg: stream.leg,
+        destination: requireDestination(stream.destinationAddress, stream.destinationPort, `streams[${index}]`),
+      }));
+      const tapped = await engine.startRecordingTap(tapId, request.recordingId, request.interactionId, streams);
+      return {
+        streams: tapped.map((stream) => ({
+          leg: stream.leg.ref,
+          ssrc: stream.ssrc,
+          codec: { codec: codecEnums[stream.codec], payloadType: stream.payloadType },
+        })),
+      };
+    },
+    async stopRecordingTap(request) {
+      engine.taps.stop(requireId(request.tapId, 'tap_id'));
+      return {};
+    },
+    async pauseRecordingTap(request) {
+      await engine.taps.pause(requireId(request.tapId, 'tap_id'), true);
+      return {};
+    },
+    async resumeRecordingTap(request) {
+      await engine.taps.pause(requireId(request.tapId, 'tap_id'), false);
+      return {};
+    },
     async startSupervision(request) {
       const signalled = await engine.startSupervision({
         id: requireId(request.supervisionId, 'supervision_id'),

@@ -28,3 +28,9 @@ export function optionalRemote(address: string, port: number): { address: string
   if (isIP(address) === 0) throw invalidArgument('remote_address', 'must be an IPv4 or IPv6 address');
   return { address, port: requirePort(port, 'remote_port') };
 }
+
+/** A receiver's address and port, both required. */
+export function requireDestination(address: string, port: number, field: string): { address: string; port: number } {
+  if (isIP(address) === 0) throw invalidArgument(`${field}.destination_address`, 'must be an IPv4 or IPv6 address');
+  return { address, port: requirePort(port, `${field}.destination_port`) };
+}
