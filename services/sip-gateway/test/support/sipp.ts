@@ -16,12 +16,16 @@ export async function runSipp(args: string[], timeoutMs = 60_000): Promise<SippR
   // sipp writes its error and statistics files next to where it runs: a directory of its own.
   const directory = await mkdtemp(path.join(tmpdir(), 'sipp-'));
   try {
-    return await new Promise((resolve) => {
+    return await new Promise((resolve, reject) => {
       execFile(
         'sipp',
         ['-i', '127.0.0.1', '-p', String(port), '-nostdin', '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, ...args],
         { cwd: directory, timeout: timeoutMs + 5_000, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout, stderr) => {
+          if (error?.code === 'ENOENT') {
+            reject(new Error('sipp is not installed: apt-get install -y sip-tester (.ci/run does)'));
+            return;
+          }
           const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
           resolve({ exitCode: code, output: `${stdout}\n${stderr}` });
         },
