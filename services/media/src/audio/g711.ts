@@ -1,7 +1,10 @@
 // G.711 both ways, for the one place media decodes audio: mixing several sources for a SIP phone (barge, whisper to
 // a phone), which plays a single RTP stream.
-import { alaw, mulaw } from 'alawmulaw';
+import alawmulaw from 'alawmulaw';
 import type { G711 } from '../workers/router-codecs.js';
+
+// alawmulaw is CommonJS: Node's ESM loader gives only its default export.
+const { alaw, mulaw } = alawmulaw;
 
 export function decodeG711(codec: G711, samples: Uint8Array): Int16Array {
   return codec === 'PCMU' ? mulaw.decode(samples) : alaw.decode(samples);
