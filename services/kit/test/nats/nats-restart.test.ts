@@ -43,6 +43,8 @@ describe('kit across a NATS restart', () => {
   it('serves RPC again once NATS is back, without restarting the service', async () => {
     const server = new NatsRpcServer(serverSide, testLogger);
     server.serve(EchoServiceService, createEchoHandlers('survivor'), { domain: 'restart' });
+    // The subscription travels on the server's connection, the request on the client's: make sure NATS has it.
+    await serverSide.flush();
     const client = createNatsRpcClient(clientSide, EchoServiceService, { domain: 'restart', defaultTimeoutMs: 500 });
     expect((await client.echo(echo)).text).toBe('again');
 

@@ -126,6 +126,19 @@ export class AnsweringEndpoint {
   }
 
   static async start(options: AnsweringEndpointOptions): Promise<AnsweringEndpoint> {
+    // Port 0 means any port: UDP picks one and TCP needs the same number, which another process may hold on TCP
+    // (an ephemeral port of some connection); then try another.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await AnsweringEndpoint.startOnPort(options);
+      } catch (error) {
+        const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (options.port !== 0 || !inUse || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private static async startOnPort(options: AnsweringEndpointOptions): Promise<AnsweringEndpoint> {
     const endpoint = new AnsweringEndpoint(options);
     endpoint.udp = await UdpSipTransport.bind({
       host: options.host,
