@@ -1,20 +1,26 @@
 // Mixes several sources into one G.711 stream for a SIP leg (a phone plays one RTP stream, so when a supervisor
 // barges into a call, or whispers to an agent on a SIP phone, the leg hears a mix instead of two streams). Each
-// source is consumed into Node through the worker's DirectTransport, decoded, and summed once per 20 ms tick; a
-// source's queue is kept short (≤ 3 frames) so the mix never lags behind the call.
+// source is consumed into Node through the worker's DirectTransport, decoded, and summed once per 20 ms tick. Each
+// source has a small jitter buffer: it joins the mix once two frames are queued (20 ms of slack for packets and
+// ticks arriving unevenly) and leaves it when it runs dry; its queue is kept short (≤ 4 frames) so the mix never
+// lags behind the call.
 import type { types } from 'mediasoup';
 import type { G711 } from '../workers/router-codecs.js';
 import { decodeG711, encodeG711, rtpPayload } from './g711.js';
 import type { PacedStream } from './packet-clock.js';
 import { RtpStreamWriter, SAMPLES_PER_PACKET, PACKET_MS } from './rtp-stream-writer.js';
 
-const MAX_QUEUED_FRAMES = 3;
+const MAX_QUEUED_FRAMES = 4;
+/** Frames a source must have queued before it (re)joins the mix. */
+const PRIMING_FRAMES = 2;
 
 interface Source {
   consumer: types.Consumer;
   /** Codec of each payload type the consumer carries. */
   codecs: Map<number, G711>;
   frames: Int16Array[];
+  /** In the mix: has had PRIMING_FRAMES queued and has not run dry since. */
+  playing: boolean;
 }
 
 export class RtpMixer implements PacedStream {
@@ -67,7 +73,7 @@ export class RtpMixer implements PacedStream {
       const name = codec.mimeType.split('/')[1]?.toUpperCase();
       if (name === 'PCMU' || name === 'PCMA') codecs.set(codec.payloadType, name);
     }
-    const source: Source = { consumer, codecs, frames: [] };
+    const source: Source = { consumer, codecs, frames: [], playing: false };
     consumer.on('rtp', (packet) => {
       const codec = codecs.get(packet[1]! & 0x7f);
       const payload = codec ? rtpPayload(packet) : undefined;
@@ -106,8 +112,12 @@ export class RtpMixer implements PacedStream {
     this.mix.fill(0);
     let mixed = 0;
     for (const source of this.sources.values()) {
-      const frame = source.frames.shift();
-      if (!frame) continue;
+      if (!source.playing && source.frames.length >= PRIMING_FRAMES) source.playing = true;
+      const frame = source.playing ? source.frames.shift() : undefined;
+      if (!frame) {
+        source.playing = false;
+        continue;
+      }
       mixed += 1;
       for (let index = 0; index < SAMPLES_PER_PACKET; index += 1) this.mix[index]! += frame[index]!;
     }

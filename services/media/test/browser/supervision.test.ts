@@ -117,11 +117,12 @@ describe('supervising a call', () => {
     expect(whispered.agent).toBeGreaterThan(6_000);
     expect(whispered.supervisor).toBeLessThan(500);
 
-    // Barge: the caller's phone hears agent and supervisor, mixed into its single stream.
+    // Barge: the caller's phone hears agent and supervisor, mixed into its single stream — both tones whole (a
+    // mix that dropped frames under load read ~3,800 here before the mixer got its jitter buffer).
     expect(await supervise(SupervisionMode.SUPERVISION_MODE_BARGE)).toEqual([]);
     const barged = await callerHearsNow();
-    expect(barged.agent).toBeGreaterThan(4_000);
-    expect(barged.supervisor).toBeGreaterThan(4_000);
+    expect(barged.agent).toBeGreaterThan(8_000);
+    expect(barged.supervisor).toBeGreaterThan(8_000);
 
     await media.engine.supervisions.stop('supervision-1', supervisorActor);
     const after = await callerHearsNow();
