@@ -12,6 +12,11 @@ export const mediaConfigSchema = baseServiceConfigSchema
   .extend({
     GRPC_PORT: env.port(servicePorts.media.grpc),
     HTTP_PORT: env.port(servicePorts.media.http),
+    /**
+     * The NATS subject domain the contract is served on (parley.rpc.<domain>.<Method>). Media must be near its calls,
+     * so sites sharing a NATS account give each site's media its own domain (and the SIP gateway the same); tests too.
+     */
+    MEDIA_RPC_DOMAIN: env.subjectToken('media'),
     /** mediasoup workers (one process each); one per core by default. */
     MEDIA_WORKERS: env.positiveInt(Math.max(1, os.availableParallelism())),
     /** Address the RTP and WebRTC sockets bind to (0.0.0.0 in a cluster; loopback for the local runner). */

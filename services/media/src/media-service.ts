@@ -62,7 +62,7 @@ export async function startMediaService(options: MediaServiceOptions) {
       site: config.PARLEY_SITE,
       publish,
     });
-    host.serve(MediaServiceService, createMediaHandlers(engine, peers));
+    host.serve(MediaServiceService, createMediaHandlers(engine, peers), { domain: config.MEDIA_RPC_DOMAIN });
     const ports = await host.listen();
     host.logger.info({ workers: pool.all().map((slot) => slot.id) }, 'media ready');
     return { host, engine, pool, ports, stop: () => host.stop() };

@@ -21,7 +21,12 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
   SIP_PORT: z.coerce.number().int().min(0).max(65_535).default(5060),
   /** Comma-separated addresses allowed to send calls (the trunk providers'); anyone else gets 403. */
   SIP_ALLOWED_SOURCES: addressList,
-  /** Address and port SDP answers name until the media service allocates endpoints (issue 6). */
+  /**
+   * Where calls' audio goes: "service" asks the media service (over NATS, domain SIP_MEDIA_RPC_DOMAIN) for an RTP
+   * endpoint per call; "none" answers with SIP_MEDIA_ADDRESS/SIP_MEDIA_PORT and no media (signalling tests).
+   */
+  SIP_MEDIA: z.enum(['service', 'none']).default('service'),
+  SIP_MEDIA_RPC_DOMAIN: env.subjectToken('media'),
   SIP_MEDIA_ADDRESS: z.string().min(1).default('127.0.0.1'),
   SIP_MEDIA_PORT: env.port(40_000),
   /**

@@ -1,10 +1,12 @@
 // The SIP gateway process: the service host (health, metrics, NATS, gRPC), the SIP endpoint on UDP and TCP, and the
 // parley.sipgateway.v1 contract (partly: see README).
 import { readFile } from 'node:fs/promises';
-import { ServiceHost, type EventStreamsConfig } from '@parley/kit';
+import { createNatsRpcClient, ServiceHost, type EventStreamsConfig } from '@parley/kit';
+import { MediaServiceService } from '@parley/protos/parley/media/v1/media';
 import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import type { SipGatewayConfig } from './config.js';
 import { AnsweringEndpoint } from './gateway/answering-endpoint.js';
+import { NatsCallMedia } from './media/nats-call-media.js';
 import { createSipGatewayHandlers } from './rpc/sip-gateway-handlers.js';
 import { TrunkDirectory } from './trunks/trunk-directory.js';
 
@@ -40,6 +42,13 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       allowedSources: config.SIP_ALLOWED_SOURCES,
       ...(config.SIP_TRUNKS ? { trunks: new TrunkDirectory(config.SIP_TRUNKS) } : {}),
       ...(config.SIP_NONCE_SECRET ? { nonceSecret: Buffer.from(config.SIP_NONCE_SECRET) } : {}),
+      ...(config.SIP_MEDIA === 'service'
+        ? {
+            callMedia: new NatsCallMedia(
+              createNatsRpcClient(host.nc, MediaServiceService, { domain: config.SIP_MEDIA_RPC_DOMAIN }),
+            ),
+          }
+        : {}),
       mediaAddress: config.SIP_MEDIA_ADDRESS,
       mediaPort: config.SIP_MEDIA_PORT,
       maxRequestsPerSecondPerSource: config.SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE,

@@ -33,6 +33,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     PARLEY_SITE: 'waw',
     MEDIA_WORKERS: '1',
+    MEDIA_RPC_DOMAIN: 'media-service-test',
     MEDIA_RTP_MIN_PORT: '42000',
     MEDIA_RTP_MAX_PORT: '42999',
   });
@@ -46,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('media service over NATS', () => {
-  const client = () => createNatsRpcClient(nc, MediaServiceService, { domain: 'media' });
+  const client = () => createNatsRpcClient(nc, MediaServiceService, { domain: 'media-service-test' });
 
   it('creates an RTP endpoint, plays into it and closes it, publishing the events', async () => {
     const phone = await RtpPeer.open(0x9001);

@@ -1,8 +1,9 @@
 // A SIP endpoint on UDP and TCP (same port) that answers every call from an allowed source and ends it on the caller's BYE: the
 // signalling half of "a flow that answers and hangs up", used by the call-setup benchmark and the sipp tests.
-// The offer is answered by RFC 3264 rules (sdp/offer-answer.ts: G.711 only, 488 otherwise), but no media is
-// allocated yet (the media service comes with issue 6): the SDP names the configured address and port, where
-// nothing listens. Sources outside the allowlist get 403 and go no further.
+// The offer is answered by RFC 3264 rules (sdp/offer-answer.ts: G.711 only, 488 otherwise) with the address of an
+// RTP endpoint the media service allocates for the call (released on BYE, CANCEL or a missing ACK; 503 when media
+// cannot); without a media service the SDP names a configured address. No flow runs yet: the call stays answered
+// until the caller hangs up. Sources outside the allowlist get 403 and go no further.
 import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { SipRequest, SipResponse } from '../sip/message.js';
@@ -15,7 +16,8 @@ import { TcpSipTransport, type TcpSource } from '../transport/tcp-transport.js';
 import { dtmfInfoTypes, dtmfKeyOf } from '../sip/dtmf-info.js';
 import { isSipUri, isTelUri, parseUri } from '../sip/uri.js';
 import type { TrunkDirectory } from '../trunks/trunk-directory.js';
-import { sessionDescription } from './session-description.js';
+import { sessionDescription, type SessionDescription } from './session-description.js';
+import type { CallMedia } from '../media/call-media.js';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { ulid } from 'ulid';
 import { callAnsweredEvents, callerLeftDuringFlow, type AnsweredCall } from '../events/call-events.js';
@@ -42,7 +44,11 @@ export interface AnsweringEndpointOptions {
   site?: string;
   /** SIP over TLS on its own port (0: any) with this PEM key and certificate. */
   tls?: { port: number; key: string | Buffer; cert: string | Buffer };
-  /** Address and port the SDP answer names. */
+  /**
+   * The media service: each answered call gets its own RTP endpoint there, named in the 200's SDP. Without it
+   * (signalling benchmark, unit tests) the SDP names `mediaAddress`/`mediaPort`, where nothing listens.
+   */
+  callMedia?: CallMedia;
   mediaAddress: string;
   mediaPort: number;
   timers?: SipTimers;
@@ -65,6 +71,8 @@ interface Dialog {
   dtmf: string[];
   /** What the events say about the call. */
   call: AnsweredCall;
+  /** The call's endpoint at the media service, and where it listens (what our SDP names). */
+  media: { address: string; port: number; endpointId?: string };
 }
 
 /** What tests and operators can see of a call. */
@@ -95,6 +103,8 @@ export class AnsweringEndpoint {
     throttled: 0,
     /** INVITEs refused with 503 because the dialog cap was reached. */
     overCapacity: 0,
+    /** INVITEs refused with 503 because media could not allocate an endpoint. */
+    mediaUnavailable: 0,
     /** INVITEs for a number no trunk delivers (404). */
     unknownNumber: 0,
     /** Digest challenges sent (401) and credentials refused (403). */
@@ -117,7 +127,7 @@ export class AnsweringEndpoint {
       onAckTimeout: (invite) => {
         for (const [key, dialog] of this.dialogs)
           if (key.startsWith(`${invite.headers.get('Call-ID')}|`) && dialog.invite.terminated) {
-            this.endDialog(key, dialog);
+            this.endDialog(key, dialog, 'unconfirmed');
             this.counts.unconfirmed++;
           }
       },
@@ -249,39 +259,43 @@ export class AnsweringEndpoint {
           return respond(refusal.status, refusal.headers ? { headers: refusal.headers } : {});
         }
         transaction.respond(createResponse(request, 100));
-        const sessionId = ++this.sessions;
-        let sdp: string;
-        let held = false;
+        let offer: SessionDescription;
         try {
-          ({ sdp, held } = sessionDescription(request, this.media, sessionId, 1));
+          offer = sessionDescription(request, this.media, 0, 1);
         } catch (error) {
           if (!(error instanceof SdpNegotiationError)) throw error;
           this.counts.refusedMedia++;
           return respond(error.status, { headers: [['Warning', `304 parley "${error.message.replace(/"/g, "'")}"`]] });
         }
-        const toTag = tag();
         const call = this.describeCall(request, trunk?.id);
-        this.dialogs.set(`${request.headers.get('Call-ID')}|${toTag}`, {
-          call,
-          toTag,
-          invite: transaction as InviteServerTransaction,
-          ...(trunk ? { trunk: trunk.id } : {}),
-          sessionId,
-          sessionVersion: 1,
-          held,
-          dtmf: [],
-        });
+        const invite = transaction as InviteServerTransaction;
+        const callMedia = this.options.callMedia;
+        if (!callMedia) return this.answerCall(request, invite, call, trunk?.id, this.media);
+        // Held at trunk admission until answered or refused, so a burst cannot overrun the trunk's cap meanwhile.
         if (trunk) this.admission?.started(trunk.id);
-        this.counts.answered++;
-        transaction.respond(this.answer(request, toTag, sdp));
-        this.options.events?.(callAnsweredEvents(call));
+        callMedia.open(call, offer.audio).then(
+          (endpoint) => {
+            if (trunk) this.admission?.ended(trunk.id);
+            if (invite.answered) {
+              // CANCELled while media was allocating: nothing to answer, nothing to keep.
+              void callMedia.close(endpoint.endpointId, 'cancelled').catch(() => undefined);
+              return;
+            }
+            this.answerCall(request, invite, call, trunk?.id, endpoint);
+          },
+          () => {
+            if (trunk) this.admission?.ended(trunk.id);
+            this.counts.mediaUnavailable++;
+            if (!invite.answered) respond(503, { headers: [['Retry-After', '5']], reason: 'Media Unavailable' });
+          },
+        );
         return;
       }
       case 'BYE': {
         const key = dialogKey(request);
         const dialog = this.dialogs.get(key);
         if (!dialog) return respond(481);
-        this.endDialog(key, dialog);
+        this.endDialog(key, dialog, 'bye');
         this.counts.ended++;
         respond(200);
         this.options.events?.([callerLeftDuringFlow(dialog.call, new Date())]);
@@ -319,9 +333,40 @@ export class AnsweringEndpoint {
     }
   }
 
-  private endDialog(key: string, dialog: Dialog): void {
+  /** Answers with the SDP naming `media` (the call's endpoint, or the configured address without media). */
+  private answerCall(
+    request: SipRequest,
+    invite: InviteServerTransaction,
+    call: AnsweredCall,
+    trunkId: string | undefined,
+    media: { address: string; port: number; endpointId?: string },
+  ): void {
+    const sessionId = ++this.sessions;
+    // The offer was checked before media was asked; answering it again only puts media's address in.
+    const { sdp, held } = sessionDescription(request, media, sessionId, 1);
+    const toTag = tag();
+    this.dialogs.set(`${request.headers.get('Call-ID')}|${toTag}`, {
+      call,
+      toTag,
+      invite,
+      ...(trunkId ? { trunk: trunkId } : {}),
+      sessionId,
+      sessionVersion: 1,
+      held,
+      dtmf: [],
+      media,
+    });
+    if (trunkId) this.admission?.started(trunkId);
+    this.counts.answered++;
+    invite.respond(this.answer(request, toTag, sdp));
+    this.options.events?.(callAnsweredEvents(call));
+  }
+
+  private endDialog(key: string, dialog: Dialog, reason: string): void {
     this.dialogs.delete(key);
     if (dialog.trunk) this.admission?.ended(dialog.trunk);
+    const endpointId = dialog.media.endpointId;
+    if (endpointId) void this.options.callMedia?.close(endpointId, reason).catch(() => undefined);
   }
 
   private countRefusal(reason: 'challenged' | 'auth-failed' | 'unknown-number' | 'over-capacity'): void {
@@ -366,9 +411,9 @@ export class AnsweringEndpoint {
     const key = dialogKey(request);
     const dialog = this.dialogs.get(key);
     if (!dialog) return respond(481);
-    let answer: { sdp: string; held: boolean };
+    let answer: SessionDescription;
     try {
-      answer = sessionDescription(request, this.media, dialog.sessionId, dialog.sessionVersion + 1);
+      answer = sessionDescription(request, dialog.media, dialog.sessionId, dialog.sessionVersion + 1);
     } catch (error) {
       if (!(error instanceof SdpNegotiationError)) throw error;
       return respond(error.status); // the call goes on with the previous session (RFC 3261 §14.2)

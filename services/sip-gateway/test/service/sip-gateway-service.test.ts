@@ -1,5 +1,6 @@
 // The SIP gateway as a process runs it: the service host with its contract over NATS (ValidateFlow answered, the
-// call-logic RPCs UNIMPLEMENTED until built) and the SIP endpoint answering on the configured port.
+// call-logic RPCs UNIMPLEMENTED until built), the SIP endpoint answering on the configured port, and each call's
+// audio at a real media service (its own NATS domain, so other test files' media services never answer).
 import { createSocket } from 'node:dgram';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
@@ -12,6 +13,8 @@ import {
   SipGatewayServiceService,
   ValidateFlowRequest,
 } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import { loadMediaConfig } from '@parley/media/config';
+import { startMediaService } from '@parley/media/service';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
 
@@ -19,10 +22,29 @@ const logger = createLogger({ service: 'sip-gateway-test', level: 'silent' });
 let nc: NatsConnection;
 let streams: TestEventStreams;
 let service: Awaited<ReturnType<typeof startSipGatewayService>>;
+let media: Awaited<ReturnType<typeof startMediaService>>;
+const MEDIA_DOMAIN = 'media-sip-gateway-service-test';
 
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'sip-gateway-test', logger });
   streams = await createTestEventStreams(await jetstreamManager(nc));
+  media = await startMediaService({
+    config: loadMediaConfig({
+      NATS_URL: testNatsUrl,
+      GRPC_PORT: '0',
+      HTTP_PORT: '0',
+      GRPC_HOST: '127.0.0.1',
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      PARLEY_SITE: 'waw',
+      MEDIA_WORKERS: '1',
+      MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
+      MEDIA_RTP_MIN_PORT: '43000',
+      MEDIA_RTP_MAX_PORT: '43999',
+    }),
+    eventStreams: streams.config,
+    handleSignals: false,
+  });
   const config = loadSipGatewayConfig({
     NATS_URL: testNatsUrl,
     GRPC_PORT: '0',
@@ -33,6 +55,7 @@ beforeAll(async () => {
     SIP_HOST: '127.0.0.1',
     SIP_PORT: '0',
     PARLEY_SITE: 'waw',
+    SIP_MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
     SIP_TRUNKS: JSON.stringify([
       { id: 'local', name: 'Local', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { '+48221234567': 'support' } },
     ]),
@@ -42,6 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
+  await media?.stop();
   await streams?.remove();
   await closeNats(nc);
 });
@@ -83,7 +107,7 @@ describe('sip-gateway service', () => {
     socket.close();
   });
 
-  it('publishes the call’s events in order: created, flow started, caller left during the flow', async () => {
+  it('publishes the call’s events in order (created, flow started, caller left) and its media’s', async () => {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     const own = socket.address().port;
@@ -109,14 +133,20 @@ describe('sip-gateway service', () => {
     const consumer = await jetstream(nc).consumers.get(streams.config.stream, {
       filter_subjects: `${streams.config.subjectPrefix}.>`,
     });
-    const events: Envelope[] = [];
+    const all: Envelope[] = [];
     const messages = await consumer.consume();
     const giveUp = setTimeout(() => void messages.close(), 5_000); // the expectation below then says what came
     for await (const message of messages) {
-      events.push(Envelope.decode(message.data));
-      if (events.length === 3) break;
+      all.push(Envelope.decode(message.data));
+      if (all.length === 5) break;
     }
     clearTimeout(giveUp);
+    // The call's media: an endpoint allocated before the answer, released on the BYE.
+    const mediaEvents = all.filter((e) => e.type.startsWith('media.'));
+    expect(mediaEvents.map((e) => e.type)).toEqual(['media.endpoint_created', 'media.endpoint_closed']);
+    expect(mediaEvents[1]?.mediaEndpointClosed?.reason).toBe('bye');
+    const events = all.filter((e) => e.type.startsWith('interaction.'));
+    expect(mediaEvents[0]?.interactionId).toBe(events[0]?.interactionId);
     expect(events.map((e) => e.type)).toEqual([
       'interaction.created',
       'interaction.ivr_started',

@@ -1,6 +1,6 @@
 // Runs Debian's sipp (package sip-tester) against a local endpoint, bounded in calls and time, loopback only.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@parley/kit/testing';
@@ -11,10 +11,14 @@ export interface SippRun {
   output: string;
 }
 
+/** Where Debian's sip-tester keeps the pcaps its built-in uac_pcap scenario plays (it looks in ./pcap). */
+const DEBIAN_PCAPS = '/usr/share/sip-tester';
+
 export async function runSipp(args: string[], timeoutMs = 60_000): Promise<SippRun> {
   const port = await freePort();
   // sipp writes its error and statistics files next to where it runs: a directory of its own.
   const directory = await mkdtemp(path.join(tmpdir(), 'sipp-'));
+  await symlink(DEBIAN_PCAPS, path.join(directory, 'pcap'));
   try {
     return await new Promise((resolve, reject) => {
       execFile(
