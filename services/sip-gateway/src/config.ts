@@ -1,6 +1,8 @@
 // The SIP gateway's configuration: the only place that reads the environment.
 import { baseServiceConfigSchema, env, loadConfig, servicePorts } from '@parley/kit';
 import { z } from 'zod';
+import type { FlowDocument } from './flows/flow-document.js';
+import { validateFlow } from './flows/validate-flow.js';
 import { trunksSchema } from './trunks/trunk-config.js';
 
 const addressList = z
@@ -50,6 +52,36 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
       for (const issue of parsed.error.issues)
         context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
       return z.NEVER;
+    }),
+  /**
+   * The IVR flows as JSON, { "<flow id>": <flow document> } (flows/flow-document.ts); a trunk's DIDs name them. Each
+   * is validated at start; the errors name the flow and the JSON pointer of the bad place. Unset: no flow runs.
+   */
+  SIP_FLOWS: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      const flows = new Map<string, FlowDocument>();
+      if (text === undefined || text.trim() === '') return flows;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON (an object of flow documents by id)' });
+        return z.NEVER;
+      }
+      if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+        context.addIssue({ code: 'custom', message: 'must be an object of flow documents by id' });
+        return z.NEVER;
+      }
+      for (const [id, document] of Object.entries(json)) {
+        const checked = validateFlow(JSON.stringify(document));
+        if (checked.valid) flows.set(id, checked.flow);
+        else
+          for (const problem of checked.problems)
+            context.addIssue({ code: 'custom', message: `flow ${id}${problem.path}: ${problem.message}` });
+      }
+      return flows;
     }),
   /** PEM files of the TLS certificate and key: both set, SIP over TLS listens on SIP_TLS_PORT too. */
   SIP_TLS_CERT_FILE: z.string().min(1).optional(),

@@ -1,11 +1,20 @@
 // The SIP gateway process: the service host (health, metrics, NATS, gRPC), the SIP endpoint on UDP and TCP, and the
 // parley.sipgateway.v1 contract (partly: see README).
 import { readFile } from 'node:fs/promises';
-import { createNatsRpcClient, ServiceHost, type EventStreamsConfig } from '@parley/kit';
+import {
+  createNatsRpcClient,
+  defaultEventStreams,
+  eventFilter,
+  ServiceHost,
+  type EventStreamsConfig,
+} from '@parley/kit';
+import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { MediaServiceService } from '@parley/protos/parley/media/v1/media';
 import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import type { SipGatewayConfig } from './config.js';
 import { AnsweringEndpoint } from './gateway/answering-endpoint.js';
+import { CallFlows, type CallFlowsOptions } from './calls/call-flows.js';
+import { MediaEventFeed } from './calls/media-event-feed.js';
 import { NatsCallMedia } from './media/nats-call-media.js';
 import { createSipGatewayHandlers } from './rpc/sip-gateway-handlers.js';
 import { TrunkDirectory } from './trunks/trunk-directory.js';
@@ -14,6 +23,8 @@ export interface SipGatewayServiceOptions {
   config: SipGatewayConfig;
   eventStreams?: EventStreamsConfig;
   handleSignals?: boolean;
+  /** Told how each call's flow ended (tests; the call logic acting on it is not built yet). */
+  onFlowOutcome?: CallFlowsOptions['onOutcome'];
 }
 
 export async function startSipGatewayService(options: SipGatewayServiceOptions) {
@@ -27,6 +38,12 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
     handleSignals: options.handleSignals ?? true,
   });
   try {
+    // Published without holding up SIP; a failure is logged (see README: no outbox yet).
+    const publish = (envelopes: Envelope[]) => {
+      host.events
+        .publishAll(envelopes)
+        .catch((error: unknown) => host.logger.error({ err: error }, 'call events not published'));
+    };
     const tls =
       config.SIP_TLS_CERT_FILE && config.SIP_TLS_KEY_FILE
         ? {
@@ -35,6 +52,30 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
             key: await readFile(config.SIP_TLS_KEY_FILE),
           }
         : undefined;
+    const media =
+      config.SIP_MEDIA === 'service'
+        ? createNatsRpcClient(host.nc, MediaServiceService, { domain: config.SIP_MEDIA_RPC_DOMAIN })
+        : undefined;
+    const feed = media
+      ? new MediaEventFeed(
+          host.nc,
+          eventFilter(options.eventStreams ?? defaultEventStreams, 'media', config.PARLEY_SITE),
+          (error) => host.logger.warn({ err: error }, 'unreadable media event'),
+        )
+      : undefined;
+    if (feed) host.shutdown.add('media events', () => feed.close());
+    const calls =
+      media && feed
+        ? new CallFlows({
+            flows: config.SIP_FLOWS,
+            media,
+            feed,
+            events: publish,
+            logger: host.logger,
+            ...(options.onFlowOutcome ? { onOutcome: options.onFlowOutcome } : {}),
+          })
+        : undefined;
+    if (calls) host.shutdown.add('flows', () => calls.close());
     const endpoint = await AnsweringEndpoint.start({
       ...(tls ? { tls } : {}),
       host: config.SIP_HOST,
@@ -42,24 +83,14 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       allowedSources: config.SIP_ALLOWED_SOURCES,
       ...(config.SIP_TRUNKS ? { trunks: new TrunkDirectory(config.SIP_TRUNKS) } : {}),
       ...(config.SIP_NONCE_SECRET ? { nonceSecret: Buffer.from(config.SIP_NONCE_SECRET) } : {}),
-      ...(config.SIP_MEDIA === 'service'
-        ? {
-            callMedia: new NatsCallMedia(
-              createNatsRpcClient(host.nc, MediaServiceService, { domain: config.SIP_MEDIA_RPC_DOMAIN }),
-            ),
-          }
-        : {}),
+      ...(media ? { callMedia: new NatsCallMedia(media) } : {}),
+      ...(calls ? { calls } : {}),
       mediaAddress: config.SIP_MEDIA_ADDRESS,
       mediaPort: config.SIP_MEDIA_PORT,
       maxRequestsPerSecondPerSource: config.SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE,
       maxDialogs: config.SIP_MAX_DIALOGS,
       site: config.PARLEY_SITE,
-      // Published without holding up the SIP answer; a failure is logged (see README: no outbox yet).
-      events: (envelopes) => {
-        host.events
-          .publishAll(envelopes)
-          .catch((error: unknown) => host.logger.error({ err: error }, 'call events not published'));
-      },
+      events: publish,
     });
     host.shutdown.add('sip', () => endpoint.close());
     host.logger.info(

@@ -5,7 +5,7 @@ import { ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
 import { AbandonPoint, Interaction, InteractionState } from '@parley/protos/parley/common/v1/interaction';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
-import { InteractionAbandoned } from '@parley/protos/parley/events/v1/interaction_events';
+import { InteractionAbandoned, InteractionAttributesUpdated } from '@parley/protos/parley/events/v1/interaction_events';
 import { ulid } from 'ulid';
 
 /** What the gateway knows of a call when it answers it. */
@@ -70,6 +70,21 @@ export function callerLeftDuringFlow(call: AnsweredCall, at: Date): Envelope {
         point: AbandonPoint.ABANDON_POINT_IVR,
         ivrMs: Math.max(0, at.getTime() - call.answeredAt.getTime()),
         actor: { kind: ActorKind.ACTOR_KIND_CUSTOMER, id: call.callerNumber ?? '' },
+      }),
+    },
+    at,
+  );
+}
+
+/** What the flow learnt (menu choices, collected digits, set attributes) as interaction attributes. */
+export function attributesCollected(call: AnsweredCall, attributes: Record<string, string>, at: Date): Envelope {
+  return envelope(
+    call,
+    {
+      type: 'interaction.attributes_updated',
+      interactionAttributesUpdated: InteractionAttributesUpdated.fromPartial({
+        set: attributes,
+        actor: { kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' },
       }),
     },
     at,

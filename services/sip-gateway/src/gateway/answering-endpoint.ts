@@ -49,6 +49,12 @@ export interface AnsweringEndpointOptions {
    * (signalling benchmark, unit tests) the SDP names `mediaAddress`/`mediaPort`, where nothing listens.
    */
   callMedia?: CallMedia;
+  /** Told when a call with media is answered, gets a SIP INFO key, or ends (the flows run there). */
+  calls?: {
+    answered(call: AnsweredCall, endpointId: string): void;
+    digit(callId: string, key: string): void;
+    ended(callId: string): void;
+  };
   mediaAddress: string;
   mediaPort: number;
   timers?: SipTimers;
@@ -310,6 +316,7 @@ export class AnsweringEndpoint {
         const key = dtmfKeyOf(decoder.decode(request.body), type);
         if (key === undefined) return respond(400, { reason: 'Bad DTMF Body' });
         dialog.dtmf.push(key);
+        this.options.calls?.digit(dialog.call.callId, key);
         return respond(200);
       }
       case 'OPTIONS':
@@ -360,12 +367,14 @@ export class AnsweringEndpoint {
     this.counts.answered++;
     invite.respond(this.answer(request, toTag, sdp));
     this.options.events?.(callAnsweredEvents(call));
+    if (media.endpointId) this.options.calls?.answered(call, media.endpointId);
   }
 
   private endDialog(key: string, dialog: Dialog, reason: string): void {
     this.dialogs.delete(key);
     if (dialog.trunk) this.admission?.ended(dialog.trunk);
     const endpointId = dialog.media.endpointId;
+    this.options.calls?.ended(dialog.call.callId);
     if (endpointId) void this.options.callMedia?.close(endpointId, reason).catch(() => undefined);
   }
 

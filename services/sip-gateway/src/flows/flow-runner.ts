@@ -1,0 +1,120 @@
+// Runs a validated flow document for one call, node by node, until it hands the call on (enqueue), ends it
+// (hangUp), or the caller leaves. Audio and keys come through FlowAudio (media for real calls), so the runner is only
+// the IVR's logic: menus with retries, digit collection with terminator and timeouts, attributes.
+// Nodes that need services not wired yet (businessHours, httpLookup, transfer, voicemail, offerCallback) end the run
+// with `unsupported`, naming the node, rather than guessing.
+import type { FlowDocument, FlowNode } from './flow-document.js';
+
+export interface PlayOutcome {
+  /** A key press stopped the prompt (stopOnDtmf); the key itself is in the digit queue. */
+  interrupted: boolean;
+}
+
+export interface FlowAudio {
+  /** Plays prompts (names of bundled prompts) in order; resolves when they end or a key interrupts them. */
+  play(prompts: string[], options: { stopOnDtmf: boolean }): Promise<PlayOutcome>;
+  /** The next key the caller pressed, waiting up to `timeoutMs`; undefined on timeout or hang-up. */
+  nextDigit(timeoutMs: number): Promise<string | undefined>;
+  /** Forgets keys pressed before now (a menu listens from its own prompt on). */
+  clearDigits(): void;
+  /** The caller hung up. */
+  readonly ended: boolean;
+}
+
+export type FlowOutcome =
+  | { kind: 'enqueue'; nodeId: string; node: Extract<FlowNode, { type: 'enqueue' }> }
+  | { kind: 'hangUp'; nodeId: string }
+  | { kind: 'callerLeft'; nodeId: string }
+  | { kind: 'unsupported'; nodeId: string; type: FlowNode['type'] }
+  /** The flow kept moving without waiting for the caller (a loop of nodes that take no time). */
+  | { kind: 'tooManySteps'; nodeId: string };
+
+export interface FlowRun {
+  attributes: Record<string, string>;
+  /** Node ids in the order they ran, for events and troubleshooting. */
+  path: string[];
+}
+
+/** A flow moves a few nodes per caller action; thousands of steps means a loop that never waits. */
+const MAX_STEPS = 1_000;
+
+export async function runFlow(
+  document: FlowDocument,
+  audio: FlowAudio,
+  run: FlowRun,
+  onNode: (nodeId: string, node: FlowNode) => void = () => undefined,
+): Promise<FlowOutcome> {
+  let nodeId = document.start;
+  for (let step = 0; step < MAX_STEPS; step += 1) {
+    if (audio.ended) return { kind: 'callerLeft', nodeId };
+    const node = document.nodes[nodeId];
+    if (!node) throw new Error(`flow has no node "${nodeId}" (validate flows before running them)`);
+    run.path.push(nodeId);
+    onNode(nodeId, node);
+    const next = await runNode(node, audio, run);
+    if (typeof next !== 'string') return { ...next, nodeId } as FlowOutcome;
+    nodeId = next;
+  }
+  return { kind: 'tooManySteps', nodeId };
+}
+
+type NodeResult =
+  | string
+  | { kind: 'enqueue'; node: Extract<FlowNode, { type: 'enqueue' }> }
+  | { kind: 'hangUp' }
+  | { kind: 'unsupported'; type: FlowNode['type'] };
+
+async function runNode(node: FlowNode, audio: FlowAudio, run: FlowRun): Promise<NodeResult> {
+  switch (node.type) {
+    case 'play':
+      await audio.play([node.prompt], { stopOnDtmf: false });
+      return node.next;
+    case 'menu':
+      return menu(node, audio);
+    case 'collectDigits':
+      return collectDigits(node, audio, run);
+    case 'setAttributes':
+      Object.assign(run.attributes, node.set);
+      return node.next;
+    case 'hangUp':
+      if (node.prompt) await audio.play([node.prompt], { stopOnDtmf: false });
+      return { kind: 'hangUp' };
+    case 'enqueue':
+      return { kind: 'enqueue', node };
+    default:
+      return { kind: 'unsupported', type: node.type };
+  }
+}
+
+/** Plays the menu, takes one key; a wrong key or none replays it (after "invalid" / "no input") up to `retries`. */
+async function menu(node: Extract<FlowNode, { type: 'menu' }>, audio: FlowAudio): Promise<string> {
+  for (let attempt = 0; attempt <= node.retries; attempt += 1) {
+    audio.clearDigits();
+    await audio.play([node.prompt], { stopOnDtmf: true });
+    const key = await audio.nextDigit(node.timeoutMs);
+    if (audio.ended) return node.fallback;
+    const chosen = key === undefined ? undefined : node.options[key];
+    if (chosen) return chosen;
+    if (attempt < node.retries) await audio.play([key === undefined ? 'no-input' : 'invalid'], { stopOnDtmf: true });
+  }
+  return node.fallback;
+}
+
+/** Keys until maxDigits, the terminator, or `timeoutMs` of silence; fewer than minDigits goes to `noInput`. */
+async function collectDigits(
+  node: Extract<FlowNode, { type: 'collectDigits' }>,
+  audio: FlowAudio,
+  run: FlowRun,
+): Promise<string> {
+  audio.clearDigits();
+  await audio.play([node.prompt], { stopOnDtmf: true });
+  let digits = '';
+  while (digits.length < node.maxDigits) {
+    const key = await audio.nextDigit(node.timeoutMs);
+    if (key === undefined || key === node.terminator) break;
+    digits += key;
+  }
+  if (digits.length < node.minDigits) return node.noInput;
+  run.attributes[node.attribute] = digits;
+  return node.next;
+}

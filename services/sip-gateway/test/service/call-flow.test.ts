@@ -1,0 +1,123 @@
+// A call's IVR flow on real media: sipp's uac_pcap caller (7 s of A-law audio, then an RFC 4733 "1") reaches a DID
+// whose flow is a menu. The menu prompt plays at media, the caller's key comes back from media's RFC 4733
+// detection, the flow follows option 1, records what it learnt, and hands the call to the queue.
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { closeNats, connectNats, createLogger, type NatsConnection } from '@parley/kit';
+import { createTestEventStreams, testNatsUrl, waitFor, type TestEventStreams } from '@parley/kit/testing';
+import { loadMediaConfig } from '@parley/media/config';
+import { startMediaService } from '@parley/media/service';
+import { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { PromptEndReason } from '@parley/protos/parley/events/v1/media_events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSipGatewayConfig } from '../../src/config.js';
+import type { FlowOutcome, FlowRun } from '../../src/flows/flow-runner.js';
+import { startSipGatewayService } from '../../src/sip-gateway-service.js';
+import { runSipp } from '../support/sipp.js';
+
+const logger = createLogger({ service: 'call-flow-test', level: 'silent' });
+const MEDIA_DOMAIN = 'media-call-flow-test';
+const DID = '+48221234500';
+let nc: NatsConnection;
+let streams: TestEventStreams;
+let media: Awaited<ReturnType<typeof startMediaService>>;
+let gateway: Awaited<ReturnType<typeof startSipGatewayService>>;
+const outcomes: { outcome: FlowOutcome; run: FlowRun }[] = [];
+
+const environment = {
+  NATS_URL: testNatsUrl,
+  GRPC_PORT: '0',
+  HTTP_PORT: '0',
+  GRPC_HOST: '127.0.0.1',
+  HTTP_HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  PARLEY_SITE: 'krk',
+};
+
+const supportFlow = {
+  schemaVersion: 1,
+  start: 'menu',
+  nodes: {
+    // The key comes after sipp's 7 s of audio: the menu waits long enough for it.
+    menu: {
+      type: 'menu',
+      prompt: 'main-menu',
+      options: { '1': 'sales' },
+      timeoutMs: 15_000,
+      retries: 0,
+      fallback: 'bye',
+    },
+    sales: { type: 'setAttributes', set: { intent: 'sales' }, next: 'queue' },
+    queue: { type: 'enqueue', queue: 'support', priority: 3 },
+    bye: { type: 'hangUp', prompt: 'goodbye' },
+  },
+};
+
+beforeAll(async () => {
+  nc = await connectNats({ servers: [testNatsUrl], name: 'call-flow-test', logger });
+  streams = await createTestEventStreams(await jetstreamManager(nc));
+  media = await startMediaService({
+    config: loadMediaConfig({
+      ...environment,
+      MEDIA_WORKERS: '1',
+      MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
+      MEDIA_RTP_MIN_PORT: '45000',
+      MEDIA_RTP_MAX_PORT: '45999',
+    }),
+    eventStreams: streams.config,
+    handleSignals: false,
+  });
+  gateway = await startSipGatewayService({
+    config: loadSipGatewayConfig({
+      ...environment,
+      SIP_HOST: '127.0.0.1',
+      SIP_PORT: '0',
+      SIP_MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
+      SIP_TRUNKS: JSON.stringify([
+        { id: 'local', name: 'Local', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { [DID]: 'support' } },
+      ]),
+      SIP_FLOWS: JSON.stringify({ support: supportFlow }),
+    }),
+    eventStreams: streams.config,
+    handleSignals: false,
+    onFlowOutcome: (_call, outcome, run) => outcomes.push({ outcome, run }),
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await media?.stop();
+  await streams?.remove();
+  await closeNats(nc);
+});
+
+describe('a call through its flow', () => {
+  it('plays the menu at media, takes the caller’s RFC 4733 key and follows it to the queue', async () => {
+    const run = await runSipp(['-sn', 'uac_pcap', '-s', DID, `127.0.0.1:${gateway.endpoint.port}`, '-m', '1'], 30_000);
+    expect(run.exitCode, run.output).toBe(0);
+    const [result] = await waitFor(() => (outcomes.length > 0 ? outcomes : undefined), { timeoutMs: 5_000 });
+    expect(result!.outcome).toMatchObject({
+      kind: 'enqueue',
+      nodeId: 'queue',
+      node: { queue: 'support', priority: 3 },
+    });
+    expect(result!.run.path).toEqual(['menu', 'sales', 'queue']);
+
+    const consumer = await jetstream(nc).consumers.get(streams.config.stream, {
+      filter_subjects: `${streams.config.subjectPrefix}.>`,
+    });
+    const events: Envelope[] = [];
+    const messages = await consumer.consume();
+    const giveUp = setTimeout(() => void messages.close(), 5_000);
+    for await (const message of messages) {
+      events.push(Envelope.decode(message.data));
+      if (events.some((event) => event.type === 'media.endpoint_closed')) break;
+    }
+    clearTimeout(giveUp);
+    const menuPrompt = events.find((event) => event.type === 'media.prompt_finished')?.mediaPromptFinished;
+    expect(menuPrompt?.reason).toBe(PromptEndReason.PROMPT_END_REASON_COMPLETED);
+    expect(Number(menuPrompt?.playedMs)).toBeGreaterThan(3_000);
+    const attributes = events.find((event) => event.type === 'interaction.attributes_updated');
+    expect(attributes?.interactionAttributesUpdated?.set).toEqual({ intent: 'sales' });
+    expect(attributes?.site).toBe('krk');
+  }, 40_000);
+});
