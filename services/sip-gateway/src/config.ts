@@ -29,6 +29,13 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
    */
   SIP_MEDIA: z.enum(['service', 'none']).default('service'),
   SIP_MEDIA_RPC_DOMAIN: env.subjectToken('media'),
+  /** The NATS domain this gateway serves its contract on (one per site when sites share a NATS account; tests). */
+  SIP_RPC_DOMAIN: env.subjectToken('sip-gateway'),
+  /** Routing's NATS domain for this site's partition (parley.rpc.<domain>.<Method>; routing README "Partitions"). */
+  SIP_ROUTING_RPC_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, 'must be NATS subject tokens joined by dots')
+    .default('routing.p0'),
   SIP_MEDIA_ADDRESS: z.string().min(1).default('127.0.0.1'),
   SIP_MEDIA_PORT: env.port(40_000),
   /**

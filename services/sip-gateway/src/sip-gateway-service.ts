@@ -10,10 +10,11 @@ import {
 } from '@parley/kit';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { MediaServiceService } from '@parley/protos/parley/media/v1/media';
+import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import type { SipGatewayConfig } from './config.js';
 import { AnsweringEndpoint } from './gateway/answering-endpoint.js';
-import { CallFlows, type CallFlowsOptions } from './calls/call-flows.js';
+import { CallSessions, type CallSessionsOptions } from './calls/call-sessions.js';
 import { MediaEventFeed } from './calls/media-event-feed.js';
 import { NatsCallMedia } from './media/nats-call-media.js';
 import { createSipGatewayHandlers } from './rpc/sip-gateway-handlers.js';
@@ -24,7 +25,7 @@ export interface SipGatewayServiceOptions {
   eventStreams?: EventStreamsConfig;
   handleSignals?: boolean;
   /** Told how each call's flow ended (tests; the call logic acting on it is not built yet). */
-  onFlowOutcome?: CallFlowsOptions['onOutcome'];
+  onFlowOutcome?: CallSessionsOptions['onOutcome'];
 }
 
 export async function startSipGatewayService(options: SipGatewayServiceOptions) {
@@ -66,9 +67,10 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
     if (feed) host.shutdown.add('media events', () => feed.close());
     const calls =
       media && feed
-        ? new CallFlows({
+        ? new CallSessions({
             flows: config.SIP_FLOWS,
             media,
+            routing: createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.SIP_ROUTING_RPC_DOMAIN }),
             feed,
             events: publish,
             logger: host.logger,
@@ -97,7 +99,9 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       { host: config.SIP_HOST, port: endpoint.port, tlsPort: endpoint.tlsPort },
       endpoint.tlsPort ? 'SIP listening on UDP, TCP and TLS' : 'SIP listening on UDP and TCP',
     );
-    host.serve(SipGatewayServiceService, createSipGatewayHandlers());
+    host.serve(SipGatewayServiceService, createSipGatewayHandlers({ calls, site: config.PARLEY_SITE }), {
+      domain: config.SIP_RPC_DOMAIN,
+    });
     const ports = await host.listen();
     return { host, endpoint, ports, stop: () => host.stop() };
   } catch (error) {

@@ -12,6 +12,7 @@ export class CallAudio implements FlowAudio {
   private digitWaiter: ((digit: string | undefined) => void) | undefined;
   private readonly playbacks = new Map<string, (outcome: PlayOutcome) => void>();
   private hungUp = false;
+  private loopId: string | undefined;
 
   constructor(
     private readonly media: RpcClient<typeof MediaServiceService>,
@@ -67,6 +68,26 @@ export class CallAudio implements FlowAudio {
       }),
     );
     return finished;
+  }
+
+  /** Starts a prompt sequence that repeats until stopLoop (music on hold). */
+  async startLoop(prompts: string[]): Promise<void> {
+    if (this.hungUp) return;
+    this.loopId = ulid();
+    await this.media.playPrompt(
+      PlayPromptRequest.fromPartial({
+        playbackId: this.loopId,
+        leg: { rtpEndpointId: this.endpointId },
+        prompts: prompts.map((prompt) => `builtin/${prompt}`),
+        loop: true,
+      }),
+    );
+  }
+
+  async stopLoop(): Promise<void> {
+    const playbackId = this.loopId;
+    this.loopId = undefined;
+    if (playbackId && !this.hungUp) await this.media.stopPrompt({ playbackId });
   }
 
   clearDigits(): void {

@@ -304,7 +304,10 @@ export class AnsweringEndpoint {
         this.endDialog(key, dialog, 'bye');
         this.counts.ended++;
         respond(200);
-        this.options.events?.([callerLeftDuringFlow(dialog.call, new Date())]);
+        // With media, the call's session says what the hang-up means (IVR, queue or agent); without, it was the IVR.
+        if (!dialog.media.endpointId || !this.options.calls) {
+          this.options.events?.([callerLeftDuringFlow(dialog.call, new Date())]);
+        }
         return;
       }
       case 'INFO': {

@@ -1,7 +1,9 @@
-// The parley.sipgateway.v1 contract. ValidateFlow is served; every call that needs the call logic (originate,
-// connect, transfer, hold, DTMF, flows storage, registrations) answers UNIMPLEMENTED until it is built (README).
-import { ParleyError, Status, type ContractHandlers } from '@parley/kit';
-import type { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+// The parley.sipgateway.v1 contract. ValidateFlow and ConnectAgent are served; the rest of the call logic
+// (originate, transfer, hold, DTMF, flows storage, registrations) answers UNIMPLEMENTED until it is built (README).
+import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
+import { Direction } from '@parley/protos/parley/common/v1/channel';
+import { CallState, type SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import type { CallSessions } from '../calls/call-sessions.js';
 import { validateFlow } from '../flows/validate-flow.js';
 
 export type SipGatewayHandlers = ContractHandlers<typeof SipGatewayServiceService>;
@@ -17,11 +19,50 @@ function notImplementedYet(method: string): ParleyError {
   );
 }
 
-export function createSipGatewayHandlers(): SipGatewayHandlers {
+function requireField(value: string, field: string): string {
+  if (value.length === 0 || value.length > 256) {
+    throw new InvalidArgumentError('PARLEY_SIP_GATEWAY_INVALID_ARGUMENT', [{ field, description: 'is required' }], {
+      domain: 'sip-gateway',
+    });
+  }
+  return value;
+}
+
+export function createSipGatewayHandlers(options: {
+  calls?: CallSessions | undefined;
+  site: string;
+}): SipGatewayHandlers {
   const later = (method: string) => () => Promise.reject(notImplementedYet(method));
   return {
     originateCall: later('OriginateCall'),
-    connectAgent: later('ConnectAgent'),
+    async connectAgent(request) {
+      const callId = requireField(request.callId, 'call_id');
+      const agentId = requireField(request.agentId, 'agent_id');
+      if (!request.agentLeg?.peerId && !request.agentLeg?.rtpEndpointId) requireField('', 'agent_leg');
+      if (!options.calls) throw notImplementedYet('ConnectAgent without a media service');
+      const { call, endpointId } = await options.calls.connectAgent(callId, agentId, request.agentLeg!);
+      return {
+        call: {
+          id: call.callId,
+          interactionId: call.interactionId,
+          direction: Direction.DIRECTION_INBOUND,
+          state: CallState.CALL_STATE_ESTABLISHED,
+          from: call.callerNumber ?? '',
+          to: call.dialled,
+          trunkId: call.trunkId ?? '',
+          agentId,
+          siteId: options.site,
+          sipCallId: call.callId,
+          flowId: call.flowId,
+          flowVersion: 0,
+          customerLeg: { rtpEndpointId: endpointId },
+          agentLeg: request.agentLeg!,
+          consultationId: '',
+          startedAt: call.answeredAt,
+          answeredAt: call.answeredAt,
+        },
+      };
+    },
     hangUpCall: later('HangUpCall'),
     transferCall: later('TransferCall'),
     completeTransfer: later('CompleteTransfer'),

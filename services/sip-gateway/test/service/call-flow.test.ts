@@ -72,6 +72,7 @@ beforeAll(async () => {
       SIP_HOST: '127.0.0.1',
       SIP_PORT: '0',
       SIP_MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
+      SIP_RPC_DOMAIN: 'sip-gateway-call-flow-test',
       SIP_TRUNKS: JSON.stringify([
         { id: 'local', name: 'Local', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { [DID]: 'support' } },
       ]),

@@ -54,6 +54,7 @@ beforeAll(async () => {
       SIP_HOST: '127.0.0.1',
       SIP_PORT: '0',
       SIP_MEDIA_RPC_DOMAIN: domain,
+      SIP_RPC_DOMAIN: `sip-gateway-call-media-${domain}`,
       SIP_TRUNKS: trunks,
     });
   gateway = await startSipGatewayService({

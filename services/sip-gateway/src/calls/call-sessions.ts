@@ -1,0 +1,226 @@
+// The life of each answered call with media, after the SIP answer: its IVR flow (prompts and keys at media), then
+// the queue (routing's EnqueueInteraction, music on hold with position announcements), then the agent (ConnectAgent
+// bridges the caller's endpoint with the agent's leg at media). When the caller hangs up, whoever holds the call
+// hears it: the IVR (abandoned at the IVR, our event), the queue (routing's CancelInteraction: abandoned with the
+// wait), the agent (routing's EndInteraction: wrap-up). A flow's hangUp outcome and agent-side hang-ups need our
+// own BYE, which is not built yet (README "State"): the call then stays up until the caller leaves.
+import { ParleyError, Status, type Logger, type RpcClient } from '@parley/kit';
+import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
+import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
+import { Interaction } from '@parley/protos/parley/common/v1/interaction';
+import type { MediaLeg } from '@parley/protos/parley/common/v1/media';
+import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { BridgeLegsRequest, type MediaServiceService } from '@parley/protos/parley/media/v1/media';
+import { CancelReason, type RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
+import { ulid } from 'ulid';
+import { attributesCollected, callerLeftDuringFlow, type AnsweredCall } from '../events/call-events.js';
+import type { FlowDocument, FlowNode } from '../flows/flow-document.js';
+import { runFlow, type FlowOutcome, type FlowRun } from '../flows/flow-runner.js';
+import { CallAudio } from './call-audio.js';
+import type { MediaEventFeed } from './media-event-feed.js';
+import { QueueWait } from './queue-wait.js';
+
+export interface CallSessionsOptions {
+  flows: ReadonlyMap<string, FlowDocument>;
+  media: RpcClient<typeof MediaServiceService>;
+  routing: RpcClient<typeof RoutingServiceService>;
+  feed: MediaEventFeed;
+  events: (envelopes: Envelope[]) => void;
+  logger: Logger;
+  /** Told how each flow ended (tests, troubleshooting). */
+  onOutcome?: (call: AnsweredCall, outcome: FlowOutcome, run: FlowRun) => void;
+}
+
+type Phase = 'flow' | 'queued' | 'connected' | 'ended';
+
+interface CallSession {
+  call: AnsweredCall;
+  endpointId: string;
+  audio: CallAudio;
+  phase: Phase;
+  wait: QueueWait | undefined;
+  agentId: string | undefined;
+  agentLeg: MediaLeg | undefined;
+  stopListening: () => void;
+}
+
+const customer = (call: AnsweredCall) =>
+  Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_CUSTOMER, id: call.callerNumber ?? '' });
+
+export class CallSessions {
+  /** By SIP Call-ID (Parley uses it as the call id until calls get ids of their own). */
+  private readonly sessions = new Map<string, CallSession>();
+
+  constructor(private readonly options: CallSessionsOptions) {}
+
+  /** The call was answered with its media endpoint: its flow starts. */
+  answered(call: AnsweredCall, endpointId: string): void {
+    const audio = new CallAudio(this.options.media, endpointId);
+    const session: CallSession = {
+      call,
+      endpointId,
+      audio,
+      phase: 'flow',
+      wait: undefined,
+      agentId: undefined,
+      agentLeg: undefined,
+      stopListening: this.options.feed.listen(call.callId, (event) => audio.onMediaEvent(event)),
+    };
+    this.sessions.set(call.callId, session);
+    const document = this.options.flows.get(call.flowId);
+    if (!document) {
+      this.options.logger.warn({ callId: call.callId, flowId: call.flowId }, 'no such flow; the call waits');
+      return;
+    }
+    const run: FlowRun = { attributes: {}, path: [] };
+    runFlow(document, audio, run)
+      .then((outcome) => this.flowEnded(session, outcome, run))
+      .catch((error: unknown) => this.options.logger.error({ err: error, callId: call.callId }, 'flow failed'));
+  }
+
+  /** A key from SIP INFO (RFC 4733 keys come through media's events). */
+  digit(callId: string, key: string): void {
+    this.sessions.get(callId)?.audio.pushDigit(key);
+  }
+
+  /** The caller hung up (its endpoint is released by the SIP side). */
+  ended(callId: string): void {
+    const session = this.sessions.get(callId);
+    if (!session) return;
+    this.sessions.delete(callId);
+    const { call, phase } = session;
+    session.phase = 'ended';
+    session.audio.hangUp();
+    session.stopListening();
+    void session.wait?.stop().catch(() => undefined);
+    const { routing } = this.options;
+    if (phase === 'flow') {
+      this.options.events([callerLeftDuringFlow(call, new Date())]);
+    } else if (phase === 'queued') {
+      routing
+        .cancelInteraction({
+          interactionId: call.interactionId,
+          reason: CancelReason.CANCEL_REASON_CUSTOMER_LEFT,
+          actor: customer(call),
+        })
+        .catch((error: unknown) =>
+          this.options.logger.error({ err: error, callId }, 'routing did not hear the abandon'),
+        );
+    } else if (phase === 'connected') {
+      routing
+        .endInteraction({ interactionId: call.interactionId, actor: customer(call) })
+        .catch((error: unknown) =>
+          this.options.logger.error({ err: error, callId }, 'routing did not hear the hang-up'),
+        );
+    }
+  }
+
+  /**
+   * Connects the agent who accepted the call's offer: the queue experience stops and media bridges the caller with
+   * the agent's leg. Idempotent for the same agent and leg.
+   */
+  async connectAgent(
+    callId: string,
+    agentId: string,
+    agentLeg: MediaLeg,
+  ): Promise<{ call: AnsweredCall; endpointId: string }> {
+    const session = this.sessions.get(callId);
+    if (!session) throw callError('PARLEY_SIP_GATEWAY_CALL_NOT_FOUND', Status.NOT_FOUND, `no live call "${callId}"`);
+    if (session.phase === 'connected' && session.agentId === agentId) {
+      return { call: session.call, endpointId: session.endpointId };
+    }
+    if (session.phase !== 'queued') {
+      throw callError(
+        'PARLEY_SIP_GATEWAY_CALL_ENDED',
+        Status.FAILED_PRECONDITION,
+        `call "${callId}" is ${session.phase}`,
+      );
+    }
+    session.phase = 'connected';
+    session.agentId = agentId;
+    session.agentLeg = agentLeg;
+    await session.wait?.stop();
+    session.wait = undefined;
+    await this.options.media.bridgeLegs(
+      BridgeLegsRequest.fromPartial({
+        bridgeId: ulid(),
+        interactionId: session.call.interactionId,
+        legA: { rtpEndpointId: session.endpointId },
+        legB: agentLeg,
+      }),
+    );
+    return { call: session.call, endpointId: session.endpointId };
+  }
+
+  close(): void {
+    for (const session of this.sessions.values()) {
+      session.audio.hangUp();
+      session.stopListening();
+      void session.wait?.stop().catch(() => undefined);
+    }
+    this.sessions.clear();
+  }
+
+  private flowEnded(session: CallSession, outcome: FlowOutcome, run: FlowRun): void {
+    const { call } = session;
+    if (Object.keys(run.attributes).length > 0) {
+      this.options.events([attributesCollected(call, run.attributes, new Date())]);
+    }
+    this.options.logger.info({ callId: call.callId, outcome: outcome.kind, node: outcome.nodeId }, 'flow ended');
+    this.options.onOutcome?.(call, outcome, run);
+    if (outcome.kind === 'enqueue' && session.phase === 'flow') {
+      this.enqueue(session, outcome.node, run).catch((error: unknown) =>
+        this.options.logger.error({ err: error, callId: call.callId }, 'enqueue failed; the call waits'),
+      );
+    }
+  }
+
+  private async enqueue(
+    session: CallSession,
+    node: Extract<FlowNode, { type: 'enqueue' }>,
+    run: FlowRun,
+  ): Promise<void> {
+    const { call } = session;
+    session.phase = 'queued';
+    // Music first: the caller hears it at once, while routing answers.
+    const wait = new QueueWait({
+      audio: session.audio,
+      announceEverySeconds: node.announceEverySeconds,
+      position: async () => {
+        const answer = await this.options.routing.getInteractionPosition({ interactionId: call.interactionId });
+        return answer.position?.position || undefined;
+      },
+      onError: (error) => this.options.logger.warn({ err: error, callId: call.callId }, 'announcement failed'),
+    });
+    session.wait = wait;
+    await wait.start();
+    if (session.phase !== 'queued') return void (await wait.stop());
+    await this.options.routing.enqueueInteraction({
+      interaction: Interaction.fromPartial({
+        id: call.interactionId,
+        channel: Channel.CHANNEL_VOICE,
+        direction: Direction.DIRECTION_INBOUND,
+        siteId: call.site,
+        customer: { phoneNumber: call.callerNumber ?? '', displayName: call.callerName ?? '' },
+        attributes: run.attributes,
+        queueId: node.queue,
+        priority: node.priority,
+        callId: call.callId,
+        entryPoint: call.dialled,
+      }),
+    });
+    // The caller may have left while routing answered (ended() saw "queued" before the enqueue existed): routing
+    // must hear it now. The phase is re-read: it changes while this function awaits.
+    if ((session.phase as Phase) === 'ended') {
+      await this.options.routing.cancelInteraction({
+        interactionId: call.interactionId,
+        reason: CancelReason.CANCEL_REASON_CUSTOMER_LEFT,
+        actor: customer(call),
+      });
+    }
+  }
+}
+
+function callError(code: string, status: Status, message: string): ParleyError {
+  return new ParleyError(code, message, { status, domain: 'sip-gateway' });
+}

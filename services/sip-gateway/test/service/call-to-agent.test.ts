@@ -1,0 +1,295 @@
+// The voice path end to end, every part real: a sipp caller with RTP (Debian's pcaps) dials a DID, presses 1 in the
+// IVR menu, is queued in routing and hears music from media, the test agent accepts routing's offer and asks the
+// gateway to connect its RTP leg; audio flows both ways; the caller hangs up and routing ends the interaction.
+// A second caller hangs up while queued: routing reports the abandon with its wait.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
+import { createTestEventStreams, testNatsUrl, uniqueName, waitFor, type TestEventStreams } from '@parley/kit/testing';
+import { loadMediaConfig } from '@parley/media/config';
+import { startMediaService } from '@parley/media/service';
+import { RtpPeer } from '@parley/media/testing';
+import { AgentState } from '@parley/protos/parley/common/v1/agent';
+import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
+import { Channel } from '@parley/protos/parley/common/v1/channel';
+import { Envelope } from '@parley/protos/parley/events/v1/envelope';
+import { PromptEndReason } from '@parley/protos/parley/events/v1/media_events';
+import { AudioCodec, CreateRtpEndpointRequest, MediaServiceService } from '@parley/protos/parley/media/v1/media';
+import {
+  LoginAgentRequest,
+  RoutingServiceService,
+  UpsertAgentRequest,
+  UpsertQueueRequest,
+} from '@parley/protos/parley/routing/v1/routing';
+import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import { loadRoutingConfig } from '@parley/routing/config';
+import { startRoutingReplica } from '@parley/routing/replica';
+import { namespacedRoutingResources, removeRoutingResources } from '@parley/routing/resources';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSipGatewayConfig } from '../../src/config.js';
+import { startSipGatewayService } from '../../src/sip-gateway-service.js';
+import { runSipp } from '../support/sipp.js';
+
+const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
+const logger = createLogger({ service: 'call-to-agent-test', level: 'silent' });
+const SITE = 'gda';
+const DID = '+48581234567';
+const run = uniqueName('voice');
+const routingResources = namespacedRoutingResources(run);
+const domains = { media: `${run}-media`, gateway: `${run}-gateway`, routing: `${run}.p0` };
+
+let nc: NatsConnection;
+let streams: TestEventStreams;
+let routing: Awaited<ReturnType<typeof startRoutingReplica>>;
+let media: Awaited<ReturnType<typeof startMediaService>>;
+let gateway: Awaited<ReturnType<typeof startSipGatewayService>>;
+const events: Envelope[] = [];
+
+const environment = {
+  NATS_URL: testNatsUrl,
+  GRPC_PORT: '0',
+  HTTP_PORT: '0',
+  GRPC_HOST: '127.0.0.1',
+  HTTP_HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  PARLEY_SITE: SITE,
+};
+
+const flow = {
+  schemaVersion: 1,
+  start: 'menu',
+  nodes: {
+    menu: {
+      type: 'menu',
+      prompt: 'main-menu',
+      options: { '1': 'sales' },
+      timeoutMs: 10_000,
+      retries: 0,
+      fallback: 'bye',
+    },
+    sales: { type: 'setAttributes', set: { intent: 'sales' }, next: 'queue' },
+    queue: { type: 'enqueue', queue: 'sales', priority: 1, announceEverySeconds: 0 },
+    bye: { type: 'hangUp' },
+  },
+};
+
+const routingClient = () => createNatsRpcClient(nc, RoutingServiceService, { domain: domains.routing });
+
+beforeAll(async () => {
+  nc = await connectNats({ servers: [testNatsUrl], name: 'call-to-agent-test', logger });
+  streams = await createTestEventStreams(await jetstreamManager(nc));
+  routing = await startRoutingReplica({
+    config: loadRoutingConfig(environment),
+    eventStreams: streams.config,
+    handleSignals: false,
+    resources: routingResources,
+  });
+  await waitFor(() => routing.isOwner(), { timeoutMs: 10_000, description: 'routing to own its state' });
+  media = await startMediaService({
+    config: loadMediaConfig({
+      ...environment,
+      MEDIA_WORKERS: '1',
+      MEDIA_RPC_DOMAIN: domains.media,
+      MEDIA_RTP_MIN_PORT: '46000',
+      MEDIA_RTP_MAX_PORT: '46999',
+    }),
+    eventStreams: streams.config,
+    handleSignals: false,
+  });
+  gateway = await startSipGatewayService({
+    config: loadSipGatewayConfig({
+      ...environment,
+      SIP_HOST: '127.0.0.1',
+      SIP_PORT: '0',
+      SIP_RPC_DOMAIN: domains.gateway,
+      SIP_MEDIA_RPC_DOMAIN: domains.media,
+      SIP_ROUTING_RPC_DOMAIN: domains.routing,
+      SIP_TRUNKS: JSON.stringify([
+        { id: 'pstn', name: 'PSTN', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { [DID]: 'sales' } },
+      ]),
+      SIP_FLOWS: JSON.stringify({ sales: flow }),
+    }),
+    eventStreams: streams.config,
+    handleSignals: false,
+  });
+  const consumer = await jetstream(nc).consumers.get(streams.config.stream);
+  void (async () => {
+    for await (const message of (await consumer.consume()) as AsyncIterable<JsMsg>) {
+      events.push(Envelope.decode(message.data));
+      message.ack();
+    }
+  })();
+  await routingClient().upsertQueue(
+    UpsertQueueRequest.fromPartial({
+      queue: {
+        id: 'sales',
+        displayName: 'Sales',
+        channels: [Channel.CHANNEL_VOICE],
+        skillsExpression: 'skill.sales >= 1',
+      },
+    }),
+  );
+  await routingClient().upsertAgent(
+    UpsertAgentRequest.fromPartial({
+      agent: {
+        id: 'ola',
+        displayName: 'Ola',
+        siteId: SITE,
+        skills: [{ name: 'sales', level: 3 }],
+        capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
+      },
+    }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await media?.stop();
+  await routing?.stop();
+  await removeRoutingResources(nc, routingResources, SITE, ['p0']);
+  await streams?.remove();
+  await closeNats(nc);
+});
+
+const story = (interactionId: string) =>
+  events.filter((event) => event.interactionId === interactionId).map((event) => event.type);
+
+describe('a phone call from the trunk to an agent', () => {
+  it('reports a caller who hangs up in the queue as abandoned there, with the wait', async () => {
+    // No agent is logged in yet: the call waits until the caller gives up.
+    const result = await runSipp(
+      [
+        '-sf',
+        path.join(scenarios, 'caller-abandons-queue.xml'),
+        '-s',
+        DID,
+        `127.0.0.1:${gateway.endpoint.port}`,
+        '-m',
+        '1',
+      ],
+      30_000,
+    );
+    expect(result.exitCode, result.output).toBe(0);
+    const abandoned = await waitFor(() => events.find((event) => event.type === 'interaction.abandoned'), {
+      timeoutMs: 5_000,
+      description: 'routing to report the abandon',
+    });
+    expect(abandoned.interactionAbandoned?.point).toBe(AbandonPoint.ABANDON_POINT_QUEUE);
+    expect(Number(abandoned.interactionAbandoned?.waitMs)).toBeGreaterThan(1_000);
+    const types = story(abandoned.interactionId);
+    expect(types.indexOf('interaction.queued')).toBeGreaterThan(types.indexOf('interaction.created'));
+    expect(types.indexOf('interaction.abandoned')).toBeGreaterThan(types.indexOf('interaction.queued'));
+    // The queue music stopped with the caller.
+    await waitFor(() => media.engine.graph.endpoints.size === 0 || undefined);
+  }, 40_000);
+
+  it('queues the caller with music, connects the accepting agent, carries audio both ways, and ends at routing', async () => {
+    await routingClient().loginAgent(
+      LoginAgentRequest.fromPartial({
+        agentId: 'ola',
+        sessionId: 'desk-1',
+        initialState: AgentState.AGENT_STATE_AVAILABLE,
+      }),
+    );
+    // The agent's phone: an RTP leg at media that talks (a byte pattern) and counts what it hears.
+    const agentPhone = await RtpPeer.open(0x0a6e);
+    const mediaClient = createNatsRpcClient(nc, MediaServiceService, { domain: domains.media });
+    const gatewayClient = createNatsRpcClient(nc, SipGatewayServiceService, { domain: domains.gateway });
+    let talking: Promise<void> | undefined;
+    const agentAnswers = (async () => {
+      const offer = await waitFor(
+        () => events.find((event) => event.type === 'offer.created' && event.agentId === 'ola'),
+        {
+          timeoutMs: 20_000,
+          description: 'an offer to the agent',
+        },
+      );
+      await routingClient().acceptOffer({ offerId: offer.offerId, agentId: 'ola' });
+      const { endpoint } = await mediaClient.createRtpEndpoint(
+        CreateRtpEndpointRequest.fromPartial({
+          endpointId: `agent-leg-${offer.offerId}`,
+          interactionId: offer.interactionId,
+          offeredCodecs: [{ codec: AudioCodec.AUDIO_CODEC_PCMA, payloadType: 8 }],
+          remoteAddress: '127.0.0.1',
+          remotePort: agentPhone.port,
+        }),
+      );
+      const callId = events.find(
+        (event) => event.type === 'interaction.created' && event.interactionId === offer.interactionId,
+      )!.callId;
+      const connected = await gatewayClient.connectAgent({
+        callId,
+        agentId: 'ola',
+        agentLeg: { rtpEndpointId: endpoint!.id },
+      });
+      talking = agentPhone.sendAudio({ address: endpoint!.localAddress, port: endpoint!.localPort }, 200, 7, 8);
+      return { offer, connected };
+    })();
+
+    try {
+      const result = await runSipp(
+        [
+          '-sf',
+          path.join(scenarios, 'caller-talks-to-agent.xml'),
+          '-s',
+          DID,
+          `127.0.0.1:${gateway.endpoint.port}`,
+          '-m',
+          '1',
+        ],
+        40_000,
+      );
+      expect(result.exitCode, result.output).toBe(0);
+      const { offer, connected } = await agentAnswers;
+      expect(connected.call?.agentId).toBe('ola');
+      expect(connected.call?.customerLeg?.rtpEndpointId).toBeTruthy();
+
+      // The agent heard the caller: g711a.pcap's 236 packets of the second play, bridged through media.
+      expect(agentPhone.audio(8).length).toBeGreaterThan(200);
+      const interactionId = offer.interactionId;
+      const closed = await waitFor(() =>
+        events.find(
+          (event) =>
+            event.type === 'media.endpoint_closed' &&
+            event.interactionId === interactionId &&
+            event.mediaEndpointClosed?.reason === 'bye',
+        ),
+      );
+      // The caller heard the agent: what media sent to the caller's endpoint while bridged.
+      expect(Number(closed.mediaEndpointClosed?.packetsSent)).toBeGreaterThan(100);
+      expect(Number(closed.mediaEndpointClosed?.packetsReceived)).toBeGreaterThan(2 * 236);
+
+      // Music on hold played while the call waited, and stopped when the agent connected.
+      const music = events.find(
+        (event) =>
+          event.type === 'media.prompt_finished' &&
+          event.interactionId === interactionId &&
+          event.mediaPromptFinished?.reason === PromptEndReason.PROMPT_END_REASON_STOPPED,
+      );
+      expect(Number(music?.mediaPromptFinished?.playedMs)).toBeGreaterThan(0);
+
+      // The queue has no wrap-up time: the caller's hang-up completes the interaction at routing.
+      await waitFor(() => story(interactionId).includes('interaction.completed') || undefined, {
+        description: 'routing to complete the interaction',
+      });
+      const types = story(interactionId);
+      const order = [
+        'interaction.created',
+        'interaction.ivr_started',
+        'interaction.attributes_updated',
+        'interaction.queued',
+        'offer.created',
+        'interaction.connected',
+        'media.bridged',
+        // (media.endpoint_closed and interaction.completed both follow the BYE, from two services, in either order)
+        'interaction.completed',
+      ].map((type) => types.indexOf(type));
+      expect(order.every((index) => index >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+    } finally {
+      await talking?.catch(() => undefined);
+      agentPhone.close();
+    }
+  }, 60_000);
+});
