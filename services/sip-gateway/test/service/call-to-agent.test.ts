@@ -17,6 +17,7 @@ import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { PromptEndReason } from '@parley/protos/parley/events/v1/media_events';
 import { AudioCodec, CreateRtpEndpointRequest, MediaServiceService } from '@parley/protos/parley/media/v1/media';
 import {
+  ListQueuesRequest,
   LoginAgentRequest,
   RoutingServiceService,
   UpsertAgentRequest,
@@ -86,6 +87,20 @@ beforeAll(async () => {
     resources: routingResources,
   });
   await waitFor(() => routing.isOwner(), { timeoutMs: 10_000, description: 'routing to own its state' });
+  // Owning comes a moment before its NATS subscription reaches the server: wait until routing answers.
+  await waitFor(
+    () =>
+      routingClient()
+        .listQueues(ListQueuesRequest.fromPartial({}))
+        .then(
+          () => true,
+          () => undefined,
+        ),
+    {
+      timeoutMs: 10_000,
+      description: 'routing to answer over NATS',
+    },
+  );
   media = await startMediaService({
     config: loadMediaConfig({
       ...environment,
