@@ -1,13 +1,21 @@
 // Call-setup benchmark: 10,000 dialogs held at once with the heap per dialog; then sipp's UAC scenario (INVITE →
-// 100 → 200 → ACK → BYE → 200) at stepped rates against sipp's own UAS, the ceiling of this machine, and against
-// Parley's answering endpoint (this process, one core), 5 s a step. Loopback only; every sipp
-// run is bounded in calls and time. Run: pnpm --filter @parley/sip-gateway bench
+// 100 → 200 → ACK → BYE → 200) at stepped rates against sipp's own UAS, the ceiling of this machine, against
+// Parley's answering endpoint (this process, one core), 5 s a step, and against the endpoint with the media service
+// in the path (an RTP endpoint allocated at media for every call and released on its BYE). Loopback only; every
+// sipp run is bounded in calls and time. Run: pnpm --filter @parley/sip-gateway bench
 import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { freePort } from '@parley/kit/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { closeNats, connectNats, createLogger, createNatsRpcClient } from '@parley/kit';
+import { createTestEventStreams, freePort, testNatsUrl } from '@parley/kit/testing';
+import { loadMediaConfig } from '@parley/media/config';
+import { startMediaService } from '@parley/media/service';
+import { MediaServiceService } from '@parley/protos/parley/media/v1/media';
 import { AnsweringEndpoint } from '../src/gateway/answering-endpoint.js';
+import { NatsCallMedia } from '../src/media/nats-call-media.js';
 import { runSipp } from '../test/support/sipp.js';
 
+const mediaRates = (process.env.BENCH_MEDIA_RATES ?? '300,500,800,1200').split(',').map(Number);
 const rates = (process.env.BENCH_RATES ?? '300,600,1000,1500,2000,2500,3000,4000').split(',').map(Number);
 const stepSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 const heldDialogs = Number(process.env.BENCH_DIALOGS ?? 10_000);
@@ -46,9 +54,9 @@ async function step(target: string, rate: number): Promise<Step> {
 // Clean: every call completed on both sides, at (nearly) the offered rate — sipp slows down when answers lag.
 const clean = (r: Step) => r.failed === 0 && r.successful === r.calls && !r.leftOpen && r.achieved >= 0.97 * r.rate;
 
-async function steps(target: string, openDialogs?: () => number): Promise<Step[]> {
+async function steps(target: string, openDialogs?: () => number, stepRates = rates): Promise<Step[]> {
   const results: Step[] = [];
-  for (const rate of rates) {
+  for (const rate of stepRates) {
     const result = await step(target, rate);
     // sipp's scenario takes any 200 after its BYE, even a retransmitted 200 to the INVITE: a call is complete only
     // when Parley's side saw it end too.
@@ -157,4 +165,48 @@ try {
   );
 } finally {
   await endpoint.close();
+}
+
+// 4. With media in the path: the media service (its Node side in this process, one mediasoup worker beside it)
+// allocates and releases an RTP endpoint for every call over NATS.
+const nc = await connectNats({
+  servers: [testNatsUrl],
+  name: 'call-setup-bench',
+  logger: createLogger({ service: 'bench', level: 'silent' }),
+});
+const streams = await createTestEventStreams(await jetstreamManager(nc));
+const media = await startMediaService({
+  config: loadMediaConfig({
+    NATS_URL: testNatsUrl,
+    GRPC_PORT: '0',
+    HTTP_PORT: '0',
+    GRPC_HOST: '127.0.0.1',
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    MEDIA_WORKERS: '1',
+    MEDIA_RPC_DOMAIN: 'media-call-setup-bench',
+  }),
+  eventStreams: streams.config,
+  handleSignals: false,
+});
+const withMedia = await AnsweringEndpoint.start({
+  host: '127.0.0.1',
+  port: 0,
+  allowedSources: ['127.0.0.1'],
+  callMedia: new NatsCallMedia(createNatsRpcClient(nc, MediaServiceService, { domain: 'media-call-setup-bench' })),
+  mediaAddress: '127.0.0.1',
+  mediaPort: 40_000,
+});
+try {
+  print('Parley with media', await steps(`127.0.0.1:${withMedia.port}`, () => withMedia.activeDialogs, mediaRates));
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  console.log(
+    `after the media steps: ${withMedia.counts.answered} answered, ${withMedia.counts.mediaUnavailable} refused for ` +
+      `media, ${media.engine.graph.endpoints.size} endpoints still open at media`,
+  );
+} finally {
+  await withMedia.close();
+  await media.stop();
+  await streams.remove();
+  await closeNats(nc);
 }
