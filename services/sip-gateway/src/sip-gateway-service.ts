@@ -94,6 +94,7 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       site: config.PARLEY_SITE,
       events: publish,
     });
+    calls?.bindHangUp((callId, reason) => endpoint.hangUp(callId, reason));
     host.shutdown.add('sip', () => endpoint.close());
     host.logger.info(
       { host: config.SIP_HOST, port: endpoint.port, tlsPort: endpoint.tlsPort },

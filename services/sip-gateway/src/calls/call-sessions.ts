@@ -2,8 +2,8 @@
 // the queue (routing's EnqueueInteraction, music on hold with position announcements), then the agent (ConnectAgent
 // bridges the caller's endpoint with the agent's leg at media). When the caller hangs up, whoever holds the call
 // hears it: the IVR (abandoned at the IVR, our event), the queue (routing's CancelInteraction: abandoned with the
-// wait), the agent (routing's EndInteraction: wrap-up). A flow's hangUp outcome and agent-side hang-ups need our
-// own BYE, which is not built yet (README "State"): the call then stays up until the caller leaves.
+// wait), the agent (routing's EndInteraction: wrap-up). A flow's hangUp and HangUpCall end the call from our side
+// (the SIP side sends the BYE and releases the media).
 import { ParleyError, Status, type Logger, type RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
@@ -50,8 +50,35 @@ const customer = (call: AnsweredCall) =>
 export class CallSessions {
   /** By SIP Call-ID (Parley uses it as the call id until calls get ids of their own). */
   private readonly sessions = new Map<string, CallSession>();
+  /** Sends our BYE and releases the call's media (the SIP endpoint, created after this). */
+  private sendBye: (callId: string, reason: string) => boolean = () => false;
 
   constructor(private readonly options: CallSessionsOptions) {}
+
+  /** The SIP side's way to end a call from our side. */
+  bindHangUp(hangUp: (callId: string, reason: string) => boolean): void {
+    this.sendBye = hangUp;
+  }
+
+  /**
+   * Ends a call from Parley's side (HangUpCall: an agent or supervisor hangs up): routing hears it first (the end of
+   * the conversation, or the interaction taken out of the queue), then the caller gets our BYE.
+   */
+  async hangUpCall(callId: string, actor: Actor): Promise<boolean> {
+    const session = this.sessions.get(callId);
+    if (!session) return false;
+    const { phase, call } = session;
+    this.forget(session);
+    if (phase === 'connected') await this.options.routing.endInteraction({ interactionId: call.interactionId, actor });
+    if (phase === 'queued') {
+      await this.options.routing.cancelInteraction({
+        interactionId: call.interactionId,
+        reason: CancelReason.CANCEL_REASON_SUPERVISOR,
+        actor,
+      });
+    }
+    return this.sendBye(callId, 'hangup');
+  }
 
   /** The call was answered with its media endpoint: its flow starts. */
   answered(call: AnsweredCall, endpointId: string): void {
@@ -86,13 +113,9 @@ export class CallSessions {
   /** The caller hung up (its endpoint is released by the SIP side). */
   ended(callId: string): void {
     const session = this.sessions.get(callId);
-    if (!session) return;
-    this.sessions.delete(callId);
+    if (!session) return; // ended from our side already
     const { call, phase } = session;
-    session.phase = 'ended';
-    session.audio.hangUp();
-    session.stopListening();
-    void session.wait?.stop().catch(() => undefined);
+    this.forget(session);
     const { routing } = this.options;
     if (phase === 'flow') {
       this.options.events([callerLeftDuringFlow(call, new Date())]);
@@ -152,6 +175,15 @@ export class CallSessions {
     return { call: session.call, endpointId: session.endpointId };
   }
 
+  /** The session stops: no more flow, music or media events; routing is told by the caller of this. */
+  private forget(session: CallSession): void {
+    this.sessions.delete(session.call.callId);
+    session.phase = 'ended';
+    session.audio.hangUp();
+    session.stopListening();
+    void session.wait?.stop().catch(() => undefined);
+  }
+
   close(): void {
     for (const session of this.sessions.values()) {
       session.audio.hangUp();
@@ -168,6 +200,11 @@ export class CallSessions {
     }
     this.options.logger.info({ callId: call.callId, outcome: outcome.kind, node: outcome.nodeId }, 'flow ended');
     this.options.onOutcome?.(call, outcome, run);
+    if (outcome.kind === 'hangUp' && session.phase === 'flow') {
+      // The flow ended the call (after its goodbye prompt): nothing was queued, routing never knew it.
+      this.forget(session);
+      this.sendBye(call.callId, 'flow_hangup');
+    }
     if (outcome.kind === 'enqueue' && session.phase === 'flow') {
       this.enqueue(session, outcome.node, run).catch((error: unknown) =>
         this.options.logger.error({ err: error, callId: call.callId }, 'enqueue failed; the call waits'),

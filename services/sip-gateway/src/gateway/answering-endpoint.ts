@@ -10,6 +10,9 @@ import type { SipRequest, SipResponse } from '../sip/message.js';
 import { createResponse } from '../sip/response.js';
 import { SdpNegotiationError } from '../sdp/offer-answer.js';
 import { ServerTransactionLayer, type IncomingRequest } from '../sip/transaction/server-transaction-layer.js';
+import { ClientTransactionLayer } from '../sip/transaction/client-transaction-layer.js';
+import { serializeMessage } from '../sip/serializer.js';
+import { byeRequest } from './bye-request.js';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction/server-transactions.js';
 import type { SipTimers } from '../sip/transaction/timers.js';
 import { TcpSipTransport, type TcpSource } from '../transport/tcp-transport.js';
@@ -79,6 +82,11 @@ interface Dialog {
   call: AnsweredCall;
   /** The call's endpoint at the media service, and where it listens (what our SDP names). */
   media: { address: string; port: number; endpointId?: string };
+  /** The INVITE and where it came from: what our own requests in the dialog (BYE) are built from and sent to. */
+  inviteRequest: SipRequest;
+  source: Source;
+  /** Our last CSeq in the dialog. */
+  localCseq: number;
 }
 
 /** What tests and operators can see of a call. */
@@ -90,6 +98,7 @@ export interface DialogView {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO';
+const viaTransport = { udp: 'UDP', tcp: 'TCP', tls: 'TLS' } as const;
 
 export class AnsweringEndpoint {
   private readonly dialogs = new Map<string, Dialog>();
@@ -97,6 +106,7 @@ export class AnsweringEndpoint {
   private tcp!: TcpSipTransport;
   private tls: TcpSipTransport | undefined;
   private readonly layer: ServerTransactionLayer<Source>;
+  private readonly client: ClientTransactionLayer<Source>;
   /** Calls answered, ended and refused since start (the benchmark reads them). */
   readonly counts = {
     answered: 0,
@@ -109,6 +119,8 @@ export class AnsweringEndpoint {
     throttled: 0,
     /** INVITEs refused with 503 because the dialog cap was reached. */
     overCapacity: 0,
+    /** Calls we ended with our own BYE (a flow's hangUp, an agent hanging up). */
+    hungUp: 0,
     /** INVITEs refused with 503 because media could not allocate an endpoint. */
     mediaUnavailable: 0,
     /** INVITEs for a number no trunk delivers (404). */
@@ -124,6 +136,11 @@ export class AnsweringEndpoint {
   private constructor(private readonly options: AnsweringEndpointOptions) {
     this.admission = options.trunks ? new TrunkAdmission(options.trunks, options.host, options.nonceSecret) : undefined;
     this.limiter = new RateLimiterMemory({ points: options.maxRequestsPerSecondPerSource ?? 10_000, duration: 1 });
+    this.client = new ClientTransactionLayer<Source>({
+      send: (request, target) => this.sendRequest(request, target),
+      reliable: (target) => target.transport !== 'udp',
+      ...(options.timers ? { timers: options.timers } : {}),
+    });
     this.layer = new ServerTransactionLayer<Source>({
       send: (response, source) => this.send(response, source),
       reliable: (source) => source.transport !== 'udp',
@@ -160,6 +177,7 @@ export class AnsweringEndpoint {
       host: options.host,
       port: options.port,
       onRequest: (request, source) => endpoint.receive(request, source),
+      onResponse: (response) => endpoint.client.receive(response),
       onRejected: () => endpoint.counts.rejected++,
     });
     try {
@@ -167,6 +185,7 @@ export class AnsweringEndpoint {
         host: options.host,
         port: endpoint.udp.port, // the same port number on both transports, as SIP URIs assume
         onRequest: (request, source) => endpoint.receive(request, source),
+        onResponse: (response) => endpoint.client.receive(response),
         onRejected: () => endpoint.counts.rejected++,
       });
       if (options.tls)
@@ -175,6 +194,7 @@ export class AnsweringEndpoint {
           port: options.tls.port,
           tls: { key: options.tls.key, cert: options.tls.cert },
           onRequest: (request, source) => endpoint.receive(request, source),
+          onResponse: (response) => endpoint.client.receive(response),
           onRejected: () => endpoint.counts.rejected++,
         });
     } catch (error) {
@@ -276,7 +296,7 @@ export class AnsweringEndpoint {
         const call = this.describeCall(request, trunk?.id);
         const invite = transaction as InviteServerTransaction;
         const callMedia = this.options.callMedia;
-        if (!callMedia) return this.answerCall(request, invite, call, trunk?.id, this.media);
+        if (!callMedia) return this.answerCall(request, source, invite, call, trunk?.id, this.media);
         // Held at trunk admission until answered or refused, so a burst cannot overrun the trunk's cap meanwhile.
         if (trunk) this.admission?.started(trunk.id);
         callMedia.open(call, offer.audio).then(
@@ -287,7 +307,7 @@ export class AnsweringEndpoint {
               void callMedia.close(endpoint.endpointId, 'cancelled').catch(() => undefined);
               return;
             }
-            this.answerCall(request, invite, call, trunk?.id, endpoint);
+            this.answerCall(request, source, invite, call, trunk?.id, endpoint);
           },
           () => {
             if (trunk) this.admission?.ended(trunk.id);
@@ -346,6 +366,7 @@ export class AnsweringEndpoint {
   /** Answers with the SDP naming `media` (the call's endpoint, or the configured address without media). */
   private answerCall(
     request: SipRequest,
+    source: Source,
     invite: InviteServerTransaction,
     call: AnsweredCall,
     trunkId: string | undefined,
@@ -365,12 +386,43 @@ export class AnsweringEndpoint {
       held,
       dtmf: [],
       media,
+      inviteRequest: request,
+      source,
+      localCseq: 0,
     });
     if (trunkId) this.admission?.started(trunkId);
     this.counts.answered++;
     invite.respond(this.answer(request, toTag, sdp));
     this.options.events?.(callAnsweredEvents(call));
     if (media.endpointId) this.options.calls?.answered(call, media.endpointId);
+  }
+
+  /**
+   * Ends a call from our side with a BYE (RFC 3261 §15.1.1) and releases its media; `reason` goes to media's event.
+   * Returns false when no such call is up. The BYE's answer is not waited for: the dialog ends when it is sent.
+   */
+  hangUp(callId: string, reason: string): boolean {
+    for (const [key, dialog] of this.dialogs) {
+      if (!key.startsWith(`${callId}|`)) continue;
+      dialog.localCseq += 1;
+      const bye = byeRequest({
+        invite: dialog.inviteRequest,
+        localTag: dialog.toTag,
+        cseq: dialog.localCseq,
+        via: { transport: viaTransport[dialog.source.transport], host: this.options.host, port: this.port },
+        reason: 'Q.850;cause=16;text="normal call clearing"',
+      });
+      this.client.start(bye, dialog.source, { onResponse: () => undefined, onTimeout: () => undefined });
+      this.endDialog(key, dialog, reason);
+      this.counts.hungUp++;
+      return true;
+    }
+    return false;
+  }
+
+  private sendRequest(request: SipRequest, target: Source): void {
+    if (target.transport === 'udp') this.udp.send(request, target.address, target.port);
+    else if (!target.connection.destroyed) target.connection.write(serializeMessage(request));
   }
 
   private endDialog(key: string, dialog: Dialog, reason: string): void {

@@ -1,6 +1,7 @@
-// The parley.sipgateway.v1 contract. ValidateFlow and ConnectAgent are served; the rest of the call logic
-// (originate, transfer, hold, DTMF, flows storage, registrations) answers UNIMPLEMENTED until it is built (README).
+// The parley.sipgateway.v1 contract. ValidateFlow, ConnectAgent and HangUpCall are served; the rest of the call
+// logic (originate, transfer, hold, DTMF, flows storage, registrations) answers UNIMPLEMENTED until it is built.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
+import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
 import { CallState, type SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import type { CallSessions } from '../calls/call-sessions.js';
@@ -63,7 +64,18 @@ export function createSipGatewayHandlers(options: {
         },
       };
     },
-    hangUpCall: later('HangUpCall'),
+    async hangUpCall(request) {
+      const callId = requireField(request.callId, 'call_id');
+      if (!options.calls) throw notImplementedYet('HangUpCall without a media service');
+      const actor = request.actor ?? Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' });
+      if (!(await options.calls.hangUpCall(callId, actor))) {
+        throw new ParleyError('PARLEY_SIP_GATEWAY_CALL_NOT_FOUND', `no live call "${callId}"`, {
+          status: Status.NOT_FOUND,
+          domain: 'sip-gateway',
+        });
+      }
+      return {};
+    },
     transferCall: later('TransferCall'),
     completeTransfer: later('CompleteTransfer'),
     cancelTransfer: later('CancelTransfer'),

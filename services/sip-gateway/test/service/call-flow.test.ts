@@ -12,11 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import type { FlowOutcome, FlowRun } from '../../src/flows/flow-runner.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runSipp } from '../support/sipp.js';
+
+const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 
 const logger = createLogger({ service: 'call-flow-test', level: 'silent' });
 const MEDIA_DOMAIN = 'media-call-flow-test';
 const DID = '+48221234500';
+const GOODBYE_DID = '+48221234501';
 let nc: NatsConnection;
 let streams: TestEventStreams;
 let media: Awaited<ReturnType<typeof startMediaService>>;
@@ -52,6 +57,9 @@ const supportFlow = {
   },
 };
 
+// Closed for the night: say so and hang up.
+const closedFlow = { schemaVersion: 1, start: 'bye', nodes: { bye: { type: 'hangUp', prompt: 'closed' } } };
+
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'call-flow-test', logger });
   streams = await createTestEventStreams(await jetstreamManager(nc));
@@ -74,9 +82,15 @@ beforeAll(async () => {
       SIP_MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
       SIP_RPC_DOMAIN: 'sip-gateway-call-flow-test',
       SIP_TRUNKS: JSON.stringify([
-        { id: 'local', name: 'Local', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { [DID]: 'support' } },
+        {
+          id: 'local',
+          name: 'Local',
+          sources: ['127.0.0.0/8'],
+          maxCalls: 10,
+          dids: { [DID]: 'support', [GOODBYE_DID]: 'closed' },
+        },
       ]),
-      SIP_FLOWS: JSON.stringify({ support: supportFlow }),
+      SIP_FLOWS: JSON.stringify({ support: supportFlow, closed: closedFlow }),
     }),
     eventStreams: streams.config,
     handleSignals: false,
@@ -120,5 +134,30 @@ describe('a call through its flow', () => {
     const attributes = events.find((event) => event.type === 'interaction.attributes_updated');
     expect(attributes?.interactionAttributesUpdated?.set).toEqual({ intent: 'sales' });
     expect(attributes?.site).toBe('krk');
+  }, 40_000);
+
+  it('plays the closing message and hangs up with our own BYE, releasing the media', async () => {
+    const before = gateway.endpoint.counts.hungUp;
+    const run = await runSipp(
+      [
+        '-sf',
+        path.join(scenarios, 'caller-is-hung-up.xml'),
+        '-s',
+        GOODBYE_DID,
+        `127.0.0.1:${gateway.endpoint.port}`,
+        '-m',
+        '1',
+      ],
+      30_000,
+    );
+    expect(run.exitCode, run.output).toBe(0);
+    expect(gateway.endpoint.counts.hungUp).toBe(before + 1);
+    expect(gateway.endpoint.activeDialogs).toBe(0);
+    const [result] = await waitFor(() => {
+      const found = outcomes.filter((entry) => entry.outcome.nodeId === 'bye');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(result!.outcome.kind).toBe('hangUp');
+    await waitFor(() => media.engine.graph.endpoints.size === 0 || undefined, { description: 'media released' });
   }, 40_000);
 });

@@ -10,6 +10,7 @@ import { createTestEventStreams, testNatsUrl, uniqueName, waitFor, type TestEven
 import { loadMediaConfig } from '@parley/media/config';
 import { startMediaService } from '@parley/media/service';
 import { RtpPeer } from '@parley/media/testing';
+import { ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
@@ -306,5 +307,58 @@ describe('a phone call from the trunk to an agent', () => {
       await talking?.catch(() => undefined);
       agentPhone.close();
     }
+  }, 60_000);
+
+  it('ends the call from the agent’s side: routing ends the conversation, the caller gets our BYE', async () => {
+    const mediaClient = createNatsRpcClient(nc, MediaServiceService, { domain: domains.media });
+    const gatewayClient = createNatsRpcClient(nc, SipGatewayServiceService, { domain: domains.gateway });
+    const offersBefore = events.filter((event) => event.type === 'offer.created').length;
+    const agentHangsUp = (async () => {
+      const offer = await waitFor(
+        () => events.filter((event) => event.type === 'offer.created' && event.agentId === 'ola')[offersBefore],
+        { timeoutMs: 20_000, description: 'a second offer to the agent' },
+      );
+      await routingClient().acceptOffer({ offerId: offer.offerId, agentId: 'ola' });
+      const { endpoint } = await mediaClient.createRtpEndpoint(
+        CreateRtpEndpointRequest.fromPartial({
+          endpointId: `agent-leg-${offer.offerId}`,
+          interactionId: offer.interactionId,
+          offeredCodecs: [{ codec: AudioCodec.AUDIO_CODEC_PCMA, payloadType: 8 }],
+        }),
+      );
+      const callId = events.find(
+        (event) => event.type === 'interaction.created' && event.interactionId === offer.interactionId,
+      )!.callId;
+      await gatewayClient.connectAgent({ callId, agentId: 'ola', agentLeg: { rtpEndpointId: endpoint!.id } });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await gatewayClient.hangUpCall({
+        callId,
+        actor: { kind: ActorKind.ACTOR_KIND_AGENT, id: 'ola', displayName: 'Ola' },
+        q850Cause: 0,
+      });
+      return offer.interactionId;
+    })();
+    // This caller talks while the flow, the queue and the agent go by, then answers our BYE.
+    const result = await runSipp(
+      [
+        '-sf',
+        path.join(scenarios, 'caller-picks-1-then-is-hung-up.xml'),
+        '-s',
+        DID,
+        `127.0.0.1:${gateway.endpoint.port}`,
+        '-m',
+        '1',
+      ],
+      40_000,
+    );
+    const interactionId = await agentHangsUp;
+    expect(result.exitCode, result.output).toBe(0);
+    const completed = await waitFor(() =>
+      events.find((event) => event.type === 'interaction.completed' && event.interactionId === interactionId),
+    );
+    expect(completed.interactionCompleted).toBeDefined();
+    await expect(
+      gatewayClient.hangUpCall({ callId: 'no-such-call', actor: undefined, q850Cause: 0 }),
+    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_CALL_NOT_FOUND' });
   }, 60_000);
 });
