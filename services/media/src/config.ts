@@ -33,6 +33,11 @@ export const mediaConfigSchema = baseServiceConfigSchema
     MEDIA_PROMPTS_DIR: z.string().min(1).default(bundledPromptsDir),
     /** Music on hold when HoldLeg names none. */
     MEDIA_DEFAULT_HOLD_MUSIC: z.string().min(1).default('builtin/hold-music'),
+    /**
+     * An RTP endpoint that receives no RTP for this long (and is not on hold) is closed with reason "rtp_timeout":
+     * the caller is gone without a BYE (network loss, a crashed phone). The SIP gateway then ends the call. 0: never.
+     */
+    MEDIA_RTP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
     /** A dead worker is replaced after this delay (its calls are gone; new calls avoid it meanwhile). */
     MEDIA_WORKER_RESPAWN_MS: env.positiveInt(1_000),
   })

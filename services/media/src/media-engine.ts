@@ -18,6 +18,7 @@ import type { Leg } from './legs/leg.js';
 import { legKey } from './legs/leg.js';
 import { MediaGraph } from './legs/media-graph.js';
 import { RtpEndpoint, type RtpEndpointSpec } from './legs/rtp-endpoint.js';
+import { RtpInactivity } from './legs/rtp-inactivity.js';
 import { RecordingTaps } from './recording/recording-taps.js';
 import { Supervisions, type SignalledConsumer } from './supervision/supervisions.js';
 import type { WorkerPool, WorkerSlot } from './workers/worker-pool.js';
@@ -28,6 +29,8 @@ export interface MediaEngineOptions {
   announcedAddress: string | undefined;
   defaultHoldMusic: string;
   prompts: PromptStore;
+  /** Silence after which an RTP endpoint is closed as "rtp_timeout" (0: never). */
+  rtpTimeoutMs?: number;
   /** Fire and forget: the publisher logs failures (see README: no outbox yet). */
   publish: (envelope: Envelope) => void;
 }
@@ -40,6 +43,7 @@ export class MediaEngine {
   private readonly music: MusicChannels;
   readonly supervisions: Supervisions;
   readonly taps: RecordingTaps;
+  private readonly inactivity: RtpInactivity;
   private readonly muted = new Set<string>();
   private readonly creating = new Map<string, Promise<RtpEndpoint>>();
 
@@ -66,6 +70,12 @@ export class MediaEngine {
     this.music = new MusicChannels(options.prompts, this.clock, (slot) => this.graph.direct(slot));
     this.supervisions = new Supervisions(this.graph, this.clock, options.site, options.publish);
     this.taps = new RecordingTaps(options.listenIp);
+    this.inactivity = new RtpInactivity(
+      () => this.graph.endpoints.values(),
+      options.rtpTimeoutMs ?? 0,
+      (endpoint) => void this.closeRtpEndpoint(endpoint.spec.id, 'rtp_timeout'),
+    );
+    this.inactivity.start();
   }
 
   get site(): string {
@@ -253,6 +263,7 @@ export class MediaEngine {
     this.music.close();
     this.supervisions.close();
     this.taps.close();
+    this.inactivity.stop();
     this.clock.close();
   }
 

@@ -51,6 +51,7 @@ export async function startMediaService(options: MediaServiceOptions) {
       listenIp: config.MEDIA_LISTEN_IP,
       announcedAddress: config.MEDIA_ANNOUNCED_ADDRESS,
       defaultHoldMusic: config.MEDIA_DEFAULT_HOLD_MUSIC,
+      rtpTimeoutMs: config.MEDIA_RTP_TIMEOUT_MS,
       prompts: new PromptStore(config.MEDIA_PROMPTS_DIR),
       publish,
     });

@@ -18,7 +18,9 @@ export interface MediaFixture {
   close(): void;
 }
 
-export async function startMediaFixture(options: { workers?: number; respawnDelayMs?: number } = {}) {
+export async function startMediaFixture(
+  options: { workers?: number; respawnDelayMs?: number; rtpTimeoutMs?: number } = {},
+) {
   const events: Envelope[] = [];
   const publish = (envelope: Envelope) => events.push(envelope);
   const deaths: { engine?: MediaEngine } = {};
@@ -34,6 +36,7 @@ export async function startMediaFixture(options: { workers?: number; respawnDela
     listenIp: '127.0.0.1',
     announcedAddress: undefined,
     defaultHoldMusic: 'builtin/hold-music',
+    rtpTimeoutMs: options.rtpTimeoutMs ?? 0,
     prompts: new PromptStore(promptsDir),
     publish,
   });

@@ -91,8 +91,13 @@ export class CallSessions {
       wait: undefined,
       agentId: undefined,
       agentLeg: undefined,
-      stopListening: this.options.feed.listen(call.callId, (event) => audio.onMediaEvent(event)),
+      stopListening: () => undefined,
     };
+    session.stopListening = this.options.feed.listen(call.callId, (event) => {
+      // Media closed the endpoint after a long silence: the caller is gone without a BYE (network, dead phone).
+      if (event.mediaEndpointClosed?.reason === 'rtp_timeout') this.mediaLost(session);
+      else audio.onMediaEvent(event);
+    });
     this.sessions.set(call.callId, session);
     const document = this.options.flows.get(call.flowId);
     if (!document) {
@@ -173,6 +178,15 @@ export class CallSessions {
       }),
     );
     return { call: session.call, endpointId: session.endpointId };
+  }
+
+  /** The caller's audio stopped for good: end the call as if they had hung up, and send our BYE. */
+  private mediaLost(session: CallSession): void {
+    const { callId } = session.call;
+    if (this.sessions.get(callId) !== session) return;
+    this.options.logger.warn({ callId }, 'no RTP from the caller: ending the call');
+    this.ended(callId);
+    this.sendBye(callId, 'rtp_timeout');
   }
 
   /** The session stops: no more flow, music or media events; routing is told by the caller of this. */

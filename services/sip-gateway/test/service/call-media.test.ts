@@ -44,6 +44,8 @@ beforeAll(async () => {
       MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
       MEDIA_RTP_MIN_PORT: '44000',
       MEDIA_RTP_MAX_PORT: '44999',
+      // Short, so a call whose caller sends no RTP is cleared within the test.
+      MEDIA_RTP_TIMEOUT_MS: '2000',
     }),
     eventStreams: streams.config,
     handleSignals: false,
@@ -137,4 +139,18 @@ describe('calls with media', () => {
     expect(gatewayWithoutMedia.endpoint.counts.answered).toBe(0);
     expect(gatewayWithoutMedia.endpoint.activeDialogs).toBe(0);
   }, 20_000);
+
+  it('ends a call whose caller sends no RTP: media times it out, the gateway hangs up with a BYE', async () => {
+    const before = gateway.endpoint.counts.hungUp;
+    // sipp's plain uac sends no RTP and holds the call 8 s before its BYE; media gives up after 2 s of silence.
+    const run = await runSipp(
+      ['-sn', 'uac', '-s', '+48221234567', `127.0.0.1:${gateway.endpoint.port}`, '-m', '1', '-d', '8000'],
+      20_000,
+    );
+    // sipp's scenario does not expect our BYE: it counts the call failed, which is the point here.
+    expect(run.output).toMatch(/unexpected BYE|Unexpected-Msg/i);
+    expect(gateway.endpoint.counts.hungUp).toBe(before + 1);
+    expect(gateway.endpoint.activeDialogs).toBe(0);
+    expect(media.engine.graph.endpoints.size).toBe(0);
+  }, 30_000);
 });
