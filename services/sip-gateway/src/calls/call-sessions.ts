@@ -104,7 +104,7 @@ export class CallSessions {
       this.options.logger.warn({ callId: call.callId, flowId: call.flowId }, 'no such flow; the call waits');
       return;
     }
-    const run: FlowRun = { attributes: {}, path: [] };
+    const run: FlowRun = { caller: call.callerNumber ?? '', called: call.dialled, attributes: {}, path: [] };
     runFlow(document, audio, run)
       .then((outcome) => this.flowEnded(session, outcome, run))
       .catch((error: unknown) => this.options.logger.error({ err: error, callId: call.callId }, 'flow failed'));

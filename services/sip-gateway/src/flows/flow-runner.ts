@@ -1,9 +1,10 @@
 // Runs a validated flow document for one call, node by node, until it hands the call on (enqueue), ends it
 // (hangUp), or the caller leaves. Audio and keys come through FlowAudio (media for real calls), so the runner is only
 // the IVR's logic: menus with retries, digit collection with terminator and timeouts, attributes.
-// Nodes that need services not wired yet (businessHours, httpLookup, transfer, voicemail, offerCallback) end the run
-// with `unsupported`, naming the node, rather than guessing.
+// Nodes that need services not wired yet (businessHours, transfer, voicemail, offerCallback) end the run with
+// `unsupported`, naming the node, rather than guessing.
 import type { FlowDocument, FlowNode } from './flow-document.js';
+import { httpLookup } from './http-lookup.js';
 
 export interface PlayOutcome {
   /** A key press stopped the prompt (stopOnDtmf); the key itself is in the digit queue. */
@@ -30,6 +31,9 @@ export type FlowOutcome =
   | { kind: 'tooManySteps'; nodeId: string };
 
 export interface FlowRun {
+  /** The caller's number and the dialled one, for httpLookup URLs. */
+  caller?: string;
+  called?: string;
   attributes: Record<string, string>;
   /** Node ids in the order they ran, for events and troubleshooting. */
   path: string[];
@@ -81,6 +85,16 @@ async function runNode(node: FlowNode, audio: FlowAudio, run: FlowRun): Promise<
       return { kind: 'hangUp' };
     case 'enqueue':
       return { kind: 'enqueue', node };
+    case 'httpLookup':
+      try {
+        Object.assign(
+          run.attributes,
+          await httpLookup(node, { caller: run.caller ?? '', called: run.called ?? '', attributes: run.attributes }),
+        );
+        return node.next;
+      } catch {
+        return node.onError;
+      }
     default:
       return { kind: 'unsupported', type: node.type };
   }
