@@ -90,6 +90,11 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
       }
       return flows;
     }),
+  /** The JetStream KV bucket of the flows stored by PutFlow (shared by the site's replicas; SIP_FLOWS seeds it). */
+  SIP_FLOWS_BUCKET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a bucket name (letters, digits, _ or -)')
+    .default('PARLEY_FLOWS'),
   /** PEM files of the TLS certificate and key: both set, SIP over TLS listens on SIP_TLS_PORT too. */
   SIP_TLS_CERT_FILE: z.string().min(1).optional(),
   SIP_TLS_KEY_FILE: z.string().min(1).optional(),

@@ -16,6 +16,7 @@ import type { SipGatewayConfig } from './config.js';
 import { AnsweringEndpoint } from './gateway/answering-endpoint.js';
 import { CallSessions, type CallSessionsOptions } from './calls/call-sessions.js';
 import { MediaEventFeed } from './calls/media-event-feed.js';
+import { FlowStore } from './flows/flow-store.js';
 import { NatsCallMedia } from './media/nats-call-media.js';
 import { createSipGatewayHandlers } from './rpc/sip-gateway-handlers.js';
 import { TrunkDirectory } from './trunks/trunk-directory.js';
@@ -65,10 +66,14 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
         )
       : undefined;
     if (feed) host.shutdown.add('media events', () => feed.close());
+    const flowStore = await FlowStore.open(host.nc, config.SIP_FLOWS_BUCKET);
+    // A stored flow wins over the configured one of the same id (SIP_FLOWS is the seed for a fresh deployment).
+    const flowFor = async (flowId: string) =>
+      (await flowStore.latestDocument(flowId))?.document ?? config.SIP_FLOWS.get(flowId);
     const calls =
       media && feed
         ? new CallSessions({
-            flows: config.SIP_FLOWS,
+            flows: flowFor,
             media,
             routing: createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.SIP_ROUTING_RPC_DOMAIN }),
             feed,
@@ -100,9 +105,13 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       { host: config.SIP_HOST, port: endpoint.port, tlsPort: endpoint.tlsPort },
       endpoint.tlsPort ? 'SIP listening on UDP, TCP and TLS' : 'SIP listening on UDP and TCP',
     );
-    host.serve(SipGatewayServiceService, createSipGatewayHandlers({ calls, site: config.PARLEY_SITE }), {
-      domain: config.SIP_RPC_DOMAIN,
-    });
+    host.serve(
+      SipGatewayServiceService,
+      createSipGatewayHandlers({ calls, flows: flowStore, site: config.PARLEY_SITE }),
+      {
+        domain: config.SIP_RPC_DOMAIN,
+      },
+    );
     const ports = await host.listen();
     return { host, endpoint, ports, stop: () => host.stop() };
   } catch (error) {

@@ -21,7 +21,8 @@ import type { MediaEventFeed } from './media-event-feed.js';
 import { QueueWait } from './queue-wait.js';
 
 export interface CallSessionsOptions {
-  flows: ReadonlyMap<string, FlowDocument>;
+  /** The flow a DID names, as it is now (calls keep the document they started with). */
+  flows: (flowId: string) => Promise<FlowDocument | undefined>;
   media: RpcClient<typeof MediaServiceService>;
   routing: RpcClient<typeof RoutingServiceService>;
   feed: MediaEventFeed;
@@ -99,14 +100,14 @@ export class CallSessions {
       else audio.onMediaEvent(event);
     });
     this.sessions.set(call.callId, session);
-    const document = this.options.flows.get(call.flowId);
-    if (!document) {
-      this.options.logger.warn({ callId: call.callId, flowId: call.flowId }, 'no such flow; the call waits');
-      return;
-    }
     const run: FlowRun = { caller: call.callerNumber ?? '', called: call.dialled, attributes: {}, path: [] };
-    runFlow(document, audio, run)
-      .then((outcome) => this.flowEnded(session, outcome, run))
+    this.options
+      .flows(call.flowId)
+      .then((document) => {
+        if (document) return runFlow(document, audio, run).then((outcome) => this.flowEnded(session, outcome, run));
+        this.options.logger.warn({ callId: call.callId, flowId: call.flowId }, 'no such flow; the call waits');
+        return undefined;
+      })
       .catch((error: unknown) => this.options.logger.error({ err: error, callId: call.callId }, 'flow failed'));
   }
 

@@ -1,10 +1,11 @@
-// The parley.sipgateway.v1 contract. ValidateFlow, ConnectAgent and HangUpCall are served; the rest of the call
-// logic (originate, transfer, hold, DTMF, flows storage, registrations) answers UNIMPLEMENTED until it is built.
+// The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent and HangUpCall are served; the
+// rest of the call logic (originate, transfer, hold, DTMF, registrations) answers UNIMPLEMENTED until it is built.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
 import { CallState, type SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import type { CallSessions } from '../calls/call-sessions.js';
+import type { FlowStore } from '../flows/flow-store.js';
 import { validateFlow } from '../flows/validate-flow.js';
 
 export type SipGatewayHandlers = ContractHandlers<typeof SipGatewayServiceService>;
@@ -29,8 +30,23 @@ function requireField(value: string, field: string): string {
   return value;
 }
 
+/** ListFlows pages: an offset in the list sorted by display name (flows are few: hundreds). */
+function page<T>(items: T[], paging: { pageSize: number; pageToken: string } | undefined) {
+  const invalid = (field: string, description: string) =>
+    new InvalidArgumentError('PARLEY_SIP_GATEWAY_INVALID_ARGUMENT', [{ field, description }], {
+      domain: 'sip-gateway',
+    });
+  const size = paging?.pageSize || 50;
+  if (size < 0 || size > 500) throw invalid('paging.page_size', 'must be 0–500');
+  const offset = paging?.pageToken ? Number(paging.pageToken) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw invalid('paging.page_token', 'is not a token of this list');
+  const next = offset + size < items.length ? String(offset + size) : '';
+  return { items: items.slice(offset, offset + size), pageInfo: { nextPageToken: next, totalSize: items.length } };
+}
+
 export function createSipGatewayHandlers(options: {
   calls?: CallSessions | undefined;
+  flows?: FlowStore | undefined;
   site: string;
 }): SipGatewayHandlers {
   const later = (method: string) => () => Promise.reject(notImplementedYet(method));
@@ -84,9 +100,20 @@ export function createSipGatewayHandlers(options: {
     resumeCall: later('ResumeCall'),
     sendDtmf: later('SendDtmf'),
     listActiveCalls: later('ListActiveCalls'),
-    putFlow: later('PutFlow'),
-    getFlow: later('GetFlow'),
-    listFlows: later('ListFlows'),
+    async putFlow(request) {
+      if (!options.flows) throw notImplementedYet('PutFlow without a flow store');
+      if (!request.flow) requireField('', 'flow');
+      return { flow: await options.flows.put(request.flow!, request.expectedVersion, request.actor) };
+    },
+    async getFlow(request) {
+      if (!options.flows) throw notImplementedYet('GetFlow without a flow store');
+      return { flow: await options.flows.get(requireField(request.flowId, 'flow_id'), request.version) };
+    },
+    async listFlows(request) {
+      if (!options.flows) throw notImplementedYet('ListFlows without a flow store');
+      const { items, pageInfo } = page(await options.flows.list(), request.paging);
+      return { flows: items, pageInfo };
+    },
     async validateFlow(request) {
       const result = validateFlow(request.documentJson);
       return { valid: result.valid, problems: result.valid ? [] : result.problems };

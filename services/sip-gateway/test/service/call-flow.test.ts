@@ -14,10 +14,12 @@ import type { FlowOutcome, FlowRun } from '../../src/flows/flow-runner.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeFlowsBucket, testFlowsBucket } from '../support/flows-bucket.js';
 import { runSipp } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 
+const FLOWS_BUCKET = testFlowsBucket();
 const logger = createLogger({ service: 'call-flow-test', level: 'silent' });
 const MEDIA_DOMAIN = 'media-call-flow-test';
 const DID = '+48221234500';
@@ -81,6 +83,7 @@ beforeAll(async () => {
       SIP_PORT: '0',
       SIP_MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
       SIP_RPC_DOMAIN: 'sip-gateway-call-flow-test',
+      SIP_FLOWS_BUCKET: FLOWS_BUCKET,
       SIP_TRUNKS: JSON.stringify([
         {
           id: 'local',
@@ -99,6 +102,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  await removeFlowsBucket(nc, FLOWS_BUCKET);
   await gateway?.stop();
   await media?.stop();
   await streams?.remove();

@@ -10,8 +10,10 @@ import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
+import { removeFlowsBucket, testFlowsBucket } from '../support/flows-bucket.js';
 import { runSipp } from '../support/sipp.js';
 
+const FLOWS_BUCKET = testFlowsBucket();
 const logger = createLogger({ service: 'call-media-test', level: 'silent' });
 const MEDIA_DOMAIN = 'media-call-media-test';
 let nc: NatsConnection;
@@ -57,6 +59,7 @@ beforeAll(async () => {
       SIP_PORT: '0',
       SIP_MEDIA_RPC_DOMAIN: domain,
       SIP_RPC_DOMAIN: `sip-gateway-call-media-${domain}`,
+      SIP_FLOWS_BUCKET: FLOWS_BUCKET,
       SIP_TRUNKS: trunks,
     });
   gateway = await startSipGatewayService({
@@ -73,6 +76,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  await removeFlowsBucket(nc, FLOWS_BUCKET);
   await gateway?.stop();
   await gatewayWithoutMedia?.stop();
   await media?.stop();

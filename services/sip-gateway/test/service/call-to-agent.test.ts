@@ -31,9 +31,11 @@ import { namespacedRoutingResources, removeRoutingResources } from '@parley/rout
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
+import { removeFlowsBucket, testFlowsBucket } from '../support/flows-bucket.js';
 import { runSipp } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
+const FLOWS_BUCKET = testFlowsBucket();
 const logger = createLogger({ service: 'call-to-agent-test', level: 'silent' });
 const SITE = 'gda';
 const DID = '+48581234567';
@@ -119,6 +121,7 @@ beforeAll(async () => {
       SIP_HOST: '127.0.0.1',
       SIP_PORT: '0',
       SIP_RPC_DOMAIN: domains.gateway,
+      SIP_FLOWS_BUCKET: FLOWS_BUCKET,
       SIP_MEDIA_RPC_DOMAIN: domains.media,
       SIP_ROUTING_RPC_DOMAIN: domains.routing,
       SIP_TRUNKS: JSON.stringify([
@@ -160,6 +163,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await removeFlowsBucket(nc, FLOWS_BUCKET);
   await gateway?.stop();
   await media?.stop();
   await routing?.stop();

@@ -9,7 +9,9 @@ import { closeNats, connectNats, createLogger, createNatsRpcClient, Status, type
 import { createTestEventStreams, testNatsUrl, waitFor, type TestEventStreams } from '@parley/kit/testing';
 import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
 import {
+  ListFlowsRequest,
   OriginateCallRequest,
+  PutFlowRequest,
   SipGatewayServiceService,
   ValidateFlowRequest,
 } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
@@ -17,6 +19,7 @@ import { loadMediaConfig } from '@parley/media/config';
 import { startMediaService } from '@parley/media/service';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
+import { removeFlowsBucket, testFlowsBucket } from '../support/flows-bucket.js';
 
 const logger = createLogger({ service: 'sip-gateway-test', level: 'silent' });
 let nc: NatsConnection;
@@ -24,6 +27,7 @@ let streams: TestEventStreams;
 let service: Awaited<ReturnType<typeof startSipGatewayService>>;
 let media: Awaited<ReturnType<typeof startMediaService>>;
 const MEDIA_DOMAIN = 'media-sip-gateway-service-test';
+const FLOWS_BUCKET = testFlowsBucket();
 
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'sip-gateway-test', logger });
@@ -56,6 +60,7 @@ beforeAll(async () => {
     SIP_PORT: '0',
     PARLEY_SITE: 'waw',
     SIP_MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
+    SIP_FLOWS_BUCKET: FLOWS_BUCKET,
     SIP_TRUNKS: JSON.stringify([
       { id: 'local', name: 'Local', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { '+48221234567': 'support' } },
     ]),
@@ -66,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop();
   await media?.stop();
+  await removeFlowsBucket(nc, FLOWS_BUCKET);
   await streams?.remove();
   await closeNats(nc);
 });
@@ -86,6 +92,65 @@ describe('sip-gateway service', () => {
     await expect(client.originateCall(OriginateCallRequest.fromPartial({}))).rejects.toMatchObject({
       status: Status.UNIMPLEMENTED,
     });
+  });
+
+  it('stores flows as versions: validated, optimistic concurrency, latest or a given version, listed by name', async () => {
+    const client = createNatsRpcClient(nc, SipGatewayServiceService, { domain: 'sip-gateway' });
+    const document = (prompt: string) =>
+      JSON.stringify({ schemaVersion: 1, start: 'a', nodes: { a: { type: 'hangUp', prompt } } });
+    await expect(
+      client.putFlow(
+        PutFlowRequest.fromPartial({
+          flow: {
+            id: 'sales',
+            displayName: 'Sales',
+            documentJson: JSON.stringify({
+              schemaVersion: 1,
+              start: 'a',
+              nodes: { a: { type: 'play', prompt: 'hi', next: 'b' } },
+            }),
+          },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      status: Status.INVALID_ARGUMENT,
+      code: 'PARLEY_SIP_GATEWAY_INVALID_FLOW',
+      fieldViolations: [{ field: 'flow.document_json/nodes/a/next', description: 'no node "b"' }],
+    });
+    const first = await client.putFlow(
+      PutFlowRequest.fromPartial({ flow: { id: 'sales', displayName: 'Sales', documentJson: document('goodbye') } }),
+    );
+    expect(first.flow?.version).toBe(1);
+    const second = await client.putFlow(
+      PutFlowRequest.fromPartial({
+        flow: { id: 'sales', displayName: 'Sales', documentJson: document('closed') },
+        expectedVersion: 1,
+      }),
+    );
+    expect(second.flow?.version).toBe(2);
+    await expect(
+      client.putFlow(
+        PutFlowRequest.fromPartial({
+          flow: { id: 'sales', displayName: 'Sales', documentJson: document('welcome') },
+          expectedVersion: 1,
+        }),
+      ),
+    ).rejects.toMatchObject({ status: Status.ABORTED, code: 'PARLEY_SIP_GATEWAY_VERSION_MISMATCH' });
+    expect((await client.getFlow({ flowId: 'sales', version: 0 })).flow?.documentJson).toBe(document('closed'));
+    expect((await client.getFlow({ flowId: 'sales', version: 1 })).flow?.documentJson).toBe(document('goodbye'));
+    await expect(client.getFlow({ flowId: 'nope', version: 0 })).rejects.toMatchObject({ status: Status.NOT_FOUND });
+    await client.putFlow(
+      PutFlowRequest.fromPartial({
+        flow: { id: 'after-hours', displayName: 'After hours', documentJson: document('closed') },
+      }),
+    );
+    const firstPage = await client.listFlows(ListFlowsRequest.fromPartial({ paging: { pageSize: 1 } }));
+    expect(firstPage.flows.map((flow) => [flow.id, flow.version, flow.documentJson])).toEqual([['after-hours', 1, '']]);
+    const nextPage = await client.listFlows(
+      ListFlowsRequest.fromPartial({ paging: { pageSize: 1, pageToken: firstPage.pageInfo!.nextPageToken } }),
+    );
+    expect(nextPage.flows.map((flow) => [flow.id, flow.version])).toEqual([['sales', 2]]);
+    expect(nextPage.pageInfo?.nextPageToken).toBe('');
   });
 
   it('answers SIP OPTIONS on its configured port', async () => {
