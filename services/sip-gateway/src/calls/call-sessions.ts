@@ -13,7 +13,13 @@ import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { BridgeLegsRequest, type MediaServiceService } from '@parley/protos/parley/media/v1/media';
 import { CancelReason, type RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { ulid } from 'ulid';
-import { attributesCollected, callerLeftDuringFlow, type AnsweredCall } from '../events/call-events.js';
+import {
+  attributesCollected,
+  callerLeftDuringFlow,
+  callHeld,
+  callResumed,
+  type AnsweredCall,
+} from '../events/call-events.js';
 import type { FlowDocument, FlowNode } from '../flows/flow-document.js';
 import { runFlow, type FlowOutcome, type FlowRun } from '../flows/flow-runner.js';
 import { CallAudio } from './call-audio.js';
@@ -42,7 +48,19 @@ interface CallSession {
   wait: QueueWait | undefined;
   agentId: string | undefined;
   agentLeg: MediaLeg | undefined;
+  /** Set while the agent holds the customer. */
+  heldAt: Date | undefined;
   stopListening: () => void;
+}
+
+/** What ListActiveCalls and the call RPCs say about a call. */
+export interface CallView {
+  call: AnsweredCall;
+  endpointId: string;
+  phase: Phase;
+  agentId: string | undefined;
+  agentLeg: MediaLeg | undefined;
+  held: boolean;
 }
 
 const customer = (call: AnsweredCall) =>
@@ -92,6 +110,7 @@ export class CallSessions {
       wait: undefined,
       agentId: undefined,
       agentLeg: undefined,
+      heldAt: undefined,
       stopListening: () => undefined,
     };
     session.stopListening = this.options.feed.listen(call.callId, (event) => {
@@ -148,16 +167,10 @@ export class CallSessions {
    * Connects the agent who accepted the call's offer: the queue experience stops and media bridges the caller with
    * the agent's leg. Idempotent for the same agent and leg.
    */
-  async connectAgent(
-    callId: string,
-    agentId: string,
-    agentLeg: MediaLeg,
-  ): Promise<{ call: AnsweredCall; endpointId: string }> {
+  async connectAgent(callId: string, agentId: string, agentLeg: MediaLeg): Promise<CallView> {
     const session = this.sessions.get(callId);
     if (!session) throw callError('PARLEY_SIP_GATEWAY_CALL_NOT_FOUND', Status.NOT_FOUND, `no live call "${callId}"`);
-    if (session.phase === 'connected' && session.agentId === agentId) {
-      return { call: session.call, endpointId: session.endpointId };
-    }
+    if (session.phase === 'connected' && session.agentId === agentId) return view(session);
     if (session.phase !== 'queued') {
       throw callError(
         'PARLEY_SIP_GATEWAY_CALL_ENDED',
@@ -178,7 +191,58 @@ export class CallSessions {
         legB: agentLeg,
       }),
     );
-    return { call: session.call, endpointId: session.endpointId };
+    return view(session);
+  }
+
+  /** Puts the connected customer on hold: music from media, the agent no longer hears them. Idempotent. */
+  async holdCall(callId: string, music: string, actor: Actor): Promise<CallView> {
+    const session = this.connected(callId);
+    if (!session.heldAt) {
+      await this.options.media.holdLeg({
+        leg: { rtpEndpointId: session.endpointId },
+        musicPrompt: music ? `builtin/${music}` : '',
+      });
+      session.heldAt = new Date();
+      this.options.events([callHeld(session.call, actor, session.heldAt)]);
+    }
+    return view(session);
+  }
+
+  /** Takes the customer off hold. Idempotent. */
+  async resumeCall(callId: string, actor: Actor): Promise<CallView> {
+    const session = this.connected(callId);
+    if (session.heldAt) {
+      await this.options.media.resumeLeg({ leg: { rtpEndpointId: session.endpointId } });
+      const now = new Date();
+      this.options.events([callResumed(session.call, actor, now.getTime() - session.heldAt.getTime(), now)]);
+      session.heldAt = undefined;
+    }
+    return view(session);
+  }
+
+  /** Live calls, optionally only those of an agent, an interaction or a trunk. */
+  list(filter: { agentId?: string; interactionId?: string; trunkId?: string }): CallView[] {
+    return [...this.sessions.values()]
+      .filter(
+        (session) =>
+          (!filter.agentId || session.agentId === filter.agentId) &&
+          (!filter.interactionId || session.call.interactionId === filter.interactionId) &&
+          (!filter.trunkId || session.call.trunkId === filter.trunkId),
+      )
+      .map(view);
+  }
+
+  private connected(callId: string): CallSession {
+    const session = this.sessions.get(callId);
+    if (!session) throw callError('PARLEY_SIP_GATEWAY_CALL_NOT_FOUND', Status.NOT_FOUND, `no live call "${callId}"`);
+    if (session.phase !== 'connected') {
+      throw callError(
+        'PARLEY_SIP_GATEWAY_CALL_NOT_ESTABLISHED',
+        Status.FAILED_PRECONDITION,
+        `call "${callId}" has no agent connected (it is ${session.phase})`,
+      );
+    }
+    return session;
   }
 
   /** The caller's audio stopped for good: end the call as if they had hung up, and send our BYE. */
@@ -271,6 +335,11 @@ export class CallSessions {
       });
     }
   }
+}
+
+function view(session: CallSession): CallView {
+  const { call, endpointId, phase, agentId, agentLeg } = session;
+  return { call, endpointId, phase, agentId, agentLeg, held: session.heldAt !== undefined };
 }
 
 function callError(code: string, status: Status, message: string): ParleyError {

@@ -5,7 +5,13 @@ import { ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
 import { AbandonPoint, Interaction, InteractionState } from '@parley/protos/parley/common/v1/interaction';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
-import { InteractionAbandoned, InteractionAttributesUpdated } from '@parley/protos/parley/events/v1/interaction_events';
+import {
+  InteractionAbandoned,
+  InteractionAttributesUpdated,
+  InteractionHeld,
+  InteractionResumed,
+} from '@parley/protos/parley/events/v1/interaction_events';
+import type { Actor } from '@parley/protos/parley/common/v1/actor';
 import { ulid } from 'ulid';
 
 /** What the gateway knows of a call when it answers it. */
@@ -87,6 +93,20 @@ export function attributesCollected(call: AnsweredCall, attributes: Record<strin
         actor: { kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' },
       }),
     },
+    at,
+  );
+}
+
+/** The customer was put on hold (by the agent, through HoldCall). */
+export function callHeld(call: AnsweredCall, actor: Actor, at: Date): Envelope {
+  return envelope(call, { type: 'interaction.held', interactionHeld: InteractionHeld.fromPartial({ actor }) }, at);
+}
+
+/** The customer was taken off hold after `holdMs`. */
+export function callResumed(call: AnsweredCall, actor: Actor, holdMs: number, at: Date): Envelope {
+  return envelope(
+    call,
+    { type: 'interaction.resumed', interactionResumed: InteractionResumed.fromPartial({ actor, holdMs }) },
     at,
   );
 }

@@ -1,10 +1,10 @@
-// The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent and HangUpCall are served; the
-// rest of the call logic (originate, transfer, hold, DTMF, registrations) answers UNIMPLEMENTED until it is built.
+// The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall and
+// ListActiveCalls are served; originate, transfers, conference, DTMF and registrations answer UNIMPLEMENTED.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
-import { CallState, type SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
-import type { CallSessions } from '../calls/call-sessions.js';
+import { Call, CallState, type SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import type { CallSessions, CallView } from '../calls/call-sessions.js';
 import type { FlowStore } from '../flows/flow-store.js';
 import { validateFlow } from '../flows/validate-flow.js';
 
@@ -30,7 +30,38 @@ function requireField(value: string, field: string): string {
   return value;
 }
 
-/** ListFlows pages: an offset in the list sorted by display name (flows are few: hundreds). */
+const systemActor = () => Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' });
+
+const callStates = {
+  flow: CallState.CALL_STATE_ESTABLISHED,
+  queued: CallState.CALL_STATE_ESTABLISHED,
+  connected: CallState.CALL_STATE_ESTABLISHED,
+  ended: CallState.CALL_STATE_ENDED,
+} as const;
+
+/** The contract's Call for a live call (its id is the SIP Call-ID until calls get ids of their own). */
+function callMessage(view: CallView, site: string): Call {
+  const { call } = view;
+  return Call.fromPartial({
+    id: call.callId,
+    interactionId: call.interactionId,
+    direction: Direction.DIRECTION_INBOUND,
+    state: view.held ? CallState.CALL_STATE_ON_HOLD : callStates[view.phase],
+    from: call.callerNumber ?? '',
+    to: call.dialled,
+    trunkId: call.trunkId ?? '',
+    agentId: view.agentId ?? '',
+    siteId: site,
+    sipCallId: call.callId,
+    flowId: call.flowId,
+    customerLeg: { rtpEndpointId: view.endpointId },
+    ...(view.agentLeg ? { agentLeg: view.agentLeg } : {}),
+    startedAt: call.answeredAt,
+    answeredAt: call.answeredAt,
+  });
+}
+
+/** ListFlows / ListActiveCalls pages: an offset in the list (flows are hundreds, a replica's calls thousands). */
 function page<T>(items: T[], paging: { pageSize: number; pageToken: string } | undefined) {
   const invalid = (field: string, description: string) =>
     new InvalidArgumentError('PARLEY_SIP_GATEWAY_INVALID_ARGUMENT', [{ field, description }], {
@@ -57,33 +88,12 @@ export function createSipGatewayHandlers(options: {
       const agentId = requireField(request.agentId, 'agent_id');
       if (!request.agentLeg?.peerId && !request.agentLeg?.rtpEndpointId) requireField('', 'agent_leg');
       if (!options.calls) throw notImplementedYet('ConnectAgent without a media service');
-      const { call, endpointId } = await options.calls.connectAgent(callId, agentId, request.agentLeg!);
-      return {
-        call: {
-          id: call.callId,
-          interactionId: call.interactionId,
-          direction: Direction.DIRECTION_INBOUND,
-          state: CallState.CALL_STATE_ESTABLISHED,
-          from: call.callerNumber ?? '',
-          to: call.dialled,
-          trunkId: call.trunkId ?? '',
-          agentId,
-          siteId: options.site,
-          sipCallId: call.callId,
-          flowId: call.flowId,
-          flowVersion: 0,
-          customerLeg: { rtpEndpointId: endpointId },
-          agentLeg: request.agentLeg!,
-          consultationId: '',
-          startedAt: call.answeredAt,
-          answeredAt: call.answeredAt,
-        },
-      };
+      return { call: callMessage(await options.calls.connectAgent(callId, agentId, request.agentLeg!), options.site) };
     },
     async hangUpCall(request) {
       const callId = requireField(request.callId, 'call_id');
       if (!options.calls) throw notImplementedYet('HangUpCall without a media service');
-      const actor = request.actor ?? Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' });
+      const actor = request.actor ?? systemActor();
       if (!(await options.calls.hangUpCall(callId, actor))) {
         throw new ParleyError('PARLEY_SIP_GATEWAY_CALL_NOT_FOUND', `no live call "${callId}"`, {
           status: Status.NOT_FOUND,
@@ -96,10 +106,31 @@ export function createSipGatewayHandlers(options: {
     completeTransfer: later('CompleteTransfer'),
     cancelTransfer: later('CancelTransfer'),
     conferenceCall: later('ConferenceCall'),
-    holdCall: later('HoldCall'),
-    resumeCall: later('ResumeCall'),
+    async holdCall(request) {
+      if (!options.calls) throw notImplementedYet('HoldCall without a media service');
+      const held = await options.calls.holdCall(
+        requireField(request.callId, 'call_id'),
+        request.musicPrompt,
+        request.actor ?? systemActor(),
+      );
+      return { call: callMessage(held, options.site) };
+    },
+    async resumeCall(request) {
+      if (!options.calls) throw notImplementedYet('ResumeCall without a media service');
+      const resumed = await options.calls.resumeCall(
+        requireField(request.callId, 'call_id'),
+        request.actor ?? systemActor(),
+      );
+      return { call: callMessage(resumed, options.site) };
+    },
     sendDtmf: later('SendDtmf'),
-    listActiveCalls: later('ListActiveCalls'),
+    async listActiveCalls(request) {
+      if (request.siteId && request.siteId !== options.site)
+        return { calls: [], pageInfo: { nextPageToken: '', totalSize: 0 } };
+      const views = options.calls?.list(request) ?? [];
+      const { items, pageInfo } = page(views, request.paging);
+      return { calls: items.map((view) => callMessage(view, options.site)), pageInfo };
+    },
     async putFlow(request) {
       if (!options.flows) throw notImplementedYet('PutFlow without a flow store');
       if (!request.flow) requireField('', 'flow');

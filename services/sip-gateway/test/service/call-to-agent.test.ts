@@ -24,7 +24,11 @@ import {
   UpsertAgentRequest,
   UpsertQueueRequest,
 } from '@parley/protos/parley/routing/v1/routing';
-import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import {
+  CallState,
+  ListActiveCallsRequest,
+  SipGatewayServiceService,
+} from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { loadRoutingConfig } from '@parley/routing/config';
 import { startRoutingReplica } from '@parley/routing/replica';
 import { namespacedRoutingResources, removeRoutingResources } from '@parley/routing/resources';
@@ -313,7 +317,7 @@ describe('a phone call from the trunk to an agent', () => {
     }
   }, 60_000);
 
-  it('ends the call from the agent’s side: routing ends the conversation, the caller gets our BYE', async () => {
+  it('holds and resumes the customer for the agent, then ends the call from the agent’s side with our BYE', async () => {
     const mediaClient = createNatsRpcClient(nc, MediaServiceService, { domain: domains.media });
     const gatewayClient = createNatsRpcClient(nc, SipGatewayServiceService, { domain: domains.gateway });
     const offersBefore = events.filter((event) => event.type === 'offer.created').length;
@@ -334,7 +338,18 @@ describe('a phone call from the trunk to an agent', () => {
         (event) => event.type === 'interaction.created' && event.interactionId === offer.interactionId,
       )!.callId;
       await gatewayClient.connectAgent({ callId, agentId: 'ola', agentLeg: { rtpEndpointId: endpoint!.id } });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      const listed = await gatewayClient.listActiveCalls(ListActiveCallsRequest.fromPartial({ agentId: 'ola' }));
+      expect(listed.calls.map((call) => [call.id, call.state])).toEqual([[callId, CallState.CALL_STATE_ESTABLISHED]]);
+      // The agent holds the customer for a moment: music at media, then back.
+      const agent = { kind: ActorKind.ACTOR_KIND_AGENT, id: 'ola', displayName: 'Ola' };
+      const held = await gatewayClient.holdCall({ callId, musicPrompt: '', actor: agent });
+      expect(held.call?.state).toBe(CallState.CALL_STATE_ON_HOLD);
+      const customerLeg = held.call!.customerLeg!.rtpEndpointId!;
+      expect(media.engine.graph.endpoints.get(customerLeg)?.listening.isHeld).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const resumed = await gatewayClient.resumeCall({ callId, actor: agent });
+      expect(resumed.call?.state).toBe(CallState.CALL_STATE_ESTABLISHED);
+      expect(media.engine.graph.endpoints.get(customerLeg)?.listening.isHeld).toBe(false);
       await gatewayClient.hangUpCall({
         callId,
         actor: { kind: ActorKind.ACTOR_KIND_AGENT, id: 'ola', displayName: 'Ola' },
@@ -361,6 +376,14 @@ describe('a phone call from the trunk to an agent', () => {
       events.find((event) => event.type === 'interaction.completed' && event.interactionId === interactionId),
     );
     expect(completed.interactionCompleted).toBeDefined();
+    const types = story(interactionId);
+    expect(types.indexOf('interaction.held')).toBeGreaterThan(types.indexOf('interaction.connected'));
+    expect(types.indexOf('interaction.resumed')).toBeGreaterThan(types.indexOf('interaction.held'));
+    const resumedEvent = events.find(
+      (event) => event.type === 'interaction.resumed' && event.interactionId === interactionId,
+    );
+    expect(Number(resumedEvent?.interactionResumed?.holdMs)).toBeGreaterThanOrEqual(1_000);
+    expect(resumedEvent?.interactionResumed?.actor?.id).toBe('ola');
     await expect(
       gatewayClient.hangUpCall({ callId: 'no-such-call', actor: undefined, q850Cause: 0 }),
     ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_CALL_NOT_FOUND' });
