@@ -68,8 +68,12 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
     if (feed) host.shutdown.add('media events', () => feed.close());
     const flowStore = await FlowStore.open(host.nc, config.SIP_FLOWS_BUCKET);
     // A stored flow wins over the configured one of the same id (SIP_FLOWS is the seed for a fresh deployment).
-    const flowFor = async (flowId: string) =>
-      (await flowStore.latestDocument(flowId))?.document ?? config.SIP_FLOWS.get(flowId);
+    const flowFor = async (flowId: string) => {
+      const stored = await flowStore.latestDocument(flowId);
+      if (stored) return stored;
+      const configured = config.SIP_FLOWS.get(flowId);
+      return configured ? { document: configured, version: 0 } : undefined;
+    };
     const calls =
       media && feed
         ? new CallSessions({

@@ -18,6 +18,7 @@ import {
   callerLeftDuringFlow,
   callHeld,
   callResumed,
+  flowStarted,
   type AnsweredCall,
 } from '../events/call-events.js';
 import type { FlowDocument, FlowNode } from '../flows/flow-document.js';
@@ -27,8 +28,8 @@ import type { MediaEventFeed } from './media-event-feed.js';
 import { QueueWait } from './queue-wait.js';
 
 export interface CallSessionsOptions {
-  /** The flow a DID names, as it is now (calls keep the document they started with). */
-  flows: (flowId: string) => Promise<FlowDocument | undefined>;
+  /** The flow a DID names, as it is now, and its version (0: configured); calls keep what they started with. */
+  flows: (flowId: string) => Promise<{ document: FlowDocument; version: number } | undefined>;
   media: RpcClient<typeof MediaServiceService>;
   routing: RpcClient<typeof RoutingServiceService>;
   feed: MediaEventFeed;
@@ -122,8 +123,9 @@ export class CallSessions {
     const run: FlowRun = { caller: call.callerNumber ?? '', called: call.dialled, attributes: {}, path: [] };
     this.options
       .flows(call.flowId)
-      .then((document) => {
-        if (document) return runFlow(document, audio, run).then((outcome) => this.flowEnded(session, outcome, run));
+      .then((flow) => {
+        this.options.events([flowStarted(call, flow?.version ?? 0)]);
+        if (flow) return runFlow(flow.document, audio, run).then((outcome) => this.flowEnded(session, outcome, run));
         this.options.logger.warn({ callId: call.callId, flowId: call.flowId }, 'no such flow; the call waits');
         return undefined;
       })

@@ -43,7 +43,12 @@ function envelope(call: AnsweredCall, fields: Partial<Envelope> & Pick<Envelope,
   });
 }
 
-export function callAnsweredEvents(call: AnsweredCall): Envelope[] {
+/** The call was answered: `interaction.created`, then the flow it starts (`flowVersion` 0: a configured flow). */
+export function callAnsweredEvents(call: AnsweredCall, flowVersion = 0): Envelope[] {
+  return [callCreated(call), flowStarted(call, flowVersion)];
+}
+
+export function callCreated(call: AnsweredCall): Envelope {
   const interaction = Interaction.fromPartial({
     id: call.interactionId,
     channel: Channel.CHANNEL_VOICE,
@@ -56,14 +61,16 @@ export function callAnsweredEvents(call: AnsweredCall): Envelope[] {
     entryPoint: call.dialled,
     timestamps: { createdAt: call.answeredAt, ivrStartedAt: call.answeredAt },
   });
-  return [
-    envelope(call, { type: 'interaction.created', interactionCreated: { interaction } }, call.answeredAt),
-    envelope(
-      call,
-      { type: 'interaction.ivr_started', interactionIvrStarted: { flowId: call.flowId, flowVersion: 0 } },
-      call.answeredAt,
-    ),
-  ];
+  return envelope(call, { type: 'interaction.created', interactionCreated: { interaction } }, call.answeredAt);
+}
+
+/** The call's flow started, in this version (the one the call keeps to its end). */
+export function flowStarted(call: AnsweredCall, flowVersion: number): Envelope {
+  return envelope(
+    call,
+    { type: 'interaction.ivr_started', interactionIvrStarted: { flowId: call.flowId, flowVersion } },
+    call.answeredAt,
+  );
 }
 
 /** The caller hung up while the flow ran (nothing queued the call yet). */

@@ -23,7 +23,7 @@ import { sessionDescription, type SessionDescription } from './session-descripti
 import type { CallMedia } from '../media/call-media.js';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { ulid } from 'ulid';
-import { callAnsweredEvents, callerLeftDuringFlow, type AnsweredCall } from '../events/call-events.js';
+import { callAnsweredEvents, callCreated, callerLeftDuringFlow, type AnsweredCall } from '../events/call-events.js';
 import { normaliseDialled } from '../trunks/trunk-directory.js';
 import { TrunkAdmission } from './trunk-admission.js';
 import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
@@ -393,8 +393,13 @@ export class AnsweringEndpoint {
     if (trunkId) this.admission?.started(trunkId);
     this.counts.answered++;
     invite.respond(this.answer(request, toTag, sdp));
-    this.options.events?.(callAnsweredEvents(call));
-    if (media.endpointId) this.options.calls?.answered(call, media.endpointId);
+    if (media.endpointId && this.options.calls) {
+      // The call's session says which flow version starts (it looks the flow up) and publishes ivr_started.
+      this.options.events?.([callCreated(call)]);
+      this.options.calls.answered(call, media.endpointId);
+    } else {
+      this.options.events?.(callAnsweredEvents(call));
+    }
   }
 
   /**

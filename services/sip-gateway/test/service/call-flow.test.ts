@@ -2,12 +2,13 @@
 // whose flow is a menu. The menu prompt plays at media, the caller's key comes back from media's RFC 4733
 // detection, the flow follows option 1, records what it learnt, and hands the call to the queue.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { closeNats, connectNats, createLogger, type NatsConnection } from '@parley/kit';
+import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
 import { createTestEventStreams, testNatsUrl, waitFor, type TestEventStreams } from '@parley/kit/testing';
 import { loadMediaConfig } from '@parley/media/config';
 import { startMediaService } from '@parley/media/service';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { PromptEndReason } from '@parley/protos/parley/events/v1/media_events';
+import { PutFlowRequest, SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import type { FlowOutcome, FlowRun } from '../../src/flows/flow-runner.js';
@@ -109,6 +110,22 @@ afterAll(async () => {
   await closeNats(nc);
 });
 
+/** Every event so far (the stream is this file's own). */
+async function readAll(): Promise<Envelope[]> {
+  const consumer = await jetstream(nc).consumers.get(streams.config.stream, {
+    filter_subjects: `${streams.config.subjectPrefix}.>`,
+  });
+  const info = await consumer.info();
+  const events: Envelope[] = [];
+  if (info.num_pending === 0) return events;
+  const messages = await consumer.consume();
+  for await (const message of messages) {
+    events.push(Envelope.decode(message.data));
+    if (message.info.pending === 0) break;
+  }
+  return events;
+}
+
 describe('a call through its flow', () => {
   it('plays the menu at media, takes the caller’s RFC 4733 key and follows it to the queue', async () => {
     const run = await runSipp(['-sn', 'uac_pcap', '-s', DID, `127.0.0.1:${gateway.endpoint.port}`, '-m', '1'], 30_000);
@@ -141,6 +158,14 @@ describe('a call through its flow', () => {
   }, 40_000);
 
   it('plays the closing message and hangs up with our own BYE, releasing the media', async () => {
+    // The flow stored through PutFlow wins over the configured one, and its version is in ivr_started.
+    const client = createNatsRpcClient(nc, SipGatewayServiceService, { domain: 'sip-gateway-call-flow-test' });
+    const stored = await client.putFlow(
+      PutFlowRequest.fromPartial({
+        flow: { id: 'closed', displayName: 'Closed', documentJson: JSON.stringify(closedFlow) },
+      }),
+    );
+    expect(stored.flow?.version).toBe(1);
     const before = gateway.endpoint.counts.hungUp;
     const run = await runSipp(
       [
@@ -163,5 +188,13 @@ describe('a call through its flow', () => {
     });
     expect(result!.outcome.kind).toBe('hangUp');
     await waitFor(() => media.engine.graph.endpoints.size === 0 || undefined, { description: 'media released' });
+    const started = await readAll();
+    const flows = started
+      .filter((event) => event.type === 'interaction.ivr_started')
+      .map((event) => event.interactionIvrStarted);
+    expect(flows).toEqual([
+      { flowId: 'support', flowVersion: 0 },
+      { flowId: 'closed', flowVersion: 1 },
+    ]);
   }, 40_000);
 });
