@@ -4,8 +4,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
 import { createTestEventStreams, testNatsUrl, waitFor, type TestEventStreams } from '@parley/kit/testing';
-import { loadMediaConfig } from '@parley/media/config';
-import { startMediaService } from '@parley/media/service';
+import type { startMediaService } from '@parley/media/service';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { PromptEndReason } from '@parley/protos/parley/events/v1/media_events';
 import { PutFlowRequest, SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
@@ -16,6 +15,7 @@ import { startSipGatewayService } from '../../src/sip-gateway-service.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeFlowsBucket, testFlowsBucket } from '../support/flows-bucket.js';
+import { serviceEnvironment, startTestMedia } from '../support/services.js';
 import { runSipp } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
@@ -31,15 +31,7 @@ let media: Awaited<ReturnType<typeof startMediaService>>;
 let gateway: Awaited<ReturnType<typeof startSipGatewayService>>;
 const outcomes: { outcome: FlowOutcome; run: FlowRun }[] = [];
 
-const environment = {
-  NATS_URL: testNatsUrl,
-  GRPC_PORT: '0',
-  HTTP_PORT: '0',
-  GRPC_HOST: '127.0.0.1',
-  HTTP_HOST: '127.0.0.1',
-  LOG_LEVEL: 'silent',
-  PARLEY_SITE: 'krk',
-};
+const environment = serviceEnvironment('krk');
 
 const supportFlow = {
   schemaVersion: 1,
@@ -66,17 +58,7 @@ const closedFlow = { schemaVersion: 1, start: 'bye', nodes: { bye: { type: 'hang
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'call-flow-test', logger });
   streams = await createTestEventStreams(await jetstreamManager(nc));
-  media = await startMediaService({
-    config: loadMediaConfig({
-      ...environment,
-      MEDIA_WORKERS: '1',
-      MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
-      MEDIA_RTP_MIN_PORT: '45000',
-      MEDIA_RTP_MAX_PORT: '45999',
-    }),
-    eventStreams: streams.config,
-    handleSignals: false,
-  });
+  media = await startTestMedia({ site: 'krk', domain: MEDIA_DOMAIN, rtpPorts: 45000, streams });
   gateway = await startSipGatewayService({
     config: loadSipGatewayConfig({
       ...environment,

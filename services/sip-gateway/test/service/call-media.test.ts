@@ -4,13 +4,13 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { closeNats, connectNats, createLogger, type NatsConnection } from '@parley/kit';
 import { createTestEventStreams, testNatsUrl, waitFor, type TestEventStreams } from '@parley/kit/testing';
-import { loadMediaConfig } from '@parley/media/config';
-import { startMediaService } from '@parley/media/service';
+import type { startMediaService } from '@parley/media/service';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
 import { removeFlowsBucket, testFlowsBucket } from '../support/flows-bucket.js';
+import { serviceEnvironment, startTestMedia } from '../support/services.js';
 import { runSipp } from '../support/sipp.js';
 
 const FLOWS_BUCKET = testFlowsBucket();
@@ -22,15 +22,7 @@ let media: Awaited<ReturnType<typeof startMediaService>>;
 let gateway: Awaited<ReturnType<typeof startSipGatewayService>>;
 let gatewayWithoutMedia: Awaited<ReturnType<typeof startSipGatewayService>>;
 
-const serviceEnvironment = {
-  NATS_URL: testNatsUrl,
-  GRPC_PORT: '0',
-  HTTP_PORT: '0',
-  GRPC_HOST: '127.0.0.1',
-  HTTP_HOST: '127.0.0.1',
-  LOG_LEVEL: 'silent',
-  PARLEY_SITE: 'waw',
-};
+const environment = serviceEnvironment('waw');
 
 const trunks = JSON.stringify([
   { id: 'local', name: 'Local', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { '+48221234567': 'support' } },
@@ -39,22 +31,19 @@ const trunks = JSON.stringify([
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'call-media-test', logger });
   streams = await createTestEventStreams(await jetstreamManager(nc));
-  media = await startMediaService({
-    config: loadMediaConfig({
-      ...serviceEnvironment,
-      MEDIA_WORKERS: '1',
-      MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
-      MEDIA_RTP_MIN_PORT: '44000',
-      MEDIA_RTP_MAX_PORT: '44999',
+  media = await startTestMedia({
+    site: 'waw',
+    domain: MEDIA_DOMAIN,
+    rtpPorts: 44000,
+    streams,
+    settings: {
       // Short, so a call whose caller sends no RTP is cleared within the test.
       MEDIA_RTP_TIMEOUT_MS: '2000',
-    }),
-    eventStreams: streams.config,
-    handleSignals: false,
+    },
   });
   const gatewayConfig = (domain: string) =>
     loadSipGatewayConfig({
-      ...serviceEnvironment,
+      ...environment,
       SIP_HOST: '127.0.0.1',
       SIP_PORT: '0',
       SIP_MEDIA_RPC_DOMAIN: domain,

@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
 import { createTestEventStreams, testNatsUrl, uniqueName, waitFor, type TestEventStreams } from '@parley/kit/testing';
-import { loadMediaConfig } from '@parley/media/config';
-import { startMediaService } from '@parley/media/service';
+import type { startMediaService } from '@parley/media/service';
 import { RtpPeer } from '@parley/media/testing';
 import { ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
@@ -36,6 +35,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
 import { removeFlowsBucket, testFlowsBucket } from '../support/flows-bucket.js';
+import { serviceEnvironment, startTestMedia } from '../support/services.js';
 import { runSipp } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
@@ -54,15 +54,7 @@ let media: Awaited<ReturnType<typeof startMediaService>>;
 let gateway: Awaited<ReturnType<typeof startSipGatewayService>>;
 const events: Envelope[] = [];
 
-const environment = {
-  NATS_URL: testNatsUrl,
-  GRPC_PORT: '0',
-  HTTP_PORT: '0',
-  GRPC_HOST: '127.0.0.1',
-  HTTP_HOST: '127.0.0.1',
-  LOG_LEVEL: 'silent',
-  PARLEY_SITE: SITE,
-};
+const environment = serviceEnvironment(SITE);
 
 const flow = {
   schemaVersion: 1,
@@ -83,6 +75,39 @@ const flow = {
 };
 
 const routingClient = () => createNatsRpcClient(nc, RoutingServiceService, { domain: domains.routing });
+const gatewayRpc = () => createNatsRpcClient(nc, SipGatewayServiceService, { domain: domains.gateway });
+
+const offersSeen = (agentId: string) =>
+  events.filter((event) => event.type === 'offer.created' && event.agentId === agentId).length;
+
+/**
+ * What an agent's desk does with its next offer: accept it at routing, open the agent phone's leg at media (towards
+ * `phonePort` when the test listens to it), and ask the gateway to connect it to the call.
+ */
+async function agentAnswersNextOffer(offersBefore: number, phonePort?: number) {
+  const offer = await waitFor(
+    () => events.filter((event) => event.type === 'offer.created' && event.agentId === 'ola')[offersBefore],
+    { timeoutMs: 20_000, description: 'an offer to the agent' },
+  );
+  await routingClient().acceptOffer({ offerId: offer.offerId, agentId: 'ola' });
+  const { endpoint } = await createNatsRpcClient(nc, MediaServiceService, { domain: domains.media }).createRtpEndpoint(
+    CreateRtpEndpointRequest.fromPartial({
+      endpointId: `agent-leg-${offer.offerId}`,
+      interactionId: offer.interactionId,
+      offeredCodecs: [{ codec: AudioCodec.AUDIO_CODEC_PCMA, payloadType: 8 }],
+      ...(phonePort ? { remoteAddress: '127.0.0.1', remotePort: phonePort } : {}),
+    }),
+  );
+  const callId = events.find(
+    (event) => event.type === 'interaction.created' && event.interactionId === offer.interactionId,
+  )!.callId;
+  const connected = await gatewayRpc().connectAgent({
+    callId,
+    agentId: 'ola',
+    agentLeg: { rtpEndpointId: endpoint!.id },
+  });
+  return { offer, callId, endpoint: endpoint!, connected };
+}
 
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'call-to-agent-test', logger });
@@ -108,17 +133,7 @@ beforeAll(async () => {
       description: 'routing to answer over NATS',
     },
   );
-  media = await startMediaService({
-    config: loadMediaConfig({
-      ...environment,
-      MEDIA_WORKERS: '1',
-      MEDIA_RPC_DOMAIN: domains.media,
-      MEDIA_RTP_MIN_PORT: '46000',
-      MEDIA_RTP_MAX_PORT: '46999',
-    }),
-    eventStreams: streams.config,
-    handleSignals: false,
-  });
+  media = await startTestMedia({ site: SITE, domain: domains.media, rtpPorts: 46000, streams });
   gateway = await startSipGatewayService({
     config: loadSipGatewayConfig({
       ...environment,
@@ -218,37 +233,12 @@ describe('a phone call from the trunk to an agent', () => {
     );
     // The agent's phone: an RTP leg at media that talks (a byte pattern) and counts what it hears.
     const agentPhone = await RtpPeer.open(0x0a6e);
-    const mediaClient = createNatsRpcClient(nc, MediaServiceService, { domain: domains.media });
-    const gatewayClient = createNatsRpcClient(nc, SipGatewayServiceService, { domain: domains.gateway });
     let talking: Promise<void> | undefined;
     const agentAnswers = (async () => {
-      const offer = await waitFor(
-        () => events.find((event) => event.type === 'offer.created' && event.agentId === 'ola'),
-        {
-          timeoutMs: 20_000,
-          description: 'an offer to the agent',
-        },
-      );
-      await routingClient().acceptOffer({ offerId: offer.offerId, agentId: 'ola' });
-      const { endpoint } = await mediaClient.createRtpEndpoint(
-        CreateRtpEndpointRequest.fromPartial({
-          endpointId: `agent-leg-${offer.offerId}`,
-          interactionId: offer.interactionId,
-          offeredCodecs: [{ codec: AudioCodec.AUDIO_CODEC_PCMA, payloadType: 8 }],
-          remoteAddress: '127.0.0.1',
-          remotePort: agentPhone.port,
-        }),
-      );
-      const callId = events.find(
-        (event) => event.type === 'interaction.created' && event.interactionId === offer.interactionId,
-      )!.callId;
-      const connected = await gatewayClient.connectAgent({
-        callId,
-        agentId: 'ola',
-        agentLeg: { rtpEndpointId: endpoint!.id },
-      });
-      talking = agentPhone.sendAudio({ address: endpoint!.localAddress, port: endpoint!.localPort }, 200, 7, 8);
-      return { offer, connected };
+      const answered = await agentAnswersNextOffer(offersSeen('ola'), agentPhone.port);
+      const { endpoint } = answered;
+      talking = agentPhone.sendAudio({ address: endpoint.localAddress, port: endpoint.localPort }, 200, 7, 8);
+      return answered;
     })();
 
     try {
@@ -318,26 +308,10 @@ describe('a phone call from the trunk to an agent', () => {
   }, 60_000);
 
   it('holds and resumes the customer for the agent, then ends the call from the agent’s side with our BYE', async () => {
-    const mediaClient = createNatsRpcClient(nc, MediaServiceService, { domain: domains.media });
-    const gatewayClient = createNatsRpcClient(nc, SipGatewayServiceService, { domain: domains.gateway });
-    const offersBefore = events.filter((event) => event.type === 'offer.created').length;
+    const gatewayClient = gatewayRpc();
+    const offersBefore = offersSeen('ola');
     const agentHangsUp = (async () => {
-      const offer = await waitFor(
-        () => events.filter((event) => event.type === 'offer.created' && event.agentId === 'ola')[offersBefore],
-        { timeoutMs: 20_000, description: 'a second offer to the agent' },
-      );
-      await routingClient().acceptOffer({ offerId: offer.offerId, agentId: 'ola' });
-      const { endpoint } = await mediaClient.createRtpEndpoint(
-        CreateRtpEndpointRequest.fromPartial({
-          endpointId: `agent-leg-${offer.offerId}`,
-          interactionId: offer.interactionId,
-          offeredCodecs: [{ codec: AudioCodec.AUDIO_CODEC_PCMA, payloadType: 8 }],
-        }),
-      );
-      const callId = events.find(
-        (event) => event.type === 'interaction.created' && event.interactionId === offer.interactionId,
-      )!.callId;
-      await gatewayClient.connectAgent({ callId, agentId: 'ola', agentLeg: { rtpEndpointId: endpoint!.id } });
+      const { offer, callId } = await agentAnswersNextOffer(offersBefore);
       const listed = await gatewayClient.listActiveCalls(ListActiveCallsRequest.fromPartial({ agentId: 'ola' }));
       expect(listed.calls.map((call) => [call.id, call.state])).toEqual([[callId, CallState.CALL_STATE_ESTABLISHED]]);
       // The agent holds the customer for a moment: music at media, then back.

@@ -15,11 +15,11 @@ import {
   SipGatewayServiceService,
   ValidateFlowRequest,
 } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
-import { loadMediaConfig } from '@parley/media/config';
-import { startMediaService } from '@parley/media/service';
+import type { startMediaService } from '@parley/media/service';
 import { loadSipGatewayConfig } from '../../src/config.js';
 import { startSipGatewayService } from '../../src/sip-gateway-service.js';
 import { removeFlowsBucket, testFlowsBucket } from '../support/flows-bucket.js';
+import { serviceEnvironment, startTestMedia } from '../support/services.js';
 
 const logger = createLogger({ service: 'sip-gateway-test', level: 'silent' });
 let nc: NatsConnection;
@@ -32,33 +32,11 @@ const FLOWS_BUCKET = testFlowsBucket();
 beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'sip-gateway-test', logger });
   streams = await createTestEventStreams(await jetstreamManager(nc));
-  media = await startMediaService({
-    config: loadMediaConfig({
-      NATS_URL: testNatsUrl,
-      GRPC_PORT: '0',
-      HTTP_PORT: '0',
-      GRPC_HOST: '127.0.0.1',
-      HTTP_HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      PARLEY_SITE: 'waw',
-      MEDIA_WORKERS: '1',
-      MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
-      MEDIA_RTP_MIN_PORT: '43000',
-      MEDIA_RTP_MAX_PORT: '43999',
-    }),
-    eventStreams: streams.config,
-    handleSignals: false,
-  });
+  media = await startTestMedia({ site: 'waw', domain: MEDIA_DOMAIN, rtpPorts: 43000, streams });
   const config = loadSipGatewayConfig({
-    NATS_URL: testNatsUrl,
-    GRPC_PORT: '0',
-    HTTP_PORT: '0',
-    GRPC_HOST: '127.0.0.1',
-    HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    ...serviceEnvironment('waw'),
     SIP_HOST: '127.0.0.1',
     SIP_PORT: '0',
-    PARLEY_SITE: 'waw',
     SIP_MEDIA_RPC_DOMAIN: MEDIA_DOMAIN,
     SIP_FLOWS_BUCKET: FLOWS_BUCKET,
     SIP_TRUNKS: JSON.stringify([
