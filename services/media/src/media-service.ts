@@ -65,7 +65,7 @@ export async function startMediaService(options: MediaServiceOptions) {
     });
     host.serve(MediaServiceService, createMediaHandlers(engine, peers), { domain: config.MEDIA_RPC_DOMAIN });
     const ports = await host.listen();
-    host.logger.info({ workers: pool.all().map((slot) => slot.id) }, 'media ready');
+    host.logger.info({ workers: pool.all().map((slot) => slot.id) }, 'mediasoup workers started');
     return { host, engine, pool, ports, stop: () => host.stop() };
   } catch (error) {
     await host.stop();
