@@ -90,6 +90,13 @@ export class CallAudio implements FlowAudio {
     if (playbackId && !this.hungUp) await this.media.stopPrompt({ playbackId });
   }
 
+  /** Stops every prompt this call is playing (not the loop), as if it had ended. */
+  async stopPrompts(): Promise<void> {
+    const playing = [...this.playbacks.keys()];
+    if (this.hungUp || playing.length === 0) return;
+    await Promise.all(playing.map((playbackId) => this.media.stopPrompt({ playbackId })));
+  }
+
   clearDigits(): void {
     this.digits.length = 0;
   }

@@ -1,13 +1,13 @@
 // The life of each answered call with media, after the SIP answer: its IVR flow (prompts and keys at media), then
-// the queue (routing's EnqueueInteraction, music on hold with position announcements), then the agent (ConnectAgent
-// bridges the caller's endpoint with the agent's leg at media). When the caller hangs up, whoever holds the call
-// hears it: the IVR (abandoned at the IVR, our event), the queue (routing's CancelInteraction: abandoned with the
-// wait), the agent (routing's EndInteraction: wrap-up). A flow's hangUp and HangUpCall end the call from our side
-// (the SIP side sends the BYE and releases the media).
+// the queue (routing's EnqueueInteraction, music on hold with position announcements and the offer of a callback),
+// then the agent (ConnectAgent bridges the caller's endpoint with the agent's leg at media), who may hold the caller
+// or transfer them blind to a queue or another agent (back to the queue phase until the next ConnectAgent). When the
+// caller hangs up, whoever holds the call hears it: the IVR (abandoned at the IVR, our event), the queue (routing's
+// CancelInteraction: abandoned with the wait), the agent (routing's EndInteraction: wrap-up). A flow's hangUp, an
+// accepted callback and HangUpCall end the call from our side (the SIP side sends the BYE and releases the media).
 import { ParleyError, Status, type Logger, type RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
-import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
-import { Interaction } from '@parley/protos/parley/common/v1/interaction';
+import type { TransferTarget } from '@parley/protos/parley/common/v1/interaction';
 import type { MediaLeg } from '@parley/protos/parley/common/v1/media';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { BridgeLegsRequest, type MediaServiceService } from '@parley/protos/parley/media/v1/media';
@@ -24,6 +24,7 @@ import {
 import type { FlowDocument, FlowNode } from '../flows/flow-document.js';
 import { runFlow, type FlowOutcome, type FlowRun } from '../flows/flow-runner.js';
 import { CallAudio } from './call-audio.js';
+import { CallRouting } from './call-routing.js';
 import type { MediaEventFeed } from './media-event-feed.js';
 import { QueueWait } from './queue-wait.js';
 
@@ -41,14 +42,23 @@ export interface CallSessionsOptions {
 
 type Phase = 'flow' | 'queued' | 'connected' | 'ended';
 
+type EnqueueNode = Extract<FlowNode, { type: 'enqueue' }>;
+
 interface CallSession {
   call: AnsweredCall;
   endpointId: string;
   audio: CallAudio;
+  routing: CallRouting;
   phase: Phase;
+  /** What the flow learnt; `callbackQueue` set once the caller chose to be called back. */
+  run: FlowRun;
+  /** The flow's enqueue node: how the call waits (again after a transfer). */
+  queueing: EnqueueNode | undefined;
   wait: QueueWait | undefined;
   agentId: string | undefined;
   agentLeg: MediaLeg | undefined;
+  /** The media bridge between the caller and the connected agent. */
+  bridgeId: string | undefined;
   /** Set while the agent holds the customer. */
   heldAt: Date | undefined;
   stopListening: () => void;
@@ -103,14 +113,20 @@ export class CallSessions {
   /** The call was answered with its media endpoint: its flow starts. */
   answered(call: AnsweredCall, endpointId: string): void {
     const audio = new CallAudio(this.options.media, endpointId);
+    const run: FlowRun = { caller: call.callerNumber ?? '', called: call.dialled, attributes: {}, path: [] };
+    const routing = new CallRouting(this.options.routing, call);
     const session: CallSession = {
       call,
       endpointId,
       audio,
+      routing,
       phase: 'flow',
+      run,
+      queueing: undefined,
       wait: undefined,
       agentId: undefined,
       agentLeg: undefined,
+      bridgeId: undefined,
       heldAt: undefined,
       stopListening: () => undefined,
     };
@@ -120,14 +136,17 @@ export class CallSessions {
       else audio.onMediaEvent(event);
     });
     this.sessions.set(call.callId, session);
-    const run: FlowRun = { caller: call.callerNumber ?? '', called: call.dialled, attributes: {}, path: [] };
     this.options
       .flows(call.flowId)
       .then((flow) => {
         this.options.events([flowStarted(call, flow?.version ?? 0)]);
-        if (flow) return runFlow(flow.document, audio, run).then((outcome) => this.flowEnded(session, outcome, run));
-        this.options.logger.warn({ callId: call.callId, flowId: call.flowId }, 'no such flow; the call waits');
-        return undefined;
+        if (!flow) {
+          this.options.logger.warn({ callId: call.callId, flowId: call.flowId }, 'no such flow; the call waits');
+          return undefined;
+        }
+        return runFlow(flow.document, audio, run, { services: routing }).then((outcome) =>
+          this.flowEnded(session, outcome, run),
+        );
       })
       .catch((error: unknown) => this.options.logger.error({ err: error, callId: call.callId }, 'flow failed'));
   }
@@ -145,8 +164,9 @@ export class CallSessions {
     this.forget(session);
     const { routing } = this.options;
     if (phase === 'flow') {
-      this.options.events([callerLeftDuringFlow(call, new Date())]);
-    } else if (phase === 'queued') {
+      // Hanging up after choosing a callback is no abandon: routing holds the callback.
+      if (!session.run.callbackQueue) this.options.events([callerLeftDuringFlow(call, new Date())]);
+    } else if (phase === 'queued' && !session.run.callbackQueue) {
       routing
         .cancelInteraction({
           interactionId: call.interactionId,
@@ -183,11 +203,12 @@ export class CallSessions {
     session.phase = 'connected';
     session.agentId = agentId;
     session.agentLeg = agentLeg;
+    session.bridgeId = ulid();
     await session.wait?.stop();
     session.wait = undefined;
     await this.options.media.bridgeLegs(
       BridgeLegsRequest.fromPartial({
-        bridgeId: ulid(),
+        bridgeId: session.bridgeId,
         interactionId: session.call.interactionId,
         legA: { rtpEndpointId: session.endpointId },
         legB: agentLeg,
@@ -213,12 +234,48 @@ export class CallSessions {
   /** Takes the customer off hold. Idempotent. */
   async resumeCall(callId: string, actor: Actor): Promise<CallView> {
     const session = this.connected(callId);
-    if (session.heldAt) {
-      await this.options.media.resumeLeg({ leg: { rtpEndpointId: session.endpointId } });
-      const now = new Date();
-      this.options.events([callResumed(session.call, actor, now.getTime() - session.heldAt.getTime(), now)]);
-      session.heldAt = undefined;
+    if (session.heldAt) await this.resumeHeld(session, actor);
+    return view(session);
+  }
+
+  private async resumeHeld(session: CallSession, actor: Actor): Promise<void> {
+    const heldAt = session.heldAt;
+    if (!heldAt) return;
+    session.heldAt = undefined;
+    await this.options.media.resumeLeg({ leg: { rtpEndpointId: session.endpointId } });
+    const now = new Date();
+    this.options.events([callResumed(session.call, actor, now.getTime() - heldAt.getTime(), now)]);
+  }
+
+  /**
+   * Blind transfer to a queue or an agent: routing moves the interaction (the agent goes to wrap-up), the agent's
+   * audio is cut off, and the caller waits again with music until the next ConnectAgent. A held caller is taken off
+   * hold first (the music of the queue replaces the agent's).
+   */
+  async transferCall(callId: string, target: TransferTarget, priorityBoost: number, actor: Actor): Promise<CallView> {
+    const session = this.connected(callId);
+    if (!target.queueId && !target.agentId) {
+      throw callError(
+        'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
+        Status.INVALID_ARGUMENT,
+        'a blind transfer needs target.queue_id or target.agent_id',
+      );
     }
+    await this.options.routing.transferInteraction({
+      interactionId: session.call.interactionId,
+      target,
+      priorityBoost,
+      fromAgentId: session.agentId ?? '',
+      actor,
+    });
+    const { bridgeId } = session;
+    session.phase = 'queued';
+    session.agentId = undefined;
+    session.agentLeg = undefined;
+    session.bridgeId = undefined;
+    if (bridgeId) await this.options.media.unbridgeLegs({ bridgeId });
+    if (session.heldAt) await this.resumeHeld(session, actor);
+    await this.startWaiting(session);
     return view(session);
   }
 
@@ -282,9 +339,9 @@ export class CallSessions {
     this.options.logger.info({ callId: call.callId, outcome: outcome.kind, node: outcome.nodeId }, 'flow ended');
     this.options.onOutcome?.(call, outcome, run);
     if (outcome.kind === 'hangUp' && session.phase === 'flow') {
-      // The flow ended the call (after its goodbye prompt): nothing was queued, routing never knew it.
+      // The flow ended the call (after its goodbye prompt): nothing was queued (or routing holds a callback).
       this.forget(session);
-      this.sendBye(call.callId, 'flow_hangup');
+      this.sendBye(call.callId, run.callbackQueue ? 'callback' : 'flow_hangup');
     }
     if (outcome.kind === 'enqueue' && session.phase === 'flow') {
       this.enqueue(session, outcome.node, run).catch((error: unknown) =>
@@ -293,40 +350,14 @@ export class CallSessions {
     }
   }
 
-  private async enqueue(
-    session: CallSession,
-    node: Extract<FlowNode, { type: 'enqueue' }>,
-    run: FlowRun,
-  ): Promise<void> {
+  private async enqueue(session: CallSession, node: EnqueueNode, run: FlowRun): Promise<void> {
     const { call } = session;
     session.phase = 'queued';
+    session.queueing = node;
     // Music first: the caller hears it at once, while routing answers.
-    const wait = new QueueWait({
-      audio: session.audio,
-      announceEverySeconds: node.announceEverySeconds,
-      position: async () => {
-        const answer = await this.options.routing.getInteractionPosition({ interactionId: call.interactionId });
-        return answer.position?.position || undefined;
-      },
-      onError: (error) => this.options.logger.warn({ err: error, callId: call.callId }, 'announcement failed'),
-    });
-    session.wait = wait;
-    await wait.start();
-    if (session.phase !== 'queued') return void (await wait.stop());
-    await this.options.routing.enqueueInteraction({
-      interaction: Interaction.fromPartial({
-        id: call.interactionId,
-        channel: Channel.CHANNEL_VOICE,
-        direction: Direction.DIRECTION_INBOUND,
-        siteId: call.site,
-        customer: { phoneNumber: call.callerNumber ?? '', displayName: call.callerName ?? '' },
-        attributes: run.attributes,
-        queueId: node.queue,
-        priority: node.priority,
-        callId: call.callId,
-        entryPoint: call.dialled,
-      }),
-    });
+    await this.startWaiting(session);
+    if (session.phase !== 'queued') return;
+    await session.routing.enqueue(node.queue, node.priority, run.attributes);
     // The caller may have left while routing answered (ended() saw "queued" before the enqueue existed): routing
     // must hear it now. The phase is re-read: it changes while this function awaits.
     if ((session.phase as Phase) === 'ended') {
@@ -336,6 +367,45 @@ export class CallSessions {
         actor: customer(call),
       });
     }
+  }
+
+  /** The queue experience: music, position announcements, and the offer of a callback if the flow gives one. */
+  private async startWaiting(session: CallSession): Promise<void> {
+    const { call } = session;
+    const node = session.queueing;
+    const offerAfter = node?.offerCallbackAfterSeconds;
+    const wait = new QueueWait({
+      audio: session.audio,
+      announceEverySeconds: node?.announceEverySeconds ?? 0,
+      position: async () => {
+        const answer = await this.options.routing.getInteractionPosition({ interactionId: call.interactionId });
+        return answer.position?.position || undefined;
+      },
+      ...(offerAfter !== undefined && session.routing.canCallBack()
+        ? {
+            callbackOffer: {
+              afterSeconds: offerAfter,
+              accept: async () => {
+                await session.routing.convertToCallback();
+                // From here the interaction is a callback: the caller hanging up is no abandon.
+                session.run.callbackQueue = node?.queue;
+              },
+              accepted: () => this.leftForCallback(session),
+            },
+          }
+        : {}),
+      onError: (error) => this.options.logger.warn({ err: error, callId: call.callId }, 'queue announcement failed'),
+    });
+    session.wait = wait;
+    await wait.start();
+    if (session.phase !== 'queued') await wait.stop();
+  }
+
+  /** The waiting caller accepted a callback and heard the confirmation: routing holds it, the call ends. */
+  private leftForCallback(session: CallSession): void {
+    if (this.sessions.get(session.call.callId) !== session || session.phase !== 'queued') return;
+    this.forget(session);
+    this.sendBye(session.call.callId, 'callback');
   }
 }
 

@@ -46,7 +46,7 @@ const collectDigits = z
 
 const businessHours = z.strictObject({
   type: z.literal('businessHours'),
-  /** A business-hours calendar of routing (RoutingService business hours). */
+  /** The routing queue whose business hours decide (queues carry the calendars, with holidays and time zone). */
   calendar: z.string().min(1),
   open: nodeId,
   closed: nodeId,

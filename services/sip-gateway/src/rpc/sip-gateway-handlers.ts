@@ -1,8 +1,10 @@
-// The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall and
-// ListActiveCalls are served; originate, transfers, conference, DTMF and registrations answer UNIMPLEMENTED.
+// The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall,
+// blind TransferCall to a queue or an agent, and ListActiveCalls are served; originate, transfers to numbers,
+// consultative transfers, conference, DTMF and registrations answer UNIMPLEMENTED.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
+import { TransferMode } from '@parley/protos/parley/common/v1/interaction';
 import { Call, CallState, type SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import type { CallSessions, CallView } from '../calls/call-sessions.js';
 import type { FlowStore } from '../flows/flow-store.js';
@@ -102,7 +104,29 @@ export function createSipGatewayHandlers(options: {
       }
       return {};
     },
-    transferCall: later('TransferCall'),
+    async transferCall(request) {
+      const callId = requireField(request.callId, 'call_id');
+      if (!options.calls) throw notImplementedYet('TransferCall without a media service');
+      if (request.mode === TransferMode.TRANSFER_MODE_CONSULTATIVE) throw notImplementedYet('a consultative transfer');
+      if (request.mode !== TransferMode.TRANSFER_MODE_BLIND) requireField('', 'mode');
+      const target = request.target;
+      if (target?.phoneNumber) throw notImplementedYet('a transfer to a phone number');
+      if (!target?.queueId && !target?.agentId) requireField('', 'target');
+      if (request.priorityBoost < 0 || request.priorityBoost > 100) {
+        throw new InvalidArgumentError(
+          'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
+          [{ field: 'priority_boost', description: 'must be 0–100' }],
+          { domain: 'sip-gateway' },
+        );
+      }
+      const transferred = await options.calls.transferCall(
+        callId,
+        target!,
+        request.priorityBoost,
+        request.actor ?? systemActor(),
+      );
+      return { call: callMessage(transferred, options.site), consultationId: '' };
+    },
     completeTransfer: later('CompleteTransfer'),
     cancelTransfer: later('CancelTransfer'),
     conferenceCall: later('ConferenceCall'),

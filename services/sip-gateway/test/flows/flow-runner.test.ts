@@ -3,7 +3,7 @@
 // media path is covered by test/service/call-flow.test.ts with sipp and the media service.
 import { describe, expect, it } from 'vitest';
 import { flowDocument, type FlowDocument } from '../../src/flows/flow-document.js';
-import { runFlow, type FlowAudio, type FlowRun } from '../../src/flows/flow-runner.js';
+import { runFlow, type FlowAudio, type FlowRun, type FlowServices } from '../../src/flows/flow-runner.js';
 
 /** A caller who presses the scripted keys, one per nextDigit call (undefined: stays silent until the timeout). */
 class ScriptedCaller implements FlowAudio {
@@ -25,6 +25,31 @@ class ScriptedCaller implements FlowAudio {
   }
 
   clearDigits() {}
+}
+
+/** Routing as a flow sees it, scripted: which queues are open, whether the caller can be called back. */
+class ScriptedRouting implements FlowServices {
+  readonly open = new Map<string, boolean>();
+  readonly asked: string[] = [];
+  readonly callbacks: string[] = [];
+  callable = true;
+  refuseCallbacks = false;
+
+  async isQueueOpen(queueId: string) {
+    this.asked.push(queueId);
+    const open = this.open.get(queueId);
+    if (open === undefined) throw new Error(`no queue ${queueId}`);
+    return open;
+  }
+
+  canCallBack() {
+    return this.callable;
+  }
+
+  async requestCallback(queueId: string) {
+    if (this.refuseCallbacks) throw new Error('queue takes no callbacks');
+    this.callbacks.push(queueId);
+  }
 }
 
 const flow = (json: unknown): FlowDocument => flowDocument.parse(json);
@@ -49,6 +74,26 @@ const support = flow({
     },
     queue: { type: 'enqueue', queue: 'support', priority: 5 },
     bye: { type: 'hangUp', prompt: 'goodbye' },
+  },
+});
+
+const hoursFlow = flow({
+  schemaVersion: 1,
+  start: 'hours',
+  nodes: {
+    hours: { type: 'businessHours', calendar: 'support', open: 'queue', closed: 'closed' },
+    queue: { type: 'enqueue', queue: 'support' },
+    closed: { type: 'hangUp', prompt: 'closed' },
+  },
+});
+
+const callbackFlow = flow({
+  schemaVersion: 1,
+  start: 'offer',
+  nodes: {
+    offer: { type: 'offerCallback', prompt: 'offer-callback', queue: 'support', accepted: 'thanks', declined: 'queue' },
+    queue: { type: 'enqueue', queue: 'support' },
+    thanks: { type: 'hangUp', prompt: 'callback-confirmed' },
   },
 });
 
@@ -92,7 +137,7 @@ describe('runFlow', () => {
     expect(await runFlow(support, caller, newRun())).toMatchObject({ kind: 'callerLeft' });
   });
 
-  it('names a node it cannot run yet instead of skipping it', async () => {
+  it('names a node it cannot run (no services given, or not built yet) instead of skipping it', async () => {
     const hours = flow({
       schemaVersion: 1,
       start: 'hours',
@@ -106,6 +151,67 @@ describe('runFlow', () => {
       nodeId: 'hours',
       type: 'businessHours',
     });
+    const voicemail = flow({
+      schemaVersion: 1,
+      start: 'vm',
+      nodes: { vm: { type: 'voicemail', prompt: 'leave-message', queue: 'support' } },
+    });
+    expect(
+      await runFlow(voicemail, new ScriptedCaller([]), newRun(), { services: new ScriptedRouting() }),
+    ).toMatchObject({ kind: 'unsupported', type: 'voicemail' });
+  });
+
+  it('branches on the queue’s business hours, and treats a failed look-up as open (routing checks again)', async () => {
+    const routing = new ScriptedRouting();
+    routing.open.set('support', false);
+    const closed = await runFlow(hoursFlow, new ScriptedCaller([]), newRun(), { services: routing });
+    expect(closed).toMatchObject({ kind: 'hangUp', nodeId: 'closed' });
+    expect(routing.asked).toEqual(['support']);
+    routing.open.set('support', true);
+    const open = await runFlow(hoursFlow, new ScriptedCaller([]), newRun(), { services: routing });
+    expect(open).toMatchObject({ kind: 'enqueue', nodeId: 'queue' });
+    routing.open.clear(); // unknown queue: the look-up throws
+    const unknown = await runFlow(hoursFlow, new ScriptedCaller([]), newRun(), { services: routing });
+    expect(unknown).toMatchObject({ kind: 'enqueue' });
+  });
+
+  it('turns the call into a callback on the accept key, and waits on otherwise', async () => {
+    const routing = new ScriptedRouting();
+    const accepting = new ScriptedCaller(['1']);
+    const run = newRun();
+    expect(await runFlow(callbackFlow, accepting, run, { services: routing })).toMatchObject({
+      kind: 'hangUp',
+      nodeId: 'thanks',
+    });
+    expect(routing.callbacks).toEqual(['support']);
+    expect(run.callbackQueue).toBe('support');
+    expect(accepting.played).toEqual(['offer-callback', 'callback-confirmed']);
+
+    const declining = newRun();
+    expect(await runFlow(callbackFlow, new ScriptedCaller(['2']), declining, { services: routing })).toMatchObject({
+      kind: 'enqueue',
+    });
+    expect(await runFlow(callbackFlow, new ScriptedCaller([undefined]), newRun(), { services: routing })).toMatchObject(
+      { kind: 'enqueue' },
+    );
+    expect(routing.callbacks).toEqual(['support']);
+    expect(declining.callbackQueue).toBeUndefined();
+  });
+
+  it('never offers a callback to a caller it cannot call back, and waits on when routing refuses one', async () => {
+    const anonymous = new ScriptedRouting();
+    anonymous.callable = false;
+    const caller = new ScriptedCaller(['1']);
+    expect(await runFlow(callbackFlow, caller, newRun(), { services: anonymous })).toMatchObject({ kind: 'enqueue' });
+    expect(caller.played).toEqual([]);
+
+    const refusing = new ScriptedRouting();
+    refusing.refuseCallbacks = true;
+    const run = newRun();
+    expect(await runFlow(callbackFlow, new ScriptedCaller(['1']), run, { services: refusing })).toMatchObject({
+      kind: 'enqueue',
+    });
+    expect(run.callbackQueue).toBeUndefined();
   });
 
   it('stops a loop that never waits for the caller', async () => {

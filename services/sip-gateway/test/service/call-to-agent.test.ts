@@ -1,7 +1,8 @@
 // The voice path end to end, every part real: a sipp caller with RTP (Debian's pcaps) dials a DID, presses 1 in the
 // IVR menu, is queued in routing and hears music from media, the test agent accepts routing's offer and asks the
 // gateway to connect its RTP leg; audio flows both ways; the caller hangs up and routing ends the interaction.
-// A second caller hangs up while queued: routing reports the abandon with its wait.
+// A second caller hangs up while queued: routing reports the abandon with its wait. Others are transferred blind from
+// one agent to another queue's agent, and take the queue's offer of a callback (keeping their place in line).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
@@ -11,7 +12,7 @@ import type { startMediaService } from '@parley/media/service';
 import { RtpPeer } from '@parley/media/testing';
 import { ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
-import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
+import { AbandonPoint, TransferMode } from '@parley/protos/parley/common/v1/interaction';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { PromptEndReason } from '@parley/protos/parley/events/v1/media_events';
@@ -43,6 +44,8 @@ const FLOWS_BUCKET = testFlowsBucket();
 const logger = createLogger({ service: 'call-to-agent-test', level: 'silent' });
 const SITE = 'gda';
 const DID = '+48581234567';
+/** Straight into a queue that offers callbacks after 2 s. */
+const CALLBACK_DID = '+48581234568';
 const run = uniqueName('voice');
 const routingResources = namespacedRoutingResources(run);
 const domains = { media: `${run}-media`, gateway: `${run}-gateway`, routing: `${run}.p0` };
@@ -74,8 +77,18 @@ const flow = {
   },
 };
 
+const callbackFlow = {
+  schemaVersion: 1,
+  start: 'queue',
+  nodes: {
+    queue: { type: 'enqueue', queue: 'callbacks', announceEverySeconds: 0, offerCallbackAfterSeconds: 2 },
+  },
+};
+
 const routingClient = () => createNatsRpcClient(nc, RoutingServiceService, { domain: domains.routing });
 const gatewayRpc = () => createNatsRpcClient(nc, SipGatewayServiceService, { domain: domains.gateway });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const offersSeen = (agentId: string) =>
   events.filter((event) => event.type === 'offer.created' && event.agentId === agentId).length;
@@ -84,12 +97,12 @@ const offersSeen = (agentId: string) =>
  * What an agent's desk does with its next offer: accept it at routing, open the agent phone's leg at media (towards
  * `phonePort` when the test listens to it), and ask the gateway to connect it to the call.
  */
-async function agentAnswersNextOffer(offersBefore: number, phonePort?: number) {
+async function agentAnswersNextOffer(offersBefore: number, phonePort?: number, agentId = 'ola') {
   const offer = await waitFor(
-    () => events.filter((event) => event.type === 'offer.created' && event.agentId === 'ola')[offersBefore],
-    { timeoutMs: 20_000, description: 'an offer to the agent' },
+    () => events.filter((event) => event.type === 'offer.created' && event.agentId === agentId)[offersBefore],
+    { timeoutMs: 20_000, description: `an offer to ${agentId}` },
   );
-  await routingClient().acceptOffer({ offerId: offer.offerId, agentId: 'ola' });
+  await routingClient().acceptOffer({ offerId: offer.offerId, agentId });
   const { endpoint } = await createNatsRpcClient(nc, MediaServiceService, { domain: domains.media }).createRtpEndpoint(
     CreateRtpEndpointRequest.fromPartial({
       endpointId: `agent-leg-${offer.offerId}`,
@@ -103,7 +116,7 @@ async function agentAnswersNextOffer(offersBefore: number, phonePort?: number) {
   )!.callId;
   const connected = await gatewayRpc().connectAgent({
     callId,
-    agentId: 'ola',
+    agentId,
     agentLeg: { rtpEndpointId: endpoint!.id },
   });
   return { offer, callId, endpoint: endpoint!, connected };
@@ -144,9 +157,15 @@ beforeAll(async () => {
       SIP_MEDIA_RPC_DOMAIN: domains.media,
       SIP_ROUTING_RPC_DOMAIN: domains.routing,
       SIP_TRUNKS: JSON.stringify([
-        { id: 'pstn', name: 'PSTN', sources: ['127.0.0.0/8'], maxCalls: 10, dids: { [DID]: 'sales' } },
+        {
+          id: 'pstn',
+          name: 'PSTN',
+          sources: ['127.0.0.0/8'],
+          maxCalls: 10,
+          dids: { [DID]: 'sales', [CALLBACK_DID]: 'callback' },
+        },
       ]),
-      SIP_FLOWS: JSON.stringify({ sales: flow }),
+      SIP_FLOWS: JSON.stringify({ sales: flow, callback: callbackFlow }),
     }),
     eventStreams: streams.config,
     handleSignals: false,
@@ -165,6 +184,38 @@ beforeAll(async () => {
         displayName: 'Sales',
         channels: [Channel.CHANNEL_VOICE],
         skillsExpression: 'skill.sales >= 1',
+      },
+    }),
+  );
+  await routingClient().upsertQueue(
+    UpsertQueueRequest.fromPartial({
+      queue: {
+        id: 'support',
+        displayName: 'Support',
+        channels: [Channel.CHANNEL_VOICE],
+        skillsExpression: 'skill.support >= 1',
+      },
+    }),
+  );
+  // Nobody answers this queue: its callers wait until they take the callback.
+  await routingClient().upsertQueue(
+    UpsertQueueRequest.fromPartial({
+      queue: {
+        id: 'callbacks',
+        displayName: 'Callbacks',
+        channels: [Channel.CHANNEL_VOICE, Channel.CHANNEL_CALLBACK],
+        skillsExpression: 'skill.callbacks >= 1',
+      },
+    }),
+  );
+  await routingClient().upsertAgent(
+    UpsertAgentRequest.fromPartial({
+      agent: {
+        id: 'piotr',
+        displayName: 'Piotr',
+        siteId: SITE,
+        skills: [{ name: 'support', level: 2 }],
+        capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
       },
     }),
   );
@@ -361,5 +412,152 @@ describe('a phone call from the trunk to an agent', () => {
     await expect(
       gatewayClient.hangUpCall({ callId: 'no-such-call', actor: undefined, q850Cause: 0 }),
     ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_CALL_NOT_FOUND' });
+  }, 60_000);
+
+  it('transfers the caller blind to another queue: the first agent leaves, the second one talks with the caller', async () => {
+    await routingClient().loginAgent(
+      LoginAgentRequest.fromPartial({
+        agentId: 'piotr',
+        sessionId: 'desk-2',
+        initialState: AgentState.AGENT_STATE_AVAILABLE,
+      }),
+    );
+    const olaPhone = await RtpPeer.open(0x01a);
+    const piotrPhone = await RtpPeer.open(0x0b0);
+    const olaOffers = offersSeen('ola');
+    const piotrOffers = offersSeen('piotr');
+    const ola = { kind: ActorKind.ACTOR_KIND_AGENT, id: 'ola', displayName: 'Ola' };
+    const agents = (async () => {
+      const first = await agentAnswersNextOffer(olaOffers, olaPhone.port);
+      await sleep(300);
+      const transferred = await gatewayRpc().transferCall({
+        callId: first.callId,
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { queueId: 'support' },
+        priorityBoost: 10,
+        actor: ola,
+      });
+      const heardByOla = olaPhone.audio(8).length;
+      const second = await agentAnswersNextOffer(piotrOffers, piotrPhone.port, 'piotr');
+      return { first, transferred, heardByOla, second };
+    })();
+    try {
+      const result = await runSipp(
+        [
+          '-sf',
+          path.join(scenarios, 'caller-talks-through-transfer.xml'),
+          '-s',
+          DID,
+          `127.0.0.1:${gateway.endpoint.port}`,
+          '-m',
+          '1',
+        ],
+        45_000,
+      );
+      expect(result.exitCode, result.output).toBe(0);
+      const { first, transferred, heardByOla, second } = await agents;
+      // Right after the transfer the call waits again, with nobody connected.
+      expect(transferred.call?.state).toBe(CallState.CALL_STATE_ESTABLISHED);
+      expect(transferred.call?.agentId).toBe('');
+      expect(second.connected.call?.agentId).toBe('piotr');
+      // Ola heard nothing more after the transfer; Piotr heard the caller's later bursts (236 packets each).
+      expect(olaPhone.audio(8).length).toBe(heardByOla);
+      expect(piotrPhone.audio(8).length).toBeGreaterThan(236);
+
+      const interactionId = first.offer.interactionId;
+      expect(second.offer.interactionId).toBe(interactionId);
+      await waitFor(() => story(interactionId).includes('interaction.completed') || undefined, {
+        description: 'routing to complete the transferred interaction',
+      });
+      const types = story(interactionId);
+      const order = [
+        'interaction.connected',
+        'media.bridged',
+        'interaction.transferred',
+        'media.unbridged',
+        'interaction.completed',
+      ].map((type) => types.indexOf(type));
+      expect(
+        order.every((index) => index >= 0),
+        types.join(' '),
+      ).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      const transferredEvent = events.find(
+        (event) => event.type === 'interaction.transferred' && event.interactionId === interactionId,
+      );
+      expect(transferredEvent?.queueId).toBe('support');
+      expect(transferredEvent?.interactionTransferred?.fromQueueId).toBe('sales');
+      expect(types.filter((type) => type === 'media.bridged')).toHaveLength(2);
+    } finally {
+      olaPhone.close();
+      piotrPhone.close();
+    }
+  }, 60_000);
+
+  it('refuses transfers it cannot make with a clear error', async () => {
+    const client = gatewayRpc();
+    await expect(
+      client.transferCall({
+        callId: 'no-such-call',
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { queueId: 'support' },
+        priorityBoost: 0,
+        actor: undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_CALL_NOT_FOUND' });
+    await expect(
+      client.transferCall({
+        callId: 'x',
+        mode: TransferMode.TRANSFER_MODE_UNSPECIFIED,
+        target: { queueId: 'support' },
+        priorityBoost: 0,
+        actor: undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
+    await expect(
+      client.transferCall({
+        callId: 'x',
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { queueId: 'support' },
+        priorityBoost: 101,
+        actor: undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
+  });
+
+  it('offers a waiting caller a callback: the key keeps their place as a callback and the call ends, no abandon', async () => {
+    const result = await runSipp(
+      [
+        '-sf',
+        path.join(scenarios, 'caller-takes-callback.xml'),
+        '-s',
+        CALLBACK_DID,
+        `127.0.0.1:${gateway.endpoint.port}`,
+        '-m',
+        '1',
+      ],
+      40_000,
+    );
+    expect(result.exitCode, result.output).toBe(0);
+    const requested = await waitFor(
+      () => events.find((event) => event.type === 'interaction.callback_requested' && event.queueId === 'callbacks'),
+      { description: 'routing to turn the call into a callback' },
+    );
+    const interactionId = requested.interactionId;
+    const types = story(interactionId);
+    expect(types.indexOf('interaction.callback_requested')).toBeGreaterThan(types.indexOf('interaction.queued'));
+    expect(types).not.toContain('interaction.abandoned');
+    // The offer played (and was listened to), then the confirmation.
+    const prompts = events.filter(
+      (event) => event.type === 'media.prompt_finished' && event.interactionId === interactionId,
+    );
+    expect(prompts.length).toBeGreaterThanOrEqual(2);
+    const closed = await waitFor(() =>
+      events.find((event) => event.type === 'media.endpoint_closed' && event.interactionId === interactionId),
+    );
+    expect(closed.mediaEndpointClosed?.reason).toBe('callback');
+    // Still in line at routing, now as a callback.
+    const position = await routingClient().getInteractionPosition({ interactionId });
+    expect(position.position?.position).toBe(1);
   }, 60_000);
 });
