@@ -103,6 +103,8 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
   SIP_NONCE_SECRET: z.string().min(16).optional(),
   SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE: env.positiveInt(10_000),
   SIP_MAX_DIALOGS: env.positiveInt(50_000),
+  /** How long a transfer to an external number rings before the call is given up. */
+  SIP_TRANSFER_RING_TIMEOUT_MS: env.positiveInt(30_000),
 });
 
 export type SipGatewayConfig = z.output<typeof sipGatewayConfigSchema>;

@@ -83,6 +83,7 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
             feed,
             events: publish,
             logger: host.logger,
+            transferRingTimeoutMs: config.SIP_TRANSFER_RING_TIMEOUT_MS,
             ...(options.onFlowOutcome ? { onOutcome: options.onFlowOutcome } : {}),
           })
         : undefined;
@@ -103,7 +104,7 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       site: config.PARLEY_SITE,
       events: publish,
     });
-    calls?.bindHangUp((callId, reason) => endpoint.hangUp(callId, reason));
+    calls?.bindSip({ hangUp: (callId, reason) => endpoint.hangUp(callId, reason), dialer: endpoint.dialer });
     host.shutdown.add('sip', () => endpoint.close());
     host.logger.info(
       { host: config.SIP_HOST, port: endpoint.port, tlsPort: endpoint.tlsPort },

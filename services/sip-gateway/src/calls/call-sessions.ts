@@ -1,10 +1,12 @@
 // The life of each answered call with media, after the SIP answer: its IVR flow (prompts and keys at media), then
 // the queue (routing's EnqueueInteraction, music on hold with position announcements and the offer of a callback),
 // then the agent (ConnectAgent bridges the caller's endpoint with the agent's leg at media), who may hold the caller
-// or transfer them blind to a queue or another agent (back to the queue phase until the next ConnectAgent). When the
-// caller hangs up, whoever holds the call hears it: the IVR (abandoned at the IVR, our event), the queue (routing's
-// CancelInteraction: abandoned with the wait), the agent (routing's EndInteraction: wrap-up). A flow's hangUp, an
-// accepted callback and HangUpCall end the call from our side (the SIP side sends the BYE and releases the media).
+// or transfer them blind to a queue or another agent (back to the queue phase until the next ConnectAgent) or to an
+// external number (the 'external' phase: a leg through a trunk, external-leg.ts; a flow's transfer node does the
+// same). When the caller hangs up, whoever holds the call hears it: the IVR (abandoned at the IVR, our event), the
+// queue (routing's CancelInteraction: abandoned with the wait), the agent (routing's EndInteraction: wrap-up), the
+// external party (our BYE). A flow's hangUp, an accepted callback, HangUpCall, the external party's hang-up or a
+// transfer that never connects end the call from our side (the SIP side sends the BYE and releases the media).
 import { ParleyError, Status, type Logger, type RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import type { TransferTarget } from '@parley/protos/parley/common/v1/interaction';
@@ -18,6 +20,7 @@ import {
   callerLeftDuringFlow,
   callHeld,
   callResumed,
+  callTransferredOut,
   flowStarted,
   type AnsweredCall,
 } from '../events/call-events.js';
@@ -25,6 +28,8 @@ import type { FlowDocument, FlowNode } from '../flows/flow-document.js';
 import { runFlow, type FlowOutcome, type FlowRun } from '../flows/flow-runner.js';
 import { CallAudio } from './call-audio.js';
 import { CallRouting } from './call-routing.js';
+import { ExternalLeg } from './external-leg.js';
+import type { Dialer } from '../outbound/dialer.js';
 import type { MediaEventFeed } from './media-event-feed.js';
 import { QueueWait } from './queue-wait.js';
 
@@ -38,9 +43,11 @@ export interface CallSessionsOptions {
   logger: Logger;
   /** Told how each flow ended (tests, troubleshooting). */
   onOutcome?: (call: AnsweredCall, outcome: FlowOutcome, run: FlowRun) => void;
+  /** How long a transfer to a number rings before it is given up (default 30 s). */
+  transferRingTimeoutMs?: number;
 }
 
-type Phase = 'flow' | 'queued' | 'connected' | 'ended';
+type Phase = 'flow' | 'queued' | 'connected' | 'external' | 'ended';
 
 type EnqueueNode = Extract<FlowNode, { type: 'enqueue' }>;
 
@@ -59,6 +66,8 @@ interface CallSession {
   agentLeg: MediaLeg | undefined;
   /** The media bridge between the caller and the connected agent. */
   bridgeId: string | undefined;
+  /** The leg to an external number, in the 'external' phase. */
+  external: ExternalLeg | undefined;
   /** Set while the agent holds the customer. */
   heldAt: Date | undefined;
   stopListening: () => void;
@@ -82,12 +91,15 @@ export class CallSessions {
   private readonly sessions = new Map<string, CallSession>();
   /** Sends our BYE and releases the call's media (the SIP endpoint, created after this). */
   private sendBye: (callId: string, reason: string) => boolean = () => false;
+  /** Places calls through the trunks (the SIP endpoint's). */
+  private dialer: Dialer | undefined;
 
   constructor(private readonly options: CallSessionsOptions) {}
 
-  /** The SIP side's way to end a call from our side. */
-  bindHangUp(hangUp: (callId: string, reason: string) => boolean): void {
-    this.sendBye = hangUp;
+  /** The SIP side's ways to end a call from our side and to place calls. */
+  bindSip(sip: { hangUp: (callId: string, reason: string) => boolean; dialer: Dialer }): void {
+    this.sendBye = sip.hangUp;
+    this.dialer = sip.dialer;
   }
 
   /**
@@ -127,6 +139,7 @@ export class CallSessions {
       agentId: undefined,
       agentLeg: undefined,
       bridgeId: undefined,
+      external: undefined,
       heldAt: undefined,
       stopListening: () => undefined,
     };
@@ -182,6 +195,8 @@ export class CallSessions {
         .catch((error: unknown) =>
           this.options.logger.error({ err: error, callId }, 'routing did not hear the hang-up'),
         );
+    } else if (phase === 'external') {
+      session.external?.hangUp();
     }
   }
 
@@ -254,11 +269,15 @@ export class CallSessions {
    */
   async transferCall(callId: string, target: TransferTarget, priorityBoost: number, actor: Actor): Promise<CallView> {
     const session = this.connected(callId);
+    if (target.phoneNumber) {
+      await this.transferOut(session, target.phoneNumber, actor);
+      return view(session);
+    }
     if (!target.queueId && !target.agentId) {
       throw callError(
         'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
         Status.INVALID_ARGUMENT,
-        'a blind transfer needs target.queue_id or target.agent_id',
+        'a blind transfer needs target.queue_id, target.agent_id or target.phone_number',
       );
     }
     await this.options.routing.transferInteraction({
@@ -277,6 +296,61 @@ export class CallSessions {
     if (session.heldAt) await this.resumeHeld(session, actor);
     await this.startWaiting(session);
     return view(session);
+  }
+
+  /**
+   * Hands the customer blind to an external number: from an agent (routing ends the conversation: wrap-up) or from
+   * the flow. The customer hears "transferring" and music until the far end answers; a far end that never answers
+   * (busy, no answer, no common codec) ends the call, as does either side's hang-up afterwards.
+   */
+  private async transferOut(session: CallSession, number: string, actor: Actor): Promise<void> {
+    const dialer = this.dialer;
+    if (!dialer) throw callError('PARLEY_SIP_GATEWAY_NO_ROUTE', Status.FAILED_PRECONDITION, 'no SIP side to dial');
+    dialer.route(number); // an unroutable number is refused before anything changes
+    const { call } = session;
+    const fromAgentId = session.agentId;
+    if (session.phase === 'connected') {
+      await this.options.routing.endInteraction({ interactionId: call.interactionId, actor });
+      if (session.bridgeId) await this.options.media.unbridgeLegs({ bridgeId: session.bridgeId });
+      if (session.heldAt) await this.resumeHeld(session, actor);
+    }
+    session.phase = 'external';
+    session.agentId = undefined;
+    session.agentLeg = undefined;
+    session.bridgeId = undefined;
+    this.options.events([callTransferredOut(call, { number, fromAgentId, actor }, new Date())]);
+    const ringback = new Ringback(session.audio);
+    ringback.start();
+    const stillHere = () => this.sessions.get(call.callId) === session;
+    const endCall = (reason: string) => {
+      if (!stillHere()) return;
+      this.forget(session);
+      this.sendBye(call.callId, reason);
+    };
+    try {
+      session.external = await ExternalLeg.dial({
+        media: this.options.media,
+        dialer,
+        call,
+        customerEndpointId: session.endpointId,
+        number,
+        callerId: '',
+        ringTimeoutMs: this.options.transferRingTimeoutMs ?? 30_000,
+        onConnected: () => void ringback.stop(),
+        onFailed: (status, reason) => {
+          this.options.logger.warn({ callId: call.callId, number, status, reason }, 'transfer to a number failed');
+          endCall('transfer_failed');
+        },
+        onEnded: () => endCall('far_end_hangup'),
+      });
+    } catch (error) {
+      // Media could not set up the leg, or the trunk is full: the customer cannot be left in silence.
+      this.options.logger.error({ err: error, callId: call.callId, number }, 'transfer to a number failed');
+      endCall('transfer_failed');
+      throw error;
+    }
+    // The customer left while the leg was set up.
+    if (!stillHere()) session.external.hangUp();
   }
 
   /** Live calls, optionally only those of an agent, an interaction or a trunk. */
@@ -343,6 +417,12 @@ export class CallSessions {
       this.forget(session);
       this.sendBye(call.callId, run.callbackQueue ? 'callback' : 'flow_hangup');
     }
+    if (outcome.kind === 'transfer' && session.phase === 'flow') {
+      const system = Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' });
+      this.transferOut(session, outcome.number, system).catch((error: unknown) =>
+        this.options.logger.error({ err: error, callId: call.callId }, 'the flow’s transfer failed'),
+      );
+    }
     if (outcome.kind === 'enqueue' && session.phase === 'flow') {
       this.enqueue(session, outcome.node, run).catch((error: unknown) =>
         this.options.logger.error({ err: error, callId: call.callId }, 'enqueue failed; the call waits'),
@@ -406,6 +486,28 @@ export class CallSessions {
     if (this.sessions.get(session.call.callId) !== session || session.phase !== 'queued') return;
     this.forget(session);
     this.sendBye(session.call.callId, 'callback');
+  }
+}
+
+/**
+ * What the customer hears while an external number rings: "transferring", then music, until the far end answers
+ * (or the call ends). Stopping during the prompt keeps the music from starting afterwards.
+ */
+class Ringback {
+  private stopped = false;
+
+  constructor(private readonly audio: CallAudio) {}
+
+  start(): void {
+    void (async () => {
+      await this.audio.play(['transferring'], { stopOnDtmf: false });
+      if (!this.stopped) await this.audio.startLoop(['hold-music']);
+    })().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([this.audio.stopPrompts(), this.audio.stopLoop()]).catch(() => undefined);
   }
 }
 

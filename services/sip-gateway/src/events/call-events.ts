@@ -1,15 +1,16 @@
 // The events a call through the gateway emits (ARCHITECTURE.md's envelope; history and reporting build IVR time,
 // abandon points and the customer's timeline from them): the interaction created when the call is answered, the
-// flow started, and — while the call logic is the answering stand-in — the caller leaving during the flow.
+// flow started, the caller leaving during the flow, what the flow learnt, hold and resume, transfers to numbers.
 import { ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
-import { AbandonPoint, Interaction, InteractionState } from '@parley/protos/parley/common/v1/interaction';
+import { AbandonPoint, Interaction, InteractionState, TransferMode } from '@parley/protos/parley/common/v1/interaction';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import {
   InteractionAbandoned,
   InteractionAttributesUpdated,
   InteractionHeld,
   InteractionResumed,
+  InteractionTransferred,
 } from '@parley/protos/parley/events/v1/interaction_events';
 import type { Actor } from '@parley/protos/parley/common/v1/actor';
 import { ulid } from 'ulid';
@@ -27,6 +28,8 @@ export interface AnsweredCall {
   flowId: string;
   trunkId: string | undefined;
   answeredAt: Date;
+  /** The caller's G.711 codec: a call placed to bridge with it must use the same (nothing is transcoded). */
+  audio?: { codec: 'PCMU' | 'PCMA'; payloadType: number };
 }
 
 /** The payload fields are whole messages (built with their own fromPartial), so a shallow Partial types them. */
@@ -114,6 +117,27 @@ export function callResumed(call: AnsweredCall, actor: Actor, holdMs: number, at
   return envelope(
     call,
     { type: 'interaction.resumed', interactionResumed: InteractionResumed.fromPartial({ actor, holdMs }) },
+    at,
+  );
+}
+
+/** The customer was handed blind to an external number (by an agent, or by the flow's transfer node). */
+export function callTransferredOut(
+  call: AnsweredCall,
+  transfer: { number: string; fromAgentId: string | undefined; actor: Actor },
+  at: Date,
+): Envelope {
+  return envelope(
+    call,
+    {
+      type: 'interaction.transferred',
+      interactionTransferred: InteractionTransferred.fromPartial({
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { phoneNumber: transfer.number },
+        fromAgentId: transfer.fromAgentId ?? '',
+        actor: transfer.actor,
+      }),
+    },
     at,
   );
 }

@@ -1,9 +1,10 @@
 // Runs a validated flow document for one call, node by node, until it hands the call on (enqueue), ends it
 // (hangUp), or the caller leaves. Audio and keys come through FlowAudio (media for real calls) and questions for
 // other services (is a queue open, turn the call into a callback) through FlowServices, so the runner is only the
-// IVR's logic: menus with retries, digit collection with terminator and timeouts, attributes, branches.
-// Nodes whose service is missing (no FlowServices given, or transfer and voicemail, not built yet) end the run
-// with `unsupported`, naming the node, rather than guessing.
+// IVR's logic: menus with retries, digit collection with terminator and timeouts, attributes, branches. A run ends
+// by handing the call on (enqueue, transfer to a number), ending it (hangUp) or the caller leaving. Nodes whose
+// service is missing (no FlowServices given, or voicemail, not built yet) end the run with `unsupported`, naming
+// the node, rather than guessing.
 import type { FlowDocument, FlowNode } from './flow-document.js';
 import { httpLookup } from './http-lookup.js';
 
@@ -38,6 +39,8 @@ export interface FlowServices {
 export type FlowOutcome =
   | { kind: 'enqueue'; nodeId: string; node: Extract<FlowNode, { type: 'enqueue' }> }
   | { kind: 'hangUp'; nodeId: string }
+  /** Hand the call blind to an external number (after the "transferring" prompt). */
+  | { kind: 'transfer'; nodeId: string; number: string }
   | { kind: 'callerLeft'; nodeId: string }
   | { kind: 'unsupported'; nodeId: string; type: FlowNode['type'] }
   /** The flow kept moving without waiting for the caller (a loop of nodes that take no time). */
@@ -90,6 +93,7 @@ type NodeResult =
   | string
   | { kind: 'enqueue'; node: Extract<FlowNode, { type: 'enqueue' }> }
   | { kind: 'hangUp' }
+  | { kind: 'transfer'; number: string }
   | { kind: 'unsupported'; type: FlowNode['type'] };
 
 async function runNode(
@@ -120,6 +124,8 @@ async function runNode(
       return offerCallback(node, audio, run, services);
     case 'enqueue':
       return { kind: 'enqueue', node };
+    case 'transfer':
+      return { kind: 'transfer', number: node.number };
     case 'httpLookup':
       try {
         Object.assign(

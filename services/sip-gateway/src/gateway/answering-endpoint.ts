@@ -27,6 +27,8 @@ import { callAnsweredEvents, callCreated, callerLeftDuringFlow, type AnsweredCal
 import { normaliseDialled } from '../trunks/trunk-directory.js';
 import { TrunkAdmission } from './trunk-admission.js';
 import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
+import { Dialer } from '../outbound/dialer.js';
+import type { SipClient } from '../outbound/outbound-dialog.js';
 
 type Source = UdpSource | TcpSource;
 
@@ -131,6 +133,8 @@ export class AnsweringEndpoint {
   };
   private readonly admission: TrunkAdmission | undefined;
   private readonly limiter: RateLimiterMemory;
+  /** Calls Parley places through the trunks (transfers to numbers, outbound calls), on this endpoint's UDP socket. */
+  readonly dialer: Dialer;
   private sessions = 0;
 
   private constructor(private readonly options: AnsweringEndpointOptions) {
@@ -156,6 +160,14 @@ export class AnsweringEndpoint {
       },
       ...(options.timers ? { timers: options.timers } : {}),
     });
+    const sip: SipClient = {
+      host: options.host,
+      port: () => this.port,
+      start: (request, hop, handlers) =>
+        this.client.start(request, { transport: 'udp', address: hop.address, port: hop.port }, handlers),
+      send: (request, hop) => this.udp.send(request, hop.address, hop.port),
+    };
+    this.dialer = new Dialer(sip, options.trunks, this.admission);
   }
 
   static async start(options: AnsweringEndpointOptions): Promise<AnsweringEndpoint> {
@@ -222,6 +234,7 @@ export class AnsweringEndpoint {
   }
 
   async close(): Promise<void> {
+    this.dialer.close();
     await Promise.all([this.udp.close(), this.tcp.close(), this.tls?.close()]);
   }
 
@@ -271,6 +284,15 @@ export class AnsweringEndpoint {
   private handle({ request, source, transaction }: IncomingRequest<Source>): void {
     const respond = (status: number, extra: Partial<Parameters<typeof createResponse>[2]> = {}) =>
       transaction.respond(createResponse(request, status, { toTag: tag(), ...extra }));
+    // A request in a call Parley placed (the far end's BYE): its dialog answers.
+    const outbound = request.method !== 'ACK' && hasToTag(request) ? this.dialer.dialogFor(request) : undefined;
+    if (outbound) {
+      const answer = outbound.receive(request);
+      return respond(answer.status, {
+        ...(answer.headers ? { headers: answer.headers } : {}),
+        ...(answer.body ? { body: encoder.encode(answer.body) } : {}),
+      });
+    }
     switch (request.method) {
       case 'INVITE': {
         if (hasToTag(request)) return this.reInvite(request, respond, transaction);
@@ -294,6 +316,7 @@ export class AnsweringEndpoint {
           return respond(error.status, { headers: [['Warning', `304 parley "${error.message.replace(/"/g, "'")}"`]] });
         }
         const call = this.describeCall(request, trunk?.id);
+        if (offer.audio) call.audio = { codec: offer.audio.codec, payloadType: offer.audio.payloadType };
         const invite = transaction as InviteServerTransaction;
         const callMedia = this.options.callMedia;
         if (!callMedia) return this.answerCall(request, source, invite, call, trunk?.id, this.media);

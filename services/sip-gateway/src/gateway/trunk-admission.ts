@@ -49,9 +49,13 @@ export class TrunkAdmission {
     const uri = parseUri(invite.uri);
     const dialled = isSipUri(uri) ? (uri.user ?? '') : isTelUri(uri) ? uri.number : '';
     if (!this.directory.flowFor(trunk, dialled)) return { status: 404, reason: 'unknown-number' };
-    if ((this.calls.get(trunk.id) ?? 0) >= trunk.maxCalls)
-      return { status: 503, headers: [['Retry-After', '5']], reason: 'over-capacity' };
+    if (!this.hasRoom(trunk)) return { status: 503, headers: [['Retry-After', '5']], reason: 'over-capacity' };
     return undefined;
+  }
+
+  /** Whether the trunk can take one more call (inbound and outbound share the cap). */
+  hasRoom(trunk: Trunk): boolean {
+    return (this.calls.get(trunk.id) ?? 0) < trunk.maxCalls;
   }
 
   started(trunkId: string): void {

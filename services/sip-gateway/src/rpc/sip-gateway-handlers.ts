@@ -1,6 +1,6 @@
 // The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall,
-// blind TransferCall to a queue or an agent, and ListActiveCalls are served; originate, transfers to numbers,
-// consultative transfers, conference, DTMF and registrations answer UNIMPLEMENTED.
+// blind TransferCall (to a queue, an agent or a number), and ListActiveCalls are served; originate, consultative
+// transfers, conference, DTMF and registrations answer UNIMPLEMENTED.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
@@ -38,6 +38,7 @@ const callStates = {
   flow: CallState.CALL_STATE_ESTABLISHED,
   queued: CallState.CALL_STATE_ESTABLISHED,
   connected: CallState.CALL_STATE_ESTABLISHED,
+  external: CallState.CALL_STATE_ESTABLISHED,
   ended: CallState.CALL_STATE_ENDED,
 } as const;
 
@@ -110,8 +111,14 @@ export function createSipGatewayHandlers(options: {
       if (request.mode === TransferMode.TRANSFER_MODE_CONSULTATIVE) throw notImplementedYet('a consultative transfer');
       if (request.mode !== TransferMode.TRANSFER_MODE_BLIND) requireField('', 'mode');
       const target = request.target;
-      if (target?.phoneNumber) throw notImplementedYet('a transfer to a phone number');
-      if (!target?.queueId && !target?.agentId) requireField('', 'target');
+      if (target?.phoneNumber && !/^\+[1-9][0-9]{6,14}$/.test(target.phoneNumber)) {
+        throw new InvalidArgumentError(
+          'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
+          [{ field: 'target.phone_number', description: 'must be an E.164 number' }],
+          { domain: 'sip-gateway' },
+        );
+      }
+      if (!target?.queueId && !target?.agentId && !target?.phoneNumber) requireField('', 'target');
       if (request.priorityBoost < 0 || request.priorityBoost > 100) {
         throw new InvalidArgumentError(
           'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',

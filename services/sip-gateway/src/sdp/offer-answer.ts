@@ -52,7 +52,7 @@ const mirrored: Record<Direction, Direction> = {
 };
 
 export function answerOffer(offerText: string, local: LocalMedia): { answer: string; audio: NegotiatedAudio } {
-  const offer = parseOffer(offerText);
+  const offer = parseSdp(offerText);
   let audio: NegotiatedAudio | undefined;
   const answerMedia: MediaDescription[] = offer.media.map((media) => {
     if (audio || media.type !== 'audio' || media.port === 0 || !/^RTP\/AVP$/i.test(media.protocol))
@@ -115,7 +115,8 @@ export function answerOffer(offerText: string, local: LocalMedia): { answer: str
   return { answer: write(answer), audio };
 }
 
-function parseOffer(text: string): SessionDescription {
+/** Parses an offer or answer; SdpNegotiationError (400 malformed, 488 no media) when it cannot be used. */
+export function parseSdp(text: string): SessionDescription {
   if (!/^v=0\r?\n/.test(text)) throw new SdpNegotiationError(400, 'the body is not SDP (it must start with v=0)');
   let offer: SessionDescription;
   try {
@@ -131,7 +132,10 @@ function parseOffer(text: string): SessionDescription {
 }
 
 /** The offerer's first format that is PCMU or PCMA (static payload or an rtpmap naming it at 8 kHz). */
-function chooseCodec(media: MediaDescription, accepted: readonly G711[]): { codec: G711; payload: number } | undefined {
+export function chooseCodec(
+  media: MediaDescription,
+  accepted: readonly G711[],
+): { codec: G711; payload: number } | undefined {
   const formats = String(media.payloads ?? '')
     .split(/\s+/)
     .filter(Boolean)

@@ -1,6 +1,8 @@
 // Trunks: the carriers' connections. Each lists the addresses it sends from (single addresses or CIDR ranges), a
-// cap on concurrent calls, optional digest credentials it must answer (inbound) and the dialled numbers (DIDs) it
-// delivers, each mapped to a flow. Loaded from SIP_TRUNKS (JSON) and validated here; a bad entry is named by path.
+// cap on concurrent calls (inbound and outbound together), optional digest credentials it must answer (inbound), the
+// dialled numbers (DIDs) it delivers, each mapped to a flow, and optionally how Parley calls out through it (the
+// carrier's proxy, the number prefixes it takes, the caller id, the credentials the carrier challenges for).
+// Loaded from SIP_TRUNKS (JSON) and validated here; a bad entry is named by path.
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
@@ -16,6 +18,24 @@ const source = z.string().refine((text) => {
   }
 }, 'must be an IP address or a CIDR range');
 
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/, 'must be host:port (an IPv6 host in brackets)');
+
+const outboundSchema = z.strictObject({
+  /** The carrier's SIP proxy every outbound INVITE goes to (UDP), host:port. */
+  proxy: hostPort,
+  /** Numbers this trunk calls: E.164 prefixes ("+48", "+4822"); the longest match over all trunks wins. */
+  prefixes: z
+    .array(z.string().regex(/^\+[0-9]{0,15}$/, 'must be a + and up to 15 digits'))
+    .min(1)
+    .default(['+']),
+  /** Caller id presented when the call has none of its own to present. */
+  callerId: e164,
+  /** The carrier's digest account, answered when it challenges an INVITE (401/407). */
+  credentials: z.strictObject({ username: z.string().min(1), password: z.string().min(1) }).optional(),
+});
+
 export const trunkSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and -'),
   name: z.string().min(1).max(200),
@@ -27,6 +47,8 @@ export const trunkSchema = z.strictObject({
   inboundCredentials: z.strictObject({ username: z.string().min(1), password: z.string().min(8) }).optional(),
   /** Dialled number → flow id. */
   dids: z.record(e164, z.string().min(1)).refine((dids) => Object.keys(dids).length > 0, 'needs at least one DID'),
+  /** Calling out through this trunk; absent: inbound only. */
+  outbound: outboundSchema.optional(),
 });
 
 export const trunksSchema = z.array(trunkSchema).superRefine((trunks, context) => {
@@ -42,3 +64,4 @@ export const trunksSchema = z.array(trunkSchema).superRefine((trunks, context) =
 });
 
 export type Trunk = z.output<typeof trunkSchema>;
+export type OutboundTrunk = Trunk & { outbound: z.output<typeof outboundSchema> };

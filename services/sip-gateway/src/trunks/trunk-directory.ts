@@ -1,7 +1,8 @@
 // Answers the two questions an inbound INVITE raises: which trunk sent it (by source address — anything else is
-// refused with 403), and which flow its dialled number starts (unknown numbers get 404).
+// refused with 403), and which flow its dialled number starts (unknown numbers get 404); and the one an outbound call
+// raises: which trunk takes the number (the longest matching prefix).
 import ipaddr from 'ipaddr.js';
-import type { Trunk } from './trunk-config.js';
+import type { OutboundTrunk, Trunk } from './trunk-config.js';
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
@@ -30,6 +31,18 @@ export class TrunkDirectory {
       return undefined;
     }
     return this.ranges.find(({ range }) => parsed.kind() === range[0].kind() && parsed.match(range))?.trunk;
+  }
+
+  /** The trunk that calls `number` (E.164): the longest prefix wins, the first trunk listed among equals. */
+  routeFor(number: string): OutboundTrunk | undefined {
+    let best: { trunk: OutboundTrunk; length: number } | undefined;
+    for (const trunk of this.trunks) {
+      if (!trunk.outbound) continue;
+      for (const prefix of trunk.outbound.prefixes)
+        if (number.startsWith(prefix) && prefix.length > (best?.length ?? -1))
+          best = { trunk: trunk as OutboundTrunk, length: prefix.length };
+    }
+    return best?.trunk;
   }
 
   /** The flow for the number in a Request-URI's user part or a tel: URI ("+48 22 123 45 67", "0048…" tolerated). */

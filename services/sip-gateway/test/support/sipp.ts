@@ -14,8 +14,9 @@ export interface SippRun {
 /** Where Debian's sip-tester keeps the pcaps its built-in uac_pcap scenario plays (it looks in ./pcap). */
 const DEBIAN_PCAPS = '/usr/share/sip-tester';
 
-export async function runSipp(args: string[], timeoutMs = 60_000): Promise<SippRun> {
-  const port = await freePort();
+/** `port`: where sipp listens (a far end the gateway calls must be known before it runs); default any free one. */
+export async function runSipp(args: string[], timeoutMs = 60_000, port?: number): Promise<SippRun> {
+  port ??= await freePort();
   // sipp writes its error and statistics files next to where it runs: a directory of its own.
   const directory = await mkdtemp(path.join(tmpdir(), 'sipp-'));
   await symlink(DEBIAN_PCAPS, path.join(directory, 'pcap'));

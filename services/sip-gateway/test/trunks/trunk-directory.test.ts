@@ -34,6 +34,29 @@ describe('trunks', () => {
     expect(normaliseDialled('221234567')).toBeUndefined(); // national form: not E.164
   });
 
+  it('route an outbound number to the trunk with the longest matching prefix', () => {
+    const routes = new TrunkDirectory(
+      trunksSchema.parse([
+        { ...trunks[0], outbound: { proxy: '203.0.113.1:5060', callerId: '+48221234567' } },
+        {
+          ...trunks[1],
+          outbound: { proxy: '[2001:db8::5]:5060', prefixes: ['+4822', '+1'], callerId: '+15551230000' },
+        },
+        { id: 'inbound-only', name: 'In', sources: ['192.0.2.1'], maxCalls: 1, dids: { '+48587654321': 'f' } },
+      ]),
+    );
+    expect(routes.routeFor('+48221112233')?.id).toBe('carrier-b'); // +4822 beats the default "+"
+    expect(routes.routeFor('+48581112233')?.id).toBe('carrier-a');
+    expect(routes.routeFor('+15550001111')?.id).toBe('carrier-b');
+    expect(directory.routeFor('+48221112233')).toBeUndefined(); // no trunk calls out
+    const bad = trunksSchema.safeParse([
+      { ...trunks[0], outbound: { proxy: 'carrier.example', prefixes: ['48'], callerId: '+4822' } },
+    ]);
+    expect(bad.success).toBe(false);
+    const paths = bad.error?.issues.map((issue) => issue.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['0.outbound.proxy', '0.outbound.prefixes.0', '0.outbound.callerId']));
+  });
+
   it('name configuration mistakes by path', () => {
     const result = trunksSchema.safeParse([
       { id: 'Bad Id', name: 'x', sources: ['300.1.1.1'], maxCalls: 0, dids: { '0221234567': 'f' } },

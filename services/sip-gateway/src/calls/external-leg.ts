@@ -1,0 +1,151 @@
+// A leg Parley places to an external number through a trunk and bridges with the customer (a blind transfer to a
+// number, a flow's transfer node): an RTP endpoint at media in the customer's own codec (nothing is transcoded),
+// our SDP offer naming it, the INVITE through the trunk; on the answer media learns the far end's address and
+// bridges the two endpoints. Ends with either side: the far end's BYE, the customer's, or a failure to connect.
+import { randomBytes } from 'node:crypto';
+import type { RpcClient } from '@parley/kit';
+import {
+  AudioCodec,
+  BridgeLegsRequest,
+  CreateRtpEndpointRequest,
+  type MediaServiceService,
+} from '@parley/protos/parley/media/v1/media';
+import { ulid } from 'ulid';
+import type { AnsweredCall } from '../events/call-events.js';
+import type { Dialer } from '../outbound/dialer.js';
+import type { OutboundDialog } from '../outbound/outbound-dialog.js';
+import { createOffer, readAnswer, type OfferedMedia } from '../sdp/outbound-offer.js';
+
+export interface ExternalLegOptions {
+  media: RpcClient<typeof MediaServiceService>;
+  dialer: Dialer;
+  /** The customer's call and its endpoint at media. */
+  call: AnsweredCall;
+  customerEndpointId: string;
+  /** E.164. */
+  number: string;
+  /** Presented to the far end; empty: the trunk's caller id. */
+  callerId: string;
+  ringTimeoutMs: number;
+  /** The far end answered and media bridges it with the customer. */
+  onConnected(): void;
+  /** It never answered (busy, no answer, refused, no common codec): `status` is the SIP final status. */
+  onFailed(status: number, reason: string): void;
+  /** The connected leg ended: `remote` when the far end hung up. */
+  onEnded(by: 'remote' | 'local'): void;
+}
+
+const TELEPHONE_EVENT = 101;
+
+export class ExternalLeg {
+  private dialog: OutboundDialog | undefined;
+  private closed = false;
+  /** Bridged with the customer (until then an end of the dialog is a failure to connect). */
+  private connected = false;
+  private failure = 'the far end hung up before its audio was connected';
+
+  private constructor(
+    private readonly options: ExternalLegOptions,
+    private readonly endpointId: string,
+  ) {}
+
+  /** Dials; FAILED_PRECONDITION (NO_ROUTE) or RESOURCE_EXHAUSTED (TRUNK_AT_CAPACITY) before anything is set up. */
+  static async dial(options: ExternalLegOptions): Promise<ExternalLeg> {
+    options.dialer.route(options.number);
+    const codec = options.call.audio ?? { codec: 'PCMU' as const, payloadType: 0 };
+    const { endpoint } = await options.media.createRtpEndpoint(
+      CreateRtpEndpointRequest.fromPartial({
+        endpointId: ulid(),
+        // Its own call id: the far end's keys must not reach the customer's flow.
+        callId: `${options.call.callId};external=${randomBytes(4).toString('hex')}`,
+        interactionId: options.call.interactionId,
+        offeredCodecs: [
+          {
+            codec: codec.codec === 'PCMU' ? AudioCodec.AUDIO_CODEC_PCMU : AudioCodec.AUDIO_CODEC_PCMA,
+            payloadType: codec.payloadType,
+          },
+        ],
+        telephoneEventPayloadType: TELEPHONE_EVENT,
+      }),
+    );
+    if (!endpoint) throw new Error('media answered without an endpoint');
+    const leg = new ExternalLeg(options, endpoint.id);
+    const offered: OfferedMedia = {
+      address: endpoint.localAddress,
+      port: endpoint.localPort,
+      codec: codec.codec,
+      payloadType: codec.payloadType,
+      telephoneEventPayloadType: TELEPHONE_EVENT,
+      sessionId: Date.now(),
+      sessionVersion: 1,
+    };
+    try {
+      leg.dialog = options.dialer.dial({
+        number: options.number,
+        callerId: options.callerId,
+        sdpOffer: createOffer(offered),
+        ringTimeoutMs: options.ringTimeoutMs,
+        events: {
+          ringing: () => undefined,
+          answered: (sdp) => void leg.connect(sdp, offered),
+          failed: (status, reason) => {
+            leg.release('transfer_failed');
+            options.onFailed(status, reason);
+          },
+          ended: (by) => {
+            leg.release(by === 'remote' ? 'bye' : 'hangup');
+            if (leg.connected) options.onEnded(by);
+            else options.onFailed(488, leg.failure);
+          },
+        },
+      }).dialog;
+    } catch (error) {
+      leg.release('transfer_failed');
+      throw error;
+    }
+    return leg;
+  }
+
+  /** Ends the leg from our side: CANCEL before the answer, BYE after. */
+  hangUp(): void {
+    if (this.dialog && !this.dialog.ended) this.dialog.hangUp();
+    this.release('hangup');
+  }
+
+  private async connect(sdp: string, offered: OfferedMedia): Promise<void> {
+    const { media } = this.options;
+    try {
+      const answer = readAnswer(sdp, offered);
+      await media.connectRtpEndpoint({
+        endpointId: this.endpointId,
+        remoteAddress: answer.remoteAddress,
+        remotePort: answer.remotePort,
+        codec: undefined,
+        telephoneEventPayloadType: answer.telephoneEventPayloadType ?? 0,
+      });
+      await media.bridgeLegs(
+        BridgeLegsRequest.fromPartial({
+          bridgeId: ulid(),
+          interactionId: this.options.call.interactionId,
+          legA: { rtpEndpointId: this.options.customerEndpointId },
+          legB: { rtpEndpointId: this.endpointId },
+        }),
+      );
+    } catch (error) {
+      // No common codec in the answer, or media could not connect it: the far end gets our BYE at once (and the
+      // dialog's end reports the failure).
+      this.failure = error instanceof Error ? error.message : String(error);
+      this.dialog?.hangUp();
+      return;
+    }
+    if (this.closed) return;
+    this.connected = true;
+    this.options.onConnected();
+  }
+
+  private release(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    void this.options.media.closeRtpEndpoint({ endpointId: this.endpointId, reason }).catch(() => undefined);
+  }
+}
