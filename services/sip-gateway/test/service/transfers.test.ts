@@ -1,0 +1,251 @@
+// Transfers of a connected call, every part real (routing, media, the gateway, sipp callers with RTP): blind to
+// another queue (the first agent leaves, the next one talks with the caller), blind to an external number (a leg
+// through the trunk to a sipp far end, bridged at media, both sides' audio counted there), and the errors for
+// transfers that cannot be made.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitFor } from '@parley/kit/testing';
+import { RtpPeer } from '@parley/media/testing';
+import { ActorKind } from '@parley/protos/parley/common/v1/actor';
+import { Agent } from '@parley/protos/parley/common/v1/agent';
+import { Channel } from '@parley/protos/parley/common/v1/channel';
+import { TransferMode } from '@parley/protos/parley/common/v1/interaction';
+import { Queue } from '@parley/protos/parley/common/v1/queue';
+import { CallState } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSipp } from '../support/sipp.js';
+import { startVoiceStack, type VoiceStack } from '../support/voice-stack.js';
+
+const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
+const SITE = 'poz';
+const DID = '+48611234567';
+const EXTERNAL_NUMBER = '+48601234567';
+
+let stack: VoiceStack;
+let events: VoiceStack['events'];
+/** Where the carrier's far end (a sipp UAS) listens: the trunk's outbound proxy. */
+let farEndPort: number;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const story = (interactionId: string) => stack.story(interactionId);
+const ola = { kind: ActorKind.ACTOR_KIND_AGENT, id: 'ola', displayName: 'Ola' };
+
+const dialTrunk = (scenario: string, timeoutMs: number) =>
+  runSipp(
+    ['-sf', path.join(scenarios, scenario), '-s', DID, `127.0.0.1:${stack.gateway.endpoint.port}`, '-m', '1'],
+    timeoutMs,
+  );
+
+const agent = (id: string, skill: string) =>
+  Agent.fromPartial({
+    id,
+    displayName: id,
+    siteId: SITE,
+    skills: [{ name: skill, level: 2 }],
+    capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
+  });
+
+beforeAll(async () => {
+  farEndPort = await freePort();
+  stack = await startVoiceStack({
+    name: 'transfers',
+    site: SITE,
+    rtpPorts: 47000,
+    trunks: [
+      {
+        id: 'pstn',
+        name: 'PSTN',
+        sources: ['127.0.0.0/8'],
+        maxCalls: 10,
+        dids: { [DID]: 'sales' },
+        outbound: { proxy: `127.0.0.1:${farEndPort}`, prefixes: ['+48'], callerId: DID },
+      },
+    ],
+    flows: {
+      sales: {
+        schemaVersion: 1,
+        start: 'menu',
+        nodes: {
+          menu: { type: 'menu', prompt: 'main-menu', options: { '1': 'queue' }, timeoutMs: 10_000, fallback: 'bye' },
+          queue: { type: 'enqueue', queue: 'sales', announceEverySeconds: 0 },
+          bye: { type: 'hangUp' },
+        },
+      },
+    },
+    queues: ['sales', 'support'].map((id) =>
+      Queue.fromPartial({
+        id,
+        displayName: id,
+        channels: [Channel.CHANNEL_VOICE],
+        skillsExpression: `skill.${id} >= 1`,
+      }),
+    ),
+    agents: [agent('ola', 'sales'), agent('piotr', 'support')],
+  });
+  events = stack.events;
+  await stack.loginAgent('ola');
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('transferring a connected call', () => {
+  it('transfers the caller blind to another queue: the first agent leaves, the second one talks with the caller', async () => {
+    await stack.loginAgent('piotr');
+    const olaPhone = await RtpPeer.open(0x01a);
+    const piotrPhone = await RtpPeer.open(0x0b0);
+    const olaOffers = stack.offersSeen('ola');
+    const piotrOffers = stack.offersSeen('piotr');
+    const ola = { kind: ActorKind.ACTOR_KIND_AGENT, id: 'ola', displayName: 'Ola' };
+    const agents = (async () => {
+      const first = await stack.agentAnswersNextOffer('ola', olaOffers, olaPhone.port);
+      await sleep(300);
+      const transferred = await stack.gatewayRpc().transferCall({
+        callId: first.callId,
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { queueId: 'support' },
+        priorityBoost: 10,
+        actor: ola,
+      });
+      const heardByOla = olaPhone.audio(8).length;
+      const second = await stack.agentAnswersNextOffer('piotr', piotrOffers, piotrPhone.port);
+      return { first, transferred, heardByOla, second };
+    })();
+    try {
+      const result = await dialTrunk('caller-talks-through-transfer.xml', 45_000);
+      expect(result.exitCode, result.output).toBe(0);
+      const { first, transferred, heardByOla, second } = await agents;
+      // Right after the transfer the call waits again, with nobody connected.
+      expect(transferred.call?.state).toBe(CallState.CALL_STATE_ESTABLISHED);
+      expect(transferred.call?.agentId).toBe('');
+      expect(second.connected.call?.agentId).toBe('piotr');
+      // Ola heard nothing more after the transfer; Piotr heard the caller's later bursts (236 packets each).
+      expect(olaPhone.audio(8).length).toBe(heardByOla);
+      expect(piotrPhone.audio(8).length).toBeGreaterThan(236);
+
+      const interactionId = first.offer.interactionId;
+      expect(second.offer.interactionId).toBe(interactionId);
+      await waitFor(() => story(interactionId).includes('interaction.completed') || undefined, {
+        description: 'routing to complete the transferred interaction',
+      });
+      const types = story(interactionId);
+      const order = [
+        'interaction.connected',
+        'media.bridged',
+        'interaction.transferred',
+        'media.unbridged',
+        'interaction.completed',
+      ].map((type) => types.indexOf(type));
+      expect(
+        order.every((index) => index >= 0),
+        types.join(' '),
+      ).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      const transferredEvent = events.find(
+        (event) => event.type === 'interaction.transferred' && event.interactionId === interactionId,
+      );
+      expect(transferredEvent?.queueId).toBe('support');
+      expect(transferredEvent?.interactionTransferred?.fromQueueId).toBe('sales');
+      expect(types.filter((type) => type === 'media.bridged')).toHaveLength(2);
+    } finally {
+      olaPhone.close();
+      piotrPhone.close();
+    }
+  }, 60_000);
+
+  it('transfers the caller blind to an external number: a trunk leg bridged at media, audio both ways', async () => {
+    const olaOffers = stack.offersSeen('ola');
+    const mediaPort = await freePort();
+    const farEnd = runSipp(
+      ['-sf', path.join(scenarios, 'far-end-answers.xml'), '-m', '1', '-mp', String(mediaPort)],
+      50_000,
+      farEndPort,
+    );
+    const agentTransfers = (async () => {
+      const answered = await stack.agentAnswersNextOffer('ola', olaOffers);
+      await sleep(300);
+      const transferred = await stack.gatewayRpc().transferCall({
+        callId: answered.callId,
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { phoneNumber: EXTERNAL_NUMBER },
+        priorityBoost: 0,
+        actor: ola,
+      });
+      return { answered, transferred };
+    })();
+    const caller = await dialTrunk('caller-talks-through-transfer.xml', 45_000);
+    expect(caller.exitCode, caller.output).toBe(0);
+    const far = await farEnd;
+    expect(far.exitCode, far.output).toBe(0); // answered, then got our BYE when the caller hung up
+    const { answered } = await agentTransfers;
+    const interactionId = answered.offer.interactionId;
+
+    // The far end's leg at media: it heard the caller's later bursts and sent its own 4.7 s of audio.
+    const farLeg = await waitFor(() =>
+      events.find(
+        (event) =>
+          event.type === 'media.endpoint_closed' &&
+          event.interactionId === interactionId &&
+          event.callId.includes(';external='),
+      ),
+    );
+    expect(Number(farLeg.mediaEndpointClosed?.packetsReceived)).toBeGreaterThan(200);
+    expect(Number(farLeg.mediaEndpointClosed?.packetsSent)).toBeGreaterThan(236);
+    expect(farLeg.mediaEndpointClosed?.reason).toBe('hangup');
+
+    const transferred = events.find(
+      (event) =>
+        event.type === 'interaction.transferred' &&
+        event.interactionId === interactionId &&
+        event.source === 'sip-gateway',
+    );
+    expect(transferred?.interactionTransferred?.target?.phoneNumber).toBe(EXTERNAL_NUMBER);
+    expect(transferred?.interactionTransferred?.fromAgentId).toBe('ola');
+    // Routing ended Ola's part (no wrap-up in this queue): she is free for the next call.
+    const types = story(interactionId);
+    expect(types.indexOf('interaction.completed')).toBeGreaterThan(types.indexOf('interaction.connected'));
+    expect(types.filter((type) => type === 'media.bridged')).toHaveLength(2);
+    expect(stack.gateway.endpoint.dialer.activeDialogs).toBe(0);
+  }, 70_000);
+
+  it('refuses transfers it cannot make with a clear error', async () => {
+    const client = stack.gatewayRpc();
+    await expect(
+      client.transferCall({
+        callId: 'no-such-call',
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { queueId: 'support' },
+        priorityBoost: 0,
+        actor: undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_CALL_NOT_FOUND' });
+    await expect(
+      client.transferCall({
+        callId: 'x',
+        mode: TransferMode.TRANSFER_MODE_UNSPECIFIED,
+        target: { queueId: 'support' },
+        priorityBoost: 0,
+        actor: undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
+    await expect(
+      client.transferCall({
+        callId: 'x',
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { queueId: 'support' },
+        priorityBoost: 101,
+        actor: undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
+    await expect(
+      client.transferCall({
+        callId: 'x',
+        mode: TransferMode.TRANSFER_MODE_BLIND,
+        target: { phoneNumber: '0601234567' },
+        priorityBoost: 0,
+        actor: undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
+  });
+});
