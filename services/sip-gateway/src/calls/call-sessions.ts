@@ -7,7 +7,7 @@
 // queue (routing's CancelInteraction: abandoned with the wait), the agent (routing's EndInteraction: wrap-up), the
 // external party (our BYE). A flow's hangUp, an accepted callback, HangUpCall, the external party's hang-up or a
 // transfer that never connects end the call from our side (the SIP side sends the BYE and releases the media).
-import { ParleyError, Status, type Logger, type RpcClient } from '@parley/kit';
+import { Status, type Logger, type RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import type { TransferTarget } from '@parley/protos/parley/common/v1/interaction';
 import type { MediaLeg } from '@parley/protos/parley/common/v1/media';
@@ -24,7 +24,7 @@ import {
   flowStarted,
   type AnsweredCall,
 } from '../events/call-events.js';
-import type { FlowDocument, FlowNode } from '../flows/flow-document.js';
+import type { FlowDocument } from '../flows/flow-document.js';
 import { runFlow, type FlowOutcome, type FlowRun } from '../flows/flow-runner.js';
 import { CallAudio } from './call-audio.js';
 import { CallRouting } from './call-routing.js';
@@ -32,6 +32,8 @@ import { ExternalLeg } from './external-leg.js';
 import type { Dialer } from '../outbound/dialer.js';
 import type { MediaEventFeed } from './media-event-feed.js';
 import { QueueWait } from './queue-wait.js';
+import { callError, view, type CallSession, type CallView, type EnqueueNode, type Phase } from './call-session.js';
+import { Ringback } from './ringback.js';
 
 export interface CallSessionsOptions {
   /** The flow a DID names, as it is now, and its version (0: configured); calls keep what they started with. */
@@ -45,42 +47,6 @@ export interface CallSessionsOptions {
   onOutcome?: (call: AnsweredCall, outcome: FlowOutcome, run: FlowRun) => void;
   /** How long a transfer to a number rings before it is given up (default 30 s). */
   transferRingTimeoutMs?: number;
-}
-
-type Phase = 'flow' | 'queued' | 'connected' | 'external' | 'ended';
-
-type EnqueueNode = Extract<FlowNode, { type: 'enqueue' }>;
-
-interface CallSession {
-  call: AnsweredCall;
-  endpointId: string;
-  audio: CallAudio;
-  routing: CallRouting;
-  phase: Phase;
-  /** What the flow learnt; `callbackQueue` set once the caller chose to be called back. */
-  run: FlowRun;
-  /** The flow's enqueue node: how the call waits (again after a transfer). */
-  queueing: EnqueueNode | undefined;
-  wait: QueueWait | undefined;
-  agentId: string | undefined;
-  agentLeg: MediaLeg | undefined;
-  /** The media bridge between the caller and the connected agent. */
-  bridgeId: string | undefined;
-  /** The leg to an external number, in the 'external' phase. */
-  external: ExternalLeg | undefined;
-  /** Set while the agent holds the customer. */
-  heldAt: Date | undefined;
-  stopListening: () => void;
-}
-
-/** What ListActiveCalls and the call RPCs say about a call. */
-export interface CallView {
-  call: AnsweredCall;
-  endpointId: string;
-  phase: Phase;
-  agentId: string | undefined;
-  agentLeg: MediaLeg | undefined;
-  held: boolean;
 }
 
 const customer = (call: AnsweredCall) =>
@@ -111,7 +77,10 @@ export class CallSessions {
     if (!session) return false;
     const { phase, call } = session;
     this.forget(session);
-    if (phase === 'connected') await this.options.routing.endInteraction({ interactionId: call.interactionId, actor });
+    session.external?.hangUp();
+    if (phase === 'connected' || phase === 'dialing') {
+      await this.options.routing.endInteraction({ interactionId: call.interactionId, actor });
+    }
     if (phase === 'queued') {
       await this.options.routing.cancelInteraction({
         interactionId: call.interactionId,
@@ -119,36 +88,50 @@ export class CallSessions {
         actor,
       });
     }
-    return this.sendBye(callId, 'hangup');
+    return this.hangUpCustomer(session, 'hangup');
   }
 
-  /** The call was answered with its media endpoint: its flow starts. */
-  answered(call: AnsweredCall, endpointId: string): void {
-    const audio = new CallAudio(this.options.media, endpointId);
-    const run: FlowRun = { caller: call.callerNumber ?? '', called: call.dialled, attributes: {}, path: [] };
-    const routing = new CallRouting(this.options.routing, call);
+  /** Our BYE to the customer: on the dialog they called in on, or the leg Parley placed to them. */
+  private hangUpCustomer(session: CallSession, reason: string): boolean {
+    if (session.placed) {
+      session.placed.hangUp();
+      return true;
+    }
+    return this.sendBye(session.call.callId, reason);
+  }
+
+  /** A session for the call, registered, listening to media's events about the customer's endpoint. */
+  private open(call: AnsweredCall, endpointId: string, phase: Phase): CallSession {
     const session: CallSession = {
       call,
       endpointId,
-      audio,
-      routing,
-      phase: 'flow',
-      run,
+      audio: new CallAudio(this.options.media, endpointId),
+      routing: new CallRouting(this.options.routing, call),
+      phase,
+      run: { caller: call.callerNumber ?? '', called: call.dialled, attributes: {}, path: [] },
       queueing: undefined,
       wait: undefined,
       agentId: undefined,
       agentLeg: undefined,
       bridgeId: undefined,
       external: undefined,
+      placed: undefined,
       heldAt: undefined,
       stopListening: () => undefined,
     };
     session.stopListening = this.options.feed.listen(call.callId, (event) => {
       // Media closed the endpoint after a long silence: the caller is gone without a BYE (network, dead phone).
       if (event.mediaEndpointClosed?.reason === 'rtp_timeout') this.mediaLost(session);
-      else audio.onMediaEvent(event);
+      else session.audio.onMediaEvent(event);
     });
     this.sessions.set(call.callId, session);
+    return session;
+  }
+
+  /** The call was answered with its media endpoint: its flow starts. */
+  answered(call: AnsweredCall, endpointId: string): void {
+    const session = this.open(call, endpointId, 'flow');
+    const { audio, run, routing } = session;
     this.options
       .flows(call.flowId)
       .then((flow) => {
@@ -162,6 +145,80 @@ export class CallSessions {
         );
       })
       .catch((error: unknown) => this.options.logger.error({ err: error, callId: call.callId }, 'flow failed'));
+  }
+
+  /**
+   * Calls a customer back for the agent who accepted their callback: the customer's leg through the trunk, bridged
+   * with the agent's leg when they answer. A call that is never answered ends the agent's part at routing (wrap-up,
+   * where the agent records the attempt). Idempotent by interaction: a live call for it is returned as it is.
+   */
+  async originateCallback(request: {
+    interactionId: string;
+    number: string;
+    callerId: string;
+    agentId: string;
+    agentLeg: MediaLeg;
+    ringTimeoutMs: number;
+    site: string;
+  }): Promise<CallView> {
+    const existing = [...this.sessions.values()].find((s) => s.call.interactionId === request.interactionId);
+    if (existing) return view(existing);
+    const dialer = this.dialer;
+    if (!dialer) throw callError('PARLEY_SIP_GATEWAY_NO_ROUTE', Status.FAILED_PRECONDITION, 'no SIP side to dial');
+    const trunk = dialer.route(request.number);
+    const system = Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' });
+    // The session exists once the INVITE is out; the leg's events (all later) find it here.
+    const placed: { session?: CallSession } = {};
+    const live = () =>
+      placed.session && this.sessions.get(placed.session.call.callId) === placed.session ? placed.session : undefined;
+    const leg = await ExternalLeg.dial({
+      media: this.options.media,
+      dialer,
+      interactionId: request.interactionId,
+      bridgeWith: request.agentLeg,
+      codec: undefined,
+      number: request.number,
+      callerId: request.callerId,
+      ringTimeoutMs: request.ringTimeoutMs,
+      onConnected: () => {
+        const session = live();
+        if (!session) return;
+        session.phase = 'connected';
+        session.bridgeId = leg.bridgeId;
+        session.call.answeredAt = new Date();
+      },
+      onFailed: (status, reason) => {
+        const session = live();
+        if (!session) return;
+        this.options.logger.info({ interactionId: request.interactionId, status, reason }, 'callback not answered');
+        this.forget(session);
+        this.options.routing
+          .endInteraction({ interactionId: request.interactionId, actor: system })
+          .catch((error: unknown) => this.options.logger.error({ err: error }, 'routing did not hear the failure'));
+      },
+      onEnded: (by) => {
+        const session = live();
+        if (by === 'remote' && session) this.ended(session.call.callId);
+      },
+    });
+    const call: AnsweredCall = {
+      interactionId: request.interactionId,
+      callId: leg.sipCallId,
+      site: request.site,
+      callerNumber: request.number,
+      callerName: undefined,
+      dialled: request.number,
+      flowId: '',
+      trunkId: trunk.id,
+      answeredAt: new Date(),
+      direction: 'outbound',
+    };
+    const session = this.open(call, leg.endpointId, 'dialing');
+    placed.session = session;
+    session.placed = leg;
+    session.agentId = request.agentId;
+    session.agentLeg = request.agentLeg;
+    return view(session);
   }
 
   /** A key from SIP INFO (RFC 4733 keys come through media's events). */
@@ -189,7 +246,7 @@ export class CallSessions {
         .catch((error: unknown) =>
           this.options.logger.error({ err: error, callId }, 'routing did not hear the abandon'),
         );
-    } else if (phase === 'connected') {
+    } else if (phase === 'connected' || phase === 'dialing') {
       routing
         .endInteraction({ interactionId: call.interactionId, actor: customer(call) })
         .catch((error: unknown) =>
@@ -198,6 +255,7 @@ export class CallSessions {
     } else if (phase === 'external') {
       session.external?.hangUp();
     }
+    session.placed?.hangUp();
   }
 
   /**
@@ -325,14 +383,16 @@ export class CallSessions {
     const endCall = (reason: string) => {
       if (!stillHere()) return;
       this.forget(session);
-      this.sendBye(call.callId, reason);
+      session.external?.hangUp();
+      this.hangUpCustomer(session, reason);
     };
     try {
       session.external = await ExternalLeg.dial({
         media: this.options.media,
         dialer,
-        call,
-        customerEndpointId: session.endpointId,
+        interactionId: call.interactionId,
+        bridgeWith: { rtpEndpointId: session.endpointId },
+        codec: call.audio,
         number,
         callerId: '',
         ringTimeoutMs: this.options.transferRingTimeoutMs ?? 30_000,
@@ -384,7 +444,7 @@ export class CallSessions {
     if (this.sessions.get(callId) !== session) return;
     this.options.logger.warn({ callId }, 'no RTP from the caller: ending the call');
     this.ended(callId);
-    this.sendBye(callId, 'rtp_timeout');
+    this.hangUpCustomer(session, 'rtp_timeout');
   }
 
   /** The session stops: no more flow, music or media events; routing is told by the caller of this. */
@@ -415,7 +475,7 @@ export class CallSessions {
     if (outcome.kind === 'hangUp' && session.phase === 'flow') {
       // The flow ended the call (after its goodbye prompt): nothing was queued (or routing holds a callback).
       this.forget(session);
-      this.sendBye(call.callId, run.callbackQueue ? 'callback' : 'flow_hangup');
+      this.hangUpCustomer(session, run.callbackQueue ? 'callback' : 'flow_hangup');
     }
     if (outcome.kind === 'transfer' && session.phase === 'flow') {
       const system = Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' });
@@ -485,37 +545,6 @@ export class CallSessions {
   private leftForCallback(session: CallSession): void {
     if (this.sessions.get(session.call.callId) !== session || session.phase !== 'queued') return;
     this.forget(session);
-    this.sendBye(session.call.callId, 'callback');
+    this.hangUpCustomer(session, 'callback');
   }
-}
-
-/**
- * What the customer hears while an external number rings: "transferring", then music, until the far end answers
- * (or the call ends). Stopping during the prompt keeps the music from starting afterwards.
- */
-class Ringback {
-  private stopped = false;
-
-  constructor(private readonly audio: CallAudio) {}
-
-  start(): void {
-    void (async () => {
-      await this.audio.play(['transferring'], { stopOnDtmf: false });
-      if (!this.stopped) await this.audio.startLoop(['hold-music']);
-    })().catch(() => undefined);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all([this.audio.stopPrompts(), this.audio.stopLoop()]).catch(() => undefined);
-  }
-}
-
-function view(session: CallSession): CallView {
-  const { call, endpointId, phase, agentId, agentLeg } = session;
-  return { call, endpointId, phase, agentId, agentLeg, held: session.heldAt !== undefined };
-}
-
-function callError(code: string, status: Status, message: string): ParleyError {
-  return new ParleyError(code, message, { status, domain: 'sip-gateway' });
 }

@@ -1,9 +1,11 @@
-// A leg Parley places to an external number through a trunk and bridges with the customer (a blind transfer to a
-// number, a flow's transfer node): an RTP endpoint at media in the customer's own codec (nothing is transcoded),
-// our SDP offer naming it, the INVITE through the trunk; on the answer media learns the far end's address and
-// bridges the two endpoints. Ends with either side: the far end's BYE, the customer's, or a failure to connect.
+// A leg Parley places to a number through a trunk and bridges with another leg on answer: the customer's call with
+// an external party (a blind transfer to a number, a flow's transfer node), or an agent with the customer (a
+// callback). An RTP endpoint at media in the other leg's codec (nothing is transcoded), our SDP offer naming it,
+// the INVITE through the trunk; on the answer media learns the far end's address and bridges the two legs. Ends with
+// either side: the far end's BYE, ours, or a failure to connect.
 import { randomBytes } from 'node:crypto';
 import type { RpcClient } from '@parley/kit';
+import type { MediaLeg } from '@parley/protos/parley/common/v1/media';
 import {
   AudioCodec,
   BridgeLegsRequest,
@@ -19,9 +21,12 @@ import { createOffer, readAnswer, type OfferedMedia } from '../sdp/outbound-offe
 export interface ExternalLegOptions {
   media: RpcClient<typeof MediaServiceService>;
   dialer: Dialer;
-  /** The customer's call and its endpoint at media. */
-  call: AnsweredCall;
-  customerEndpointId: string;
+  /** The interaction the leg serves (media's events carry it). */
+  interactionId: string;
+  /** The leg it is bridged with on answer. */
+  bridgeWith: MediaLeg;
+  /** The codec of that leg; undefined: the trunk's. */
+  codec: AnsweredCall['audio'];
   /** E.164. */
   number: string;
   /** Presented to the far end; empty: the trunk's caller id. */
@@ -36,9 +41,15 @@ export interface ExternalLegOptions {
 }
 
 const TELEPHONE_EVENT = 101;
+const codecs = {
+  PCMU: { codec: 'PCMU', payloadType: 0 },
+  PCMA: { codec: 'PCMA', payloadType: 8 },
+} as const;
 
 export class ExternalLeg {
   private dialog: OutboundDialog | undefined;
+  /** The media bridge, once answered. */
+  bridgeId: string | undefined;
   private closed = false;
   /** Bridged with the customer (until then an end of the dialog is a failure to connect). */
   private connected = false;
@@ -46,19 +57,24 @@ export class ExternalLeg {
 
   private constructor(
     private readonly options: ExternalLegOptions,
-    private readonly endpointId: string,
+    /** The leg's RTP endpoint at media. */
+    readonly endpointId: string,
+    /** The SIP Call-ID of the leg (also the call id media's events about its endpoint carry). */
+    readonly sipCallId: string,
   ) {}
 
   /** Dials; FAILED_PRECONDITION (NO_ROUTE) or RESOURCE_EXHAUSTED (TRUNK_AT_CAPACITY) before anything is set up. */
   static async dial(options: ExternalLegOptions): Promise<ExternalLeg> {
-    options.dialer.route(options.number);
-    const codec = options.call.audio ?? { codec: 'PCMU' as const, payloadType: 0 };
+    const trunk = options.dialer.route(options.number);
+    const codec = options.codec ?? codecs[trunk.outbound.codec];
+    const endpointId = ulid();
+    const sipCallId = `${randomBytes(12).toString('hex')}@parley`;
     const { endpoint } = await options.media.createRtpEndpoint(
       CreateRtpEndpointRequest.fromPartial({
-        endpointId: ulid(),
-        // Its own call id: the far end's keys must not reach the customer's flow.
-        callId: `${options.call.callId};external=${randomBytes(4).toString('hex')}`,
-        interactionId: options.call.interactionId,
+        endpointId,
+        // The leg's own call id: the far end's keys must not reach the customer's flow.
+        callId: sipCallId,
+        interactionId: options.interactionId,
         offeredCodecs: [
           {
             codec: codec.codec === 'PCMU' ? AudioCodec.AUDIO_CODEC_PCMU : AudioCodec.AUDIO_CODEC_PCMA,
@@ -69,7 +85,7 @@ export class ExternalLeg {
       }),
     );
     if (!endpoint) throw new Error('media answered without an endpoint');
-    const leg = new ExternalLeg(options, endpoint.id);
+    const leg = new ExternalLeg(options, endpoint.id, sipCallId);
     const offered: OfferedMedia = {
       address: endpoint.localAddress,
       port: endpoint.localPort,
@@ -82,6 +98,7 @@ export class ExternalLeg {
     try {
       leg.dialog = options.dialer.dial({
         number: options.number,
+        callId: sipCallId,
         callerId: options.callerId,
         sdpOffer: createOffer(offered),
         ringTimeoutMs: options.ringTimeoutMs,
@@ -123,12 +140,13 @@ export class ExternalLeg {
         codec: undefined,
         telephoneEventPayloadType: answer.telephoneEventPayloadType ?? 0,
       });
+      this.bridgeId = ulid();
       await media.bridgeLegs(
         BridgeLegsRequest.fromPartial({
-          bridgeId: ulid(),
-          interactionId: this.options.call.interactionId,
-          legA: { rtpEndpointId: this.options.customerEndpointId },
-          legB: { rtpEndpointId: this.endpointId },
+          bridgeId: this.bridgeId,
+          interactionId: this.options.interactionId,
+          legA: { rtpEndpointId: this.endpointId },
+          legB: this.options.bridgeWith,
         }),
       );
     } catch (error) {

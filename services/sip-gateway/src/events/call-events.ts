@@ -28,6 +28,8 @@ export interface AnsweredCall {
   flowId: string;
   trunkId: string | undefined;
   answeredAt: Date;
+  /** Calls Parley placed (callbacks) are outbound; the rest came in. */
+  direction?: 'outbound';
   /** The caller's G.711 codec: a call placed to bridge with it must use the same (nothing is transcoded). */
   audio?: { codec: 'PCMU' | 'PCMA'; payloadType: number };
 }

@@ -10,6 +10,8 @@ import { OutboundDialog, type OutboundDialogEvents, type SipClient } from './out
 export interface DialRequest {
   /** E.164. */
   number: string;
+  /** The SIP Call-ID to use (when media already knows the call by it); default a new one. */
+  callId?: string;
   /** Presented number; empty: the trunk's caller id. */
   callerId?: string | undefined;
   sdpOffer: string;
@@ -64,6 +66,7 @@ export class Dialer {
       sip: this.sip,
       proxy: { address: host, port },
       requestUri: `sip:${request.number}@${proxy}`,
+      ...(request.callId ? { callId: request.callId } : {}),
       callerId: request.callerId || callerId,
       sdpOffer: request.sdpOffer,
       credentials,

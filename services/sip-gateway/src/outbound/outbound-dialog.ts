@@ -44,6 +44,8 @@ export interface OutboundDialogOptions {
   proxy: SipHop;
   /** sip:<number>@<proxy host> */
   requestUri: string;
+  /** Default: a new random one. */
+  callId?: string;
   /** Who calls: the presented number. */
   callerId: string;
   sdpOffer: string;
@@ -59,7 +61,7 @@ const decoder = new TextDecoder();
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO';
 
 export class OutboundDialog {
-  readonly callId = `${randomBytes(12).toString('hex')}@parley`;
+  readonly callId: string;
   readonly localTag = randomBytes(6).toString('hex');
   private state: State = 'calling';
   private cseq = 1;
@@ -75,6 +77,7 @@ export class OutboundDialog {
   private readonly ringTimer: NodeJS.Timeout;
 
   constructor(private readonly options: OutboundDialogOptions) {
+    this.callId = options.callId ?? `${randomBytes(12).toString('hex')}@parley`;
     this.invite = this.inviteRequest();
     this.ringTimer = setTimeout(() => {
       this.ringTimedOut = true;

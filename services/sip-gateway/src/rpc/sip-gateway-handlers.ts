@@ -1,12 +1,18 @@
 // The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall,
-// blind TransferCall (to a queue, an agent or a number), and ListActiveCalls are served; originate, consultative
-// transfers, conference, DTMF and registrations answer UNIMPLEMENTED.
+// blind TransferCall (to a queue, an agent or a number), OriginateCall for callbacks, and ListActiveCalls are served;
+// outbound originate, consultative transfers, conference, DTMF and registrations answer UNIMPLEMENTED.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
 import { TransferMode } from '@parley/protos/parley/common/v1/interaction';
-import { Call, CallState, type SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
-import type { CallSessions, CallView } from '../calls/call-sessions.js';
+import {
+  Call,
+  CallState,
+  OriginateKind,
+  type SipGatewayServiceService,
+} from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import type { CallSessions } from '../calls/call-sessions.js';
+import type { CallView } from '../calls/call-session.js';
 import type { FlowStore } from '../flows/flow-store.js';
 import { validateFlow } from '../flows/validate-flow.js';
 
@@ -32,9 +38,21 @@ function requireField(value: string, field: string): string {
   return value;
 }
 
+function requireE164(value: string, field: string): string {
+  if (!/^\+[1-9][0-9]{6,14}$/.test(value)) {
+    throw new InvalidArgumentError(
+      'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
+      [{ field, description: 'must be an E.164 number' }],
+      { domain: 'sip-gateway' },
+    );
+  }
+  return value;
+}
+
 const systemActor = () => Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' });
 
 const callStates = {
+  dialing: CallState.CALL_STATE_DIALING,
   flow: CallState.CALL_STATE_ESTABLISHED,
   queued: CallState.CALL_STATE_ESTABLISHED,
   connected: CallState.CALL_STATE_ESTABLISHED,
@@ -48,7 +66,7 @@ function callMessage(view: CallView, site: string): Call {
   return Call.fromPartial({
     id: call.callId,
     interactionId: call.interactionId,
-    direction: Direction.DIRECTION_INBOUND,
+    direction: call.direction === 'outbound' ? Direction.DIRECTION_OUTBOUND : Direction.DIRECTION_INBOUND,
     state: view.held ? CallState.CALL_STATE_ON_HOLD : callStates[view.phase],
     from: call.callerNumber ?? '',
     to: call.dialled,
@@ -85,7 +103,41 @@ export function createSipGatewayHandlers(options: {
 }): SipGatewayHandlers {
   const later = (method: string) => () => Promise.reject(notImplementedYet(method));
   return {
-    originateCall: later('OriginateCall'),
+    async originateCall(request) {
+      if (!options.calls) throw notImplementedYet('OriginateCall without a media service');
+      if (request.kind === OriginateKind.ORIGINATE_KIND_OUTBOUND) {
+        // An agent-initiated call needs routing to count it against the agent's capacity; routing has no such
+        // interaction yet (README).
+        throw notImplementedYet('OriginateCall OUTBOUND (routing has no agent-initiated interactions yet)');
+      }
+      if (request.kind !== OriginateKind.ORIGINATE_KIND_CALLBACK) requireField('', 'kind');
+      const interactionId = requireField(request.interactionId, 'interaction_id');
+      const agentId = requireField(request.agentId, 'agent_id');
+      const number = requireE164(request.to, 'to');
+      if (request.callerId) requireE164(request.callerId, 'caller_id');
+      if (!request.agentLeg?.peerId && !request.agentLeg?.rtpEndpointId) {
+        // SIP-phone agents (their phone rung first) need the registrar (README).
+        throw notImplementedYet('OriginateCall for an agent without a media leg (SIP phones)');
+      }
+      const ringTimeoutMs = Number(request.ringTimeoutMs) || 30_000;
+      if (ringTimeoutMs < 5_000 || ringTimeoutMs > 120_000) {
+        throw new InvalidArgumentError(
+          'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
+          [{ field: 'ring_timeout_ms', description: 'must be 5,000–120,000' }],
+          { domain: 'sip-gateway' },
+        );
+      }
+      const placed = await options.calls.originateCallback({
+        interactionId,
+        number,
+        callerId: request.callerId,
+        agentId,
+        agentLeg: request.agentLeg!,
+        ringTimeoutMs,
+        site: options.site,
+      });
+      return { call: callMessage(placed, options.site) };
+    },
     async connectAgent(request) {
       const callId = requireField(request.callId, 'call_id');
       const agentId = requireField(request.agentId, 'agent_id');
@@ -111,13 +163,7 @@ export function createSipGatewayHandlers(options: {
       if (request.mode === TransferMode.TRANSFER_MODE_CONSULTATIVE) throw notImplementedYet('a consultative transfer');
       if (request.mode !== TransferMode.TRANSFER_MODE_BLIND) requireField('', 'mode');
       const target = request.target;
-      if (target?.phoneNumber && !/^\+[1-9][0-9]{6,14}$/.test(target.phoneNumber)) {
-        throw new InvalidArgumentError(
-          'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
-          [{ field: 'target.phone_number', description: 'must be an E.164 number' }],
-          { domain: 'sip-gateway' },
-        );
-      }
+      if (target?.phoneNumber) requireE164(target.phoneNumber, 'target.phone_number');
       if (!target?.queueId && !target?.agentId && !target?.phoneNumber) requireField('', 'target');
       if (request.priorityBoost < 0 || request.priorityBoost > 100) {
         throw new InvalidArgumentError(

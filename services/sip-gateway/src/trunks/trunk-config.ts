@@ -32,6 +32,8 @@ const outboundSchema = z.strictObject({
     .default(['+']),
   /** Caller id presented when the call has none of its own to present. */
   callerId: e164,
+  /** The G.711 law offered on calls that do not continue another call's audio (callbacks, outbound). */
+  codec: z.enum(['PCMA', 'PCMU']).default('PCMA'),
   /** The carrier's digest account, answered when it challenges an INVITE (401/407). */
   credentials: z.strictObject({ username: z.string().min(1), password: z.string().min(1) }).optional(),
 });

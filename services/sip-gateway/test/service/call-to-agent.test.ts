@@ -1,8 +1,8 @@
 // The voice path end to end, every part real: a sipp caller with RTP (Debian's pcaps) dials a DID, presses 1 in the
 // IVR menu, is queued in routing and hears music from media, the test agent accepts routing's offer and asks the
 // gateway to connect its RTP leg; audio flows both ways; the caller hangs up and routing ends the interaction.
-// A second caller hangs up while queued: routing reports the abandon with its wait; another takes the queue's offer
-// of a callback (keeping their place in line). Transfers: transfers.test.ts.
+// A second caller hangs up while queued: routing reports the abandon with its wait. Transfers: transfers.test.ts;
+// callbacks: callbacks.test.ts.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@parley/kit/testing';
@@ -21,8 +21,6 @@ import { startVoiceStack, type VoiceStack } from '../support/voice-stack.js';
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 const SITE = 'gda';
 const DID = '+48581234567';
-/** Straight into a queue that offers callbacks after 2 s. */
-const CALLBACK_DID = '+48581234568';
 
 const flow = {
   schemaVersion: 1,
@@ -42,14 +40,6 @@ const flow = {
   },
 };
 
-const callbackFlow = {
-  schemaVersion: 1,
-  start: 'queue',
-  nodes: {
-    queue: { type: 'enqueue', queue: 'callbacks', announceEverySeconds: 0, offerCallbackAfterSeconds: 2 },
-  },
-};
-
 let stack: VoiceStack;
 let events: VoiceStack['events'];
 
@@ -64,23 +54,16 @@ beforeAll(async () => {
         name: 'PSTN',
         sources: ['127.0.0.0/8'],
         maxCalls: 10,
-        dids: { [DID]: 'sales', [CALLBACK_DID]: 'callback' },
+        dids: { [DID]: 'sales' },
       },
     ],
-    flows: { sales: flow, callback: callbackFlow },
+    flows: { sales: flow },
     queues: [
       Queue.fromPartial({
         id: 'sales',
         displayName: 'Sales',
         channels: [Channel.CHANNEL_VOICE],
         skillsExpression: 'skill.sales >= 1',
-      }),
-      // Nobody answers this queue: its callers wait until they take the callback.
-      Queue.fromPartial({
-        id: 'callbacks',
-        displayName: 'Callbacks',
-        channels: [Channel.CHANNEL_VOICE, Channel.CHANNEL_CALLBACK],
-        skillsExpression: 'skill.callbacks >= 1',
       }),
     ],
     agents: [
@@ -235,30 +218,5 @@ describe('a phone call from the trunk to an agent', () => {
     await expect(
       gatewayClient.hangUpCall({ callId: 'no-such-call', actor: undefined, q850Cause: 0 }),
     ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_CALL_NOT_FOUND' });
-  }, 60_000);
-
-  it('offers a waiting caller a callback: the key keeps their place as a callback and the call ends, no abandon', async () => {
-    const result = await dialTrunk('caller-takes-callback.xml', CALLBACK_DID, 40_000);
-    expect(result.exitCode, result.output).toBe(0);
-    const requested = await waitFor(
-      () => events.find((event) => event.type === 'interaction.callback_requested' && event.queueId === 'callbacks'),
-      { description: 'routing to turn the call into a callback' },
-    );
-    const interactionId = requested.interactionId;
-    const types = story(interactionId);
-    expect(types.indexOf('interaction.callback_requested')).toBeGreaterThan(types.indexOf('interaction.queued'));
-    expect(types).not.toContain('interaction.abandoned');
-    // The offer played (and was listened to), then the confirmation.
-    const prompts = events.filter(
-      (event) => event.type === 'media.prompt_finished' && event.interactionId === interactionId,
-    );
-    expect(prompts.length).toBeGreaterThanOrEqual(2);
-    const closed = await waitFor(() =>
-      events.find((event) => event.type === 'media.endpoint_closed' && event.interactionId === interactionId),
-    );
-    expect(closed.mediaEndpointClosed?.reason).toBe('callback');
-    // Still in line at routing, now as a callback.
-    const position = await stack.routingClient().getInteractionPosition({ interactionId });
-    expect(position.position?.position).toBe(1);
   }, 60_000);
 });
