@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { FlowDocument } from './flows/flow-document.js';
 import { validateFlow } from './flows/validate-flow.js';
 import { trunksSchema } from './trunks/trunk-config.js';
+import { phoneAccountsSchema } from './registrar/phone-accounts.js';
 
 const addressList = z
   .string()
@@ -103,6 +104,41 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
   SIP_NONCE_SECRET: z.string().min(16).optional(),
   SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE: env.positiveInt(10_000),
   SIP_MAX_DIALOGS: env.positiveInt(50_000),
+  /** The SIP domain of agents' phone addresses (sip:<username>@<domain>) and the registrar's digest realm. */
+  SIP_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name')
+    .default('parley.local'),
+  /**
+   * Agents' SIP phone accounts as JSON (registrar/phone-accounts.ts): [{ username, password, agentId }]. Set, the
+   * registrar answers REGISTER (SIP_NONCE_SECRET required) and offers to those agents ring their phones.
+   */
+  SIP_PHONE_ACCOUNTS: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text.trim() === '') return [];
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON (an array of accounts)' });
+        return z.NEVER;
+      }
+      const parsed = phoneAccountsSchema.safeParse(json);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues)
+        context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      return z.NEVER;
+    }),
+  /** The JetStream KV bucket of phone registrations (shared by the site's replicas). */
+  SIP_REGISTRATIONS_BUCKET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a bucket name (letters, digits, _ or -)')
+    .default('PARLEY_SIP_REGISTRATIONS'),
+  /** Registration lifetimes a phone may ask for (423 below the minimum; capped at the maximum). */
+  SIP_REGISTER_MIN_EXPIRES_S: env.positiveInt(60),
+  SIP_REGISTER_MAX_EXPIRES_S: env.positiveInt(3_600),
   /** How long a transfer to an external number rings before the call is given up. */
   SIP_TRANSFER_RING_TIMEOUT_MS: env.positiveInt(30_000),
 });

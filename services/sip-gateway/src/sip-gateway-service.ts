@@ -16,10 +16,14 @@ import type { SipGatewayConfig } from './config.js';
 import { AnsweringEndpoint } from './gateway/answering-endpoint.js';
 import { CallSessions, type CallSessionsOptions } from './calls/call-sessions.js';
 import { MediaEventFeed } from './calls/media-event-feed.js';
+import { AgentPhones } from './calls/agent-phones.js';
 import { FlowStore } from './flows/flow-store.js';
 import { NatsCallMedia } from './media/nats-call-media.js';
 import { createSipGatewayHandlers } from './rpc/sip-gateway-handlers.js';
 import { TrunkDirectory } from './trunks/trunk-directory.js';
+import { PhoneAccounts } from './registrar/phone-accounts.js';
+import { Registrar } from './registrar/registrar.js';
+import { RegistrationStore } from './registrar/registration-store.js';
 
 export interface SipGatewayServiceOptions {
   config: SipGatewayConfig;
@@ -74,12 +78,13 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       const configured = config.SIP_FLOWS.get(flowId);
       return configured ? { document: configured, version: 0 } : undefined;
     };
+    const routing = createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.SIP_ROUTING_RPC_DOMAIN });
     const calls =
       media && feed
         ? new CallSessions({
             flows: flowFor,
             media,
-            routing: createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.SIP_ROUTING_RPC_DOMAIN }),
+            routing,
             feed,
             events: publish,
             logger: host.logger,
@@ -88,7 +93,27 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
           })
         : undefined;
     if (calls) host.shutdown.add('flows', () => calls.close());
+    const registrations =
+      config.SIP_PHONE_ACCOUNTS.length > 0
+        ? await RegistrationStore.open(host.nc, config.SIP_REGISTRATIONS_BUCKET)
+        : undefined;
+    if (registrations && !config.SIP_NONCE_SECRET) {
+      throw new Error('SIP_PHONE_ACCOUNTS needs SIP_NONCE_SECRET (the registrar signs its digest nonces with it)');
+    }
+    const accounts = new PhoneAccounts(config.SIP_PHONE_ACCOUNTS);
+    const registrar = registrations
+      ? new Registrar({
+          domain: config.SIP_DOMAIN,
+          accounts,
+          store: registrations,
+          nonceSecret: Buffer.from(config.SIP_NONCE_SECRET!),
+          site: config.PARLEY_SITE,
+          minExpiresSeconds: config.SIP_REGISTER_MIN_EXPIRES_S,
+          maxExpiresSeconds: config.SIP_REGISTER_MAX_EXPIRES_S,
+        })
+      : undefined;
     const endpoint = await AnsweringEndpoint.start({
+      ...(registrar ? { registrar } : {}),
       ...(tls ? { tls } : {}),
       host: config.SIP_HOST,
       port: config.SIP_PORT,
@@ -105,6 +130,20 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       events: publish,
     });
     calls?.bindSip({ hangUp: (callId, reason) => endpoint.hangUp(callId, reason), dialer: endpoint.dialer });
+    if (calls && media && registrations) {
+      const phones = new AgentPhones({
+        nc: host.nc,
+        offerSubject: eventFilter(options.eventStreams ?? defaultEventStreams, 'offer', config.PARLEY_SITE),
+        sessions: calls,
+        accounts,
+        registrations,
+        media,
+        routing,
+        dialer: endpoint.dialer,
+        logger: host.logger,
+      });
+      host.shutdown.add('agent phones', () => phones.close());
+    }
     host.shutdown.add('sip', () => endpoint.close());
     host.logger.info(
       { host: config.SIP_HOST, port: endpoint.port, tlsPort: endpoint.tlsPort },
@@ -112,7 +151,7 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
     );
     host.serve(
       SipGatewayServiceService,
-      createSipGatewayHandlers({ calls, flows: flowStore, site: config.PARLEY_SITE }),
+      createSipGatewayHandlers({ calls, flows: flowStore, registrations, site: config.PARLEY_SITE }),
       {
         domain: config.SIP_RPC_DOMAIN,
       },

@@ -37,6 +37,8 @@ export interface CallSession {
   external: ExternalLeg | undefined;
   /** For calls Parley placed to the customer (callbacks): their leg, which our hang-ups go to. */
   placed: ExternalLeg | undefined;
+  /** The connected agent's SIP phone leg (agents on phones), hung up when the agent's part ends. */
+  agentPhone: ExternalLeg | undefined;
   /** Set while the agent holds the customer. */
   heldAt: Date | undefined;
   stopListening: () => void;

@@ -78,6 +78,7 @@ export class CallSessions {
     const { phase, call } = session;
     this.forget(session);
     session.external?.hangUp();
+    session.agentPhone?.hangUp();
     if (phase === 'connected' || phase === 'dialing') {
       await this.options.routing.endInteraction({ interactionId: call.interactionId, actor });
     }
@@ -116,6 +117,7 @@ export class CallSessions {
       bridgeId: undefined,
       external: undefined,
       placed: undefined,
+      agentPhone: undefined,
       heldAt: undefined,
       stopListening: () => undefined,
     };
@@ -177,7 +179,7 @@ export class CallSessions {
       interactionId: request.interactionId,
       bridgeWith: request.agentLeg,
       codec: undefined,
-      number: request.number,
+      target: { number: request.number },
       callerId: request.callerId,
       ringTimeoutMs: request.ringTimeoutMs,
       onConnected: () => {
@@ -256,13 +258,20 @@ export class CallSessions {
       session.external?.hangUp();
     }
     session.placed?.hangUp();
+    session.agentPhone?.hangUp();
   }
 
   /**
    * Connects the agent who accepted the call's offer: the queue experience stops and media bridges the caller with
    * the agent's leg. Idempotent for the same agent and leg.
    */
-  async connectAgent(callId: string, agentId: string, agentLeg: MediaLeg): Promise<CallView> {
+  async connectAgent(
+    callId: string,
+    agentId: string,
+    agentLeg: MediaLeg,
+    /** The agent's SIP phone, when it was rung for this (agent-phones.ts). */
+    agentPhone?: ExternalLeg,
+  ): Promise<CallView> {
     const session = this.sessions.get(callId);
     if (!session) throw callError('PARLEY_SIP_GATEWAY_CALL_NOT_FOUND', Status.NOT_FOUND, `no live call "${callId}"`);
     if (session.phase === 'connected' && session.agentId === agentId) return view(session);
@@ -276,6 +285,7 @@ export class CallSessions {
     session.phase = 'connected';
     session.agentId = agentId;
     session.agentLeg = agentLeg;
+    session.agentPhone = agentPhone;
     session.bridgeId = ulid();
     await session.wait?.stop();
     session.wait = undefined;
@@ -288,6 +298,23 @@ export class CallSessions {
       }),
     );
     return view(session);
+  }
+
+  /** The waiting call of an interaction, when this gateway holds it (an offer for it may ring an agent's phone). */
+  queuedCallOf(interactionId: string): AnsweredCall | undefined {
+    for (const session of this.sessions.values())
+      if (session.call.interactionId === interactionId && session.phase === 'queued') return session.call;
+    return undefined;
+  }
+
+  /** The agent put their phone down: the call ends as if they had hung up in the desk (HangUpCall). */
+  async agentPhoneHungUp(callId: string, phone: ExternalLeg, agent: Actor): Promise<void> {
+    const session = this.sessions.get(callId);
+    if (!session || session.agentPhone !== phone) return; // transferred, or already over
+    session.agentPhone = undefined;
+    await this.hangUpCall(callId, agent).catch((error: unknown) =>
+      this.options.logger.error({ err: error, callId }, 'the agent’s hang-up did not reach routing'),
+    );
   }
 
   /** Puts the connected customer on hold: music from media, the agent no longer hears them. Idempotent. */
@@ -346,6 +373,8 @@ export class CallSessions {
       actor,
     });
     const { bridgeId } = session;
+    session.agentPhone?.hangUp();
+    session.agentPhone = undefined;
     session.phase = 'queued';
     session.agentId = undefined;
     session.agentLeg = undefined;
@@ -372,6 +401,8 @@ export class CallSessions {
       if (session.bridgeId) await this.options.media.unbridgeLegs({ bridgeId: session.bridgeId });
       if (session.heldAt) await this.resumeHeld(session, actor);
     }
+    session.agentPhone?.hangUp();
+    session.agentPhone = undefined;
     session.phase = 'external';
     session.agentId = undefined;
     session.agentLeg = undefined;
@@ -393,7 +424,7 @@ export class CallSessions {
         interactionId: call.interactionId,
         bridgeWith: { rtpEndpointId: session.endpointId },
         codec: call.audio,
-        number,
+        target: { number },
         callerId: '',
         ringTimeoutMs: this.options.transferRingTimeoutMs ?? 30_000,
         onConnected: () => void ringback.stop(),

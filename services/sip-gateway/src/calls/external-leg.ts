@@ -1,6 +1,6 @@
-// A leg Parley places to a number through a trunk and bridges with another leg on answer: the customer's call with
-// an external party (a blind transfer to a number, a flow's transfer node), or an agent with the customer (a
-// callback). An RTP endpoint at media in the other leg's codec (nothing is transcoded), our SDP offer naming it,
+// A leg Parley places — to a number through a trunk, or to an agent's registered phone — and bridges with another
+// leg on answer: the customer's call with an external party (a blind transfer to a number, a flow's transfer node),
+// an agent with the customer (a callback); an agent's phone is connected by the caller of this instead. An RTP endpoint at media in the other leg's codec (nothing is transcoded), our SDP offer naming it,
 // the INVITE through the trunk; on the answer media learns the far end's address and bridges the two legs. Ends with
 // either side: the far end's BYE, ours, or a failure to connect.
 import { randomBytes } from 'node:crypto';
@@ -14,8 +14,8 @@ import {
 } from '@parley/protos/parley/media/v1/media';
 import { ulid } from 'ulid';
 import type { AnsweredCall } from '../events/call-events.js';
-import type { Dialer } from '../outbound/dialer.js';
-import type { OutboundDialog } from '../outbound/outbound-dialog.js';
+import type { DialRequest, Dialer } from '../outbound/dialer.js';
+import type { OutboundDialog, SipHop } from '../outbound/outbound-dialog.js';
 import { createOffer, readAnswer, type OfferedMedia } from '../sdp/outbound-offer.js';
 
 export interface ExternalLegOptions {
@@ -23,12 +23,12 @@ export interface ExternalLegOptions {
   dialer: Dialer;
   /** The interaction the leg serves (media's events carry it). */
   interactionId: string;
-  /** The leg it is bridged with on answer. */
-  bridgeWith: MediaLeg;
+  /** The leg it is bridged with on answer; none: the caller of this bridges it (ConnectAgent). */
+  bridgeWith: MediaLeg | undefined;
   /** The codec of that leg; undefined: the trunk's. */
   codec: AnsweredCall['audio'];
-  /** E.164. */
-  number: string;
+  /** A number through a trunk (E.164), or a registered phone (its contact, and where it registered from). */
+  target: { number: string } | { contactUri: string; hop: SipHop };
   /** Presented to the far end; empty: the trunk's caller id. */
   callerId: string;
   ringTimeoutMs: number;
@@ -65,8 +65,9 @@ export class ExternalLeg {
 
   /** Dials; FAILED_PRECONDITION (NO_ROUTE) or RESOURCE_EXHAUSTED (TRUNK_AT_CAPACITY) before anything is set up. */
   static async dial(options: ExternalLegOptions): Promise<ExternalLeg> {
-    const trunk = options.dialer.route(options.number);
-    const codec = options.codec ?? codecs[trunk.outbound.codec];
+    const { target } = options;
+    const trunk = 'number' in target ? options.dialer.route(target.number) : undefined;
+    const codec = options.codec ?? codecs[trunk?.outbound.codec ?? 'PCMA'];
     const endpointId = ulid();
     const sipCallId = `${randomBytes(12).toString('hex')}@parley`;
     const { endpoint } = await options.media.createRtpEndpoint(
@@ -96,8 +97,7 @@ export class ExternalLeg {
       sessionVersion: 1,
     };
     try {
-      leg.dialog = options.dialer.dial({
-        number: options.number,
+      const request: Omit<DialRequest, 'number'> = {
         callId: sipCallId,
         callerId: options.callerId,
         sdpOffer: createOffer(offered),
@@ -115,7 +115,16 @@ export class ExternalLeg {
             else options.onFailed(488, leg.failure);
           },
         },
-      }).dialog;
+      };
+      leg.dialog =
+        'number' in target
+          ? options.dialer.dial({ ...request, number: target.number }).dialog
+          : options.dialer.dialContact({
+              ...request,
+              callerId: options.callerId,
+              contactUri: target.contactUri,
+              hop: target.hop,
+            });
     } catch (error) {
       leg.release('transfer_failed');
       throw error;
@@ -140,15 +149,17 @@ export class ExternalLeg {
         codec: undefined,
         telephoneEventPayloadType: answer.telephoneEventPayloadType ?? 0,
       });
-      this.bridgeId = ulid();
-      await media.bridgeLegs(
-        BridgeLegsRequest.fromPartial({
-          bridgeId: this.bridgeId,
-          interactionId: this.options.interactionId,
-          legA: { rtpEndpointId: this.endpointId },
-          legB: this.options.bridgeWith,
-        }),
-      );
+      if (this.options.bridgeWith) {
+        this.bridgeId = ulid();
+        await media.bridgeLegs(
+          BridgeLegsRequest.fromPartial({
+            bridgeId: this.bridgeId,
+            interactionId: this.options.interactionId,
+            legA: { rtpEndpointId: this.endpointId },
+            legB: this.options.bridgeWith,
+          }),
+        );
+      }
     } catch (error) {
       // No common codec in the answer, or media could not connect it: the far end gets our BYE at once (and the
       // dialog's end reports the failure).

@@ -28,6 +28,7 @@ import { normaliseDialled } from '../trunks/trunk-directory.js';
 import { TrunkAdmission } from './trunk-admission.js';
 import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
 import { Dialer } from '../outbound/dialer.js';
+import type { Registrar } from '../registrar/registrar.js';
 import type { SipClient } from '../outbound/outbound-dialog.js';
 
 type Source = UdpSource | TcpSource;
@@ -67,6 +68,8 @@ export interface AnsweringEndpointOptions {
   maxRequestsPerSecondPerSource?: number;
   /** Calls up at once (a trunk's channel cap; default 50,000). */
   maxDialogs?: number;
+  /** Agents' SIP phones register here; without it REGISTER gets 405. */
+  registrar?: Registrar;
 }
 
 interface Dialog {
@@ -265,9 +268,11 @@ export class AnsweringEndpoint {
 
   private admit(request: SipRequest, source: Source): void {
     const trunks = this.options.trunks;
-    const allowed = trunks
-      ? trunks.trunkFor(source.address) !== undefined
-      : this.options.allowedSources.includes(source.address);
+    const allowed =
+      (trunks ? trunks.trunkFor(source.address) !== undefined : this.options.allowedSources.includes(source.address)) ||
+      // Phones register from anywhere (the digest decides), and talk in the dialogs Parley opened to them.
+      (request.method === 'REGISTER' && this.options.registrar !== undefined) ||
+      (hasToTag(request) && this.dialer.dialogFor(request) !== undefined);
     if (!allowed) {
       this.counts.forbidden++;
       // Refused statelessly: an unknown source gets no transaction state to fill memory with.
@@ -364,6 +369,20 @@ export class AnsweringEndpoint {
         dialog.dtmf.push(key);
         this.options.calls?.digit(dialog.call.callId, key);
         return respond(200);
+      }
+      case 'REGISTER': {
+        const registrar = this.options.registrar;
+        if (!registrar) return respond(405, { headers: [['Allow', ALLOW]] });
+        const from = { address: source.address, port: source.port, transport: source.transport };
+        registrar.register(request, from).then(
+          (outcome) =>
+            respond(outcome.status, {
+              headers: outcome.headers,
+              ...(outcome.reason ? { reason: outcome.reason } : {}),
+            }),
+          () => respond(500, { headers: [['Retry-After', '5']] }),
+        );
+        return;
       }
       case 'OPTIONS':
         return respond(200, {

@@ -1,11 +1,18 @@
-// Places calls through the trunks: picks the trunk for the number (longest prefix), holds a place under its call cap
-// for the call's life, starts the dialog and keeps it where the far end's in-dialog requests (its BYE) find it.
+// Places calls: through the trunks (picks the trunk for the number by longest prefix, holds a place under its call
+// cap for the call's life) or straight to a registered phone; starts the dialog and keeps it where the far end's
+// in-dialog requests (its BYE) find it.
 import { ParleyError, Status } from '@parley/kit';
 import type { SipRequest } from '../sip/message.js';
 import type { TrunkAdmission } from '../gateway/trunk-admission.js';
 import type { OutboundTrunk } from '../trunks/trunk-config.js';
 import type { TrunkDirectory } from '../trunks/trunk-directory.js';
-import { OutboundDialog, type OutboundDialogEvents, type SipClient } from './outbound-dialog.js';
+import {
+  OutboundDialog,
+  type OutboundDialogEvents,
+  type OutboundDialogOptions,
+  type SipClient,
+  type SipHop,
+} from './outbound-dialog.js';
 
 export interface DialRequest {
   /** E.164. */
@@ -58,18 +65,43 @@ export class Dialer {
     const separator = proxy.lastIndexOf(':');
     const host = proxy.slice(0, separator).replace(/^\[|\]$/g, '');
     const port = Number(proxy.slice(separator + 1));
+    this.admission?.started(trunk.id);
+    const dialog = this.start(
+      {
+        proxy: { address: host, port },
+        requestUri: `sip:${request.number}@${proxy}`,
+        callerId: request.callerId || callerId,
+        credentials,
+      },
+      request,
+      () => this.admission?.ended(trunk.id),
+    );
+    return { dialog, trunk };
+  }
+
+  /** Calls a SIP phone at its registered contact, sending to where it registered from (no trunk, no cap). */
+  dialContact(request: Omit<DialRequest, 'number'> & { contactUri: string; hop: SipHop; callerId: string }) {
+    return this.start(
+      { proxy: request.hop, requestUri: request.contactUri, callerId: request.callerId, credentials: undefined },
+      request,
+      () => undefined,
+    );
+  }
+
+  private start(
+    route: Pick<OutboundDialogOptions, 'proxy' | 'requestUri' | 'callerId' | 'credentials'>,
+    request: Omit<DialRequest, 'number'>,
+    onRelease: () => void,
+  ): OutboundDialog {
     let key = '';
     const release = () => {
-      if (this.dialogs.delete(key)) this.admission?.ended(trunk.id);
+      if (this.dialogs.delete(key)) onRelease();
     };
     const dialog = new OutboundDialog({
       sip: this.sip,
-      proxy: { address: host, port },
-      requestUri: `sip:${request.number}@${proxy}`,
+      ...route,
       ...(request.callId ? { callId: request.callId } : {}),
-      callerId: request.callerId || callerId,
       sdpOffer: request.sdpOffer,
-      credentials,
       ringTimeoutMs: request.ringTimeoutMs,
       events: {
         ringing: () => request.events.ringing(),
@@ -86,9 +118,8 @@ export class Dialer {
     });
     key = `${dialog.callId}|${dialog.localTag}`;
     this.dialogs.set(key, dialog);
-    this.admission?.started(trunk.id);
     dialog.start();
-    return { dialog, trunk };
+    return dialog;
   }
 
   /** The dialog an in-dialog request from a far end belongs to (by Call-ID and the To tag, which is ours). */

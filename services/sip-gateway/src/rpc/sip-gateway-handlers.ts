@@ -1,6 +1,6 @@
 // The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall,
-// blind TransferCall (to a queue, an agent or a number), OriginateCall for callbacks, and ListActiveCalls are served;
-// outbound originate, consultative transfers, conference, DTMF and registrations answer UNIMPLEMENTED.
+// blind TransferCall (to a queue, an agent or a number), OriginateCall for callbacks, ListActiveCalls and
+// ListRegistrations are served; outbound originate, consultative transfers, conference and DTMF answer UNIMPLEMENTED.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
@@ -9,11 +9,14 @@ import {
   Call,
   CallState,
   OriginateKind,
+  Registration,
+  SipTransport,
   type SipGatewayServiceService,
 } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import type { CallSessions } from '../calls/call-sessions.js';
 import type { CallView } from '../calls/call-session.js';
 import type { FlowStore } from '../flows/flow-store.js';
+import type { Binding, RegistrationStore } from '../registrar/registration-store.js';
 import { validateFlow } from '../flows/validate-flow.js';
 
 export type SipGatewayHandlers = ContractHandlers<typeof SipGatewayServiceService>;
@@ -82,6 +85,26 @@ function callMessage(view: CallView, site: string): Call {
   });
 }
 
+const transports = {
+  udp: SipTransport.SIP_TRANSPORT_UDP,
+  tcp: SipTransport.SIP_TRANSPORT_TCP,
+  tls: SipTransport.SIP_TRANSPORT_TLS,
+} as const;
+
+function registrationMessage(binding: Binding): Registration {
+  return Registration.fromPartial({
+    aor: binding.aor,
+    contactUri: binding.contactUri,
+    agentId: binding.agentId,
+    userAgent: binding.userAgent,
+    sourceAddress: `${binding.source.address}:${binding.source.port}`,
+    transport: transports[binding.source.transport],
+    registeredAt: new Date(binding.registeredAt),
+    expiresAt: new Date(binding.expiresAt),
+    siteId: binding.site,
+  });
+}
+
 /** ListFlows / ListActiveCalls pages: an offset in the list (flows are hundreds, a replica's calls thousands). */
 function page<T>(items: T[], paging: { pageSize: number; pageToken: string } | undefined) {
   const invalid = (field: string, description: string) =>
@@ -99,6 +122,7 @@ function page<T>(items: T[], paging: { pageSize: number; pageToken: string } | u
 export function createSipGatewayHandlers(options: {
   calls?: CallSessions | undefined;
   flows?: FlowStore | undefined;
+  registrations?: RegistrationStore | undefined;
   site: string;
 }): SipGatewayHandlers {
   const later = (method: string) => () => Promise.reject(notImplementedYet(method));
@@ -226,6 +250,16 @@ export function createSipGatewayHandlers(options: {
       const result = validateFlow(request.documentJson);
       return { valid: result.valid, problems: result.valid ? [] : result.problems };
     },
-    listRegistrations: later('ListRegistrations'),
+    async listRegistrations(request) {
+      const bindings = (await options.registrations?.list()) ?? [];
+      const wanted = bindings.filter(
+        (binding) =>
+          (!request.agentId || binding.agentId === request.agentId) &&
+          (!request.aor || binding.aor === request.aor) &&
+          (!request.siteId || binding.site === request.siteId),
+      );
+      const { items, pageInfo } = page(wanted, request.paging);
+      return { registrations: items.map(registrationMessage), pageInfo };
+    },
   };
 }
