@@ -1,7 +1,7 @@
 // One replica ingests at a time: a second consumer on the same database stays standby while the first runs, takes
 // over when it stops, and resumes from the checkpoint the first left — every event applied exactly once.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeNats, connectNats, createLogger, publishToStream, type NatsConnection } from '@parley/kit';
 import {
@@ -14,6 +14,7 @@ import {
 } from '@parley/kit/testing';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { readCheckpoint } from '../../src/adapters/database/ingest-checkpoint.js';
+import { createDatabasePool } from '../../src/adapters/database/pool.js';
 import { migrateUp, readMigrations } from '../../src/adapters/database/migrations.js';
 import { IngestConsumer } from '../../src/adapters/ingest-consumer.js';
 import { generateEventStream } from '../support/event-stream.js';
@@ -55,7 +56,7 @@ beforeAll(async () => {
   nc = await connectNats({ servers: [testNatsUrl], name: 'ingest-leadership-test', logger });
   streams = await createTestEventStreams(await jetstreamManager(nc));
   database = await createTestDatabase('history_leader');
-  pool = new pg.Pool({ connectionString: database.url, max: 3 });
+  pool = createDatabasePool(database.url, logger, 3);
   const client = await pool.connect();
   await migrateUp(client, readMigrations()).finally(() => client.release());
 });

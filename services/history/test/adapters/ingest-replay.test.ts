@@ -1,21 +1,24 @@
 // Exactly-once effect on the real PostgreSQL: the same 10,000-event stream applied once, applied twice, and applied
 // in shuffled order (each interaction's events out of order) gives identical tables.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@parley/kit';
 import { createTestDatabase, type TestDatabase } from '@parley/kit/testing';
 import { ingestBatch } from '../../src/adapters/database/ingest-batch.js';
+import { createDatabasePool } from '../../src/adapters/database/pool.js';
 import { migrateUp, readMigrations } from '../../src/adapters/database/migrations.js';
 import { generateEventStream, shuffled } from '../support/event-stream.js';
 import { dumpRecord } from '../support/record-dump.js';
 
 const stream = generateEventStream(10_000);
 const databases: TestDatabase[] = [];
+const logger = createLogger({ service: 'ingest-replay-test', level: 'silent' });
 const pools: pg.Pool[] = [];
 
 async function freshDatabase(): Promise<pg.Pool> {
   const database = await createTestDatabase('history_ingest');
   databases.push(database);
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const pool = createDatabasePool(database.url, logger, 2);
   pools.push(pool);
   const client = await pool.connect();
   try {

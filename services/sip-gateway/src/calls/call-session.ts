@@ -8,6 +8,7 @@ import type { FlowRun } from '../flows/flow-runner.js';
 import type { CallAudio } from './call-audio.js';
 import type { CallRouting } from './call-routing.js';
 import type { ExternalLeg } from './external-leg.js';
+import type { Consultation } from './call-transfers.js';
 import type { QueueWait } from './queue-wait.js';
 
 /**
@@ -39,6 +40,8 @@ export interface CallSession {
   placed: ExternalLeg | undefined;
   /** The connected agent's SIP phone leg (agents on phones), hung up when the agent's part ends. */
   agentPhone: ExternalLeg | undefined;
+  /** The agent's consultation with a number before a consultative transfer, while open. */
+  consultation: Consultation | undefined;
   /** Set while the agent holds the customer. */
   heldAt: Date | undefined;
   stopListening: () => void;
@@ -52,11 +55,21 @@ export interface CallView {
   agentId: string | undefined;
   agentLeg: MediaLeg | undefined;
   held: boolean;
+  /** The open consultation, if any (the call is CONSULTING). */
+  consultationId: string | undefined;
 }
 
 export function view(session: CallSession): CallView {
   const { call, endpointId, phase, agentId, agentLeg } = session;
-  return { call, endpointId, phase, agentId, agentLeg, held: session.heldAt !== undefined };
+  return {
+    call,
+    endpointId,
+    phase,
+    agentId,
+    agentLeg,
+    held: session.heldAt !== undefined,
+    consultationId: session.consultation?.id,
+  };
 }
 
 export function callError(code: string, status: Status, message: string): ParleyError {

@@ -20,7 +20,6 @@ import {
   callerLeftDuringFlow,
   callHeld,
   callResumed,
-  callTransferredOut,
   flowStarted,
   type AnsweredCall,
 } from '../events/call-events.js';
@@ -33,7 +32,7 @@ import type { Dialer } from '../outbound/dialer.js';
 import type { MediaEventFeed } from './media-event-feed.js';
 import { QueueWait } from './queue-wait.js';
 import { callError, view, type CallSession, type CallView, type EnqueueNode, type Phase } from './call-session.js';
-import { Ringback } from './ringback.js';
+import { CallTransfers } from './call-transfers.js';
 
 export interface CallSessionsOptions {
   /** The flow a DID names, as it is now, and its version (0: configured); calls keep what they started with. */
@@ -60,7 +59,32 @@ export class CallSessions {
   /** Places calls through the trunks (the SIP endpoint's). */
   private dialer: Dialer | undefined;
 
-  constructor(private readonly options: CallSessionsOptions) {}
+  private readonly transfers: CallTransfers;
+
+  constructor(private readonly options: CallSessionsOptions) {
+    this.transfers = new CallTransfers({
+      media: options.media,
+      routing: options.routing,
+      events: options.events,
+      logger: options.logger,
+      ringTimeoutMs: options.transferRingTimeoutMs ?? 30_000,
+      dialer: () => this.dialer,
+      isLive: (session) => this.sessions.get(session.call.callId) === session,
+      startWaiting: (session) => this.startWaiting(session),
+      hold: (session, actor) => this.holdCustomer(session, '', actor),
+      resumeHeld: (session, actor) => this.resumeHeld(session, actor),
+      endCall: (session, reason) => this.endCall(session, reason),
+    });
+  }
+
+  /** Ends the call from our side: every leg hung up, routing told by whoever calls this. */
+  private endCall(session: CallSession, reason: string): void {
+    if (this.sessions.get(session.call.callId) !== session) return;
+    this.forget(session);
+    session.external?.hangUp();
+    session.consultation?.leg.hangUp();
+    this.hangUpCustomer(session, reason);
+  }
 
   /** The SIP side's ways to end a call from our side and to place calls. */
   bindSip(sip: { hangUp: (callId: string, reason: string) => boolean; dialer: Dialer }): void {
@@ -79,6 +103,7 @@ export class CallSessions {
     this.forget(session);
     session.external?.hangUp();
     session.agentPhone?.hangUp();
+    session.consultation?.leg.hangUp();
     if (phase === 'connected' || phase === 'dialing') {
       await this.options.routing.endInteraction({ interactionId: call.interactionId, actor });
     }
@@ -118,6 +143,7 @@ export class CallSessions {
       external: undefined,
       placed: undefined,
       agentPhone: undefined,
+      consultation: undefined,
       heldAt: undefined,
       stopListening: () => undefined,
     };
@@ -259,6 +285,7 @@ export class CallSessions {
     }
     session.placed?.hangUp();
     session.agentPhone?.hangUp();
+    session.consultation?.leg.hangUp();
   }
 
   /**
@@ -320,15 +347,25 @@ export class CallSessions {
   /** Puts the connected customer on hold: music from media, the agent no longer hears them. Idempotent. */
   async holdCall(callId: string, music: string, actor: Actor): Promise<CallView> {
     const session = this.connected(callId);
-    if (!session.heldAt) {
-      await this.options.media.holdLeg({
-        leg: { rtpEndpointId: session.endpointId },
-        musicPrompt: music ? `builtin/${music}` : '',
-      });
-      session.heldAt = new Date();
-      this.options.events([callHeld(session.call, actor, session.heldAt)]);
+    if (session.consultation) {
+      throw callError(
+        'PARLEY_SIP_GATEWAY_TRANSFER_IN_PROGRESS',
+        Status.FAILED_PRECONDITION,
+        `call "${callId}" waits for its consultation to end`,
+      );
     }
+    await this.holdCustomer(session, music, actor);
     return view(session);
+  }
+
+  private async holdCustomer(session: CallSession, music: string, actor: Actor): Promise<void> {
+    if (session.heldAt) return;
+    await this.options.media.holdLeg({
+      leg: { rtpEndpointId: session.endpointId },
+      musicPrompt: music ? `builtin/${music}` : '',
+    });
+    session.heldAt = new Date();
+    this.options.events([callHeld(session.call, actor, session.heldAt)]);
   }
 
   /** Takes the customer off hold. Idempotent. */
@@ -354,94 +391,40 @@ export class CallSessions {
    */
   async transferCall(callId: string, target: TransferTarget, priorityBoost: number, actor: Actor): Promise<CallView> {
     const session = this.connected(callId);
-    if (target.phoneNumber) {
-      await this.transferOut(session, target.phoneNumber, actor);
-      return view(session);
+    if (session.consultation) {
+      throw callError(
+        'PARLEY_SIP_GATEWAY_TRANSFER_IN_PROGRESS',
+        Status.FAILED_PRECONDITION,
+        `call "${callId}" has consultation "${session.consultation.id}" open: complete or cancel it first`,
+      );
     }
-    if (!target.queueId && !target.agentId) {
+    if (target.phoneNumber) await this.transfers.toNumber(session, target.phoneNumber, actor);
+    else if (target.queueId || target.agentId) await this.transfers.toRouting(session, target, priorityBoost, actor);
+    else {
       throw callError(
         'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
         Status.INVALID_ARGUMENT,
-        'a blind transfer needs target.queue_id, target.agent_id or target.phone_number',
+        'a transfer needs target.queue_id, target.agent_id or target.phone_number',
       );
     }
-    await this.options.routing.transferInteraction({
-      interactionId: session.call.interactionId,
-      target,
-      priorityBoost,
-      fromAgentId: session.agentId ?? '',
-      actor,
-    });
-    const { bridgeId } = session;
-    session.agentPhone?.hangUp();
-    session.agentPhone = undefined;
-    session.phase = 'queued';
-    session.agentId = undefined;
-    session.agentLeg = undefined;
-    session.bridgeId = undefined;
-    if (bridgeId) await this.options.media.unbridgeLegs({ bridgeId });
-    if (session.heldAt) await this.resumeHeld(session, actor);
-    await this.startWaiting(session);
     return view(session);
   }
 
-  /**
-   * Hands the customer blind to an external number: from an agent (routing ends the conversation: wrap-up) or from
-   * the flow. The customer hears "transferring" and music until the far end answers; a far end that never answers
-   * (busy, no answer, no common codec) ends the call, as does either side's hang-up afterwards.
-   */
-  private async transferOut(session: CallSession, number: string, actor: Actor): Promise<void> {
-    const dialer = this.dialer;
-    if (!dialer) throw callError('PARLEY_SIP_GATEWAY_NO_ROUTE', Status.FAILED_PRECONDITION, 'no SIP side to dial');
-    dialer.route(number); // an unroutable number is refused before anything changes
-    const { call } = session;
-    const fromAgentId = session.agentId;
-    if (session.phase === 'connected') {
-      await this.options.routing.endInteraction({ interactionId: call.interactionId, actor });
-      if (session.bridgeId) await this.options.media.unbridgeLegs({ bridgeId: session.bridgeId });
-      if (session.heldAt) await this.resumeHeld(session, actor);
-    }
-    session.agentPhone?.hangUp();
-    session.agentPhone = undefined;
-    session.phase = 'external';
-    session.agentId = undefined;
-    session.agentLeg = undefined;
-    session.bridgeId = undefined;
-    this.options.events([callTransferredOut(call, { number, fromAgentId, actor }, new Date())]);
-    const ringback = new Ringback(session.audio);
-    ringback.start();
-    const stillHere = () => this.sessions.get(call.callId) === session;
-    const endCall = (reason: string) => {
-      if (!stillHere()) return;
-      this.forget(session);
-      session.external?.hangUp();
-      this.hangUpCustomer(session, reason);
-    };
-    try {
-      session.external = await ExternalLeg.dial({
-        media: this.options.media,
-        dialer,
-        interactionId: call.interactionId,
-        bridgeWith: { rtpEndpointId: session.endpointId },
-        codec: call.audio,
-        target: { number },
-        callerId: '',
-        ringTimeoutMs: this.options.transferRingTimeoutMs ?? 30_000,
-        onConnected: () => void ringback.stop(),
-        onFailed: (status, reason) => {
-          this.options.logger.warn({ callId: call.callId, number, status, reason }, 'transfer to a number failed');
-          endCall('transfer_failed');
-        },
-        onEnded: () => endCall('far_end_hangup'),
-      });
-    } catch (error) {
-      // Media could not set up the leg, or the trunk is full: the customer cannot be left in silence.
-      this.options.logger.error({ err: error, callId: call.callId, number }, 'transfer to a number failed');
-      endCall('transfer_failed');
-      throw error;
-    }
-    // The customer left while the leg was set up.
-    if (!stillHere()) session.external.hangUp();
+  /** Opens a consultation with a number before a transfer: the customer waits on hold meanwhile. */
+  async consultTransfer(callId: string, number: string, actor: Actor): Promise<CallView> {
+    const session = this.connected(callId);
+    await this.transfers.consult(session, number, actor);
+    return view(session);
+  }
+
+  /** The customer goes to the consulted number; the agent leaves. */
+  async completeTransfer(consultationId: string, actor: Actor): Promise<CallView> {
+    return view(await this.transfers.complete(consultationId, actor));
+  }
+
+  /** The consultation ends; the agent and the customer talk again. */
+  async cancelTransfer(consultationId: string, actor: Actor): Promise<CallView> {
+    return view(await this.transfers.cancel(consultationId, actor));
   }
 
   /** Live calls, optionally only those of an agent, an interaction or a trunk. */
@@ -510,9 +493,11 @@ export class CallSessions {
     }
     if (outcome.kind === 'transfer' && session.phase === 'flow') {
       const system = Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'sip-gateway' });
-      this.transferOut(session, outcome.number, system).catch((error: unknown) =>
-        this.options.logger.error({ err: error, callId: call.callId }, 'the flow’s transfer failed'),
-      );
+      this.transfers
+        .toNumber(session, outcome.number, system)
+        .catch((error: unknown) =>
+          this.options.logger.error({ err: error, callId: call.callId }, 'the flow’s transfer failed'),
+        );
     }
     if (outcome.kind === 'enqueue' && session.phase === 'flow') {
       this.enqueue(session, outcome.node, run).catch((error: unknown) =>

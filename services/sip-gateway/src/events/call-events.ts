@@ -3,7 +3,12 @@
 // flow started, the caller leaving during the flow, what the flow learnt, hold and resume, transfers to numbers.
 import { ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
-import { AbandonPoint, Interaction, InteractionState, TransferMode } from '@parley/protos/parley/common/v1/interaction';
+import {
+  AbandonPoint,
+  Interaction,
+  InteractionState,
+  type TransferMode,
+} from '@parley/protos/parley/common/v1/interaction';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import {
   InteractionAbandoned,
@@ -123,18 +128,18 @@ export function callResumed(call: AnsweredCall, actor: Actor, holdMs: number, at
   );
 }
 
-/** The customer was handed blind to an external number (by an agent, or by the flow's transfer node). */
+/** The customer was handed to an external number (by an agent, blind or after consulting; or by the flow). */
 export function callTransferredOut(
   call: AnsweredCall,
-  transfer: { number: string; fromAgentId: string | undefined; actor: Actor },
-  at: Date,
+  transfer: { number: string; fromAgentId: string | undefined; actor: Actor; mode: TransferMode },
+  at = new Date(),
 ): Envelope {
   return envelope(
     call,
     {
       type: 'interaction.transferred',
       interactionTransferred: InteractionTransferred.fromPartial({
-        mode: TransferMode.TRANSFER_MODE_BLIND,
+        mode: transfer.mode,
         target: { phoneNumber: transfer.number },
         fromAgentId: transfer.fromAgentId ?? '',
         actor: transfer.actor,

@@ -1,6 +1,7 @@
 // The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall,
-// blind TransferCall (to a queue, an agent or a number), OriginateCall for callbacks, ListActiveCalls and
-// ListRegistrations are served; outbound originate, consultative transfers, conference and DTMF answer UNIMPLEMENTED.
+// TransferCall (blind to a queue, an agent or a number; consultative to a number) with Complete/CancelTransfer,
+// OriginateCall for callbacks, ListActiveCalls and ListRegistrations are served; outbound originate, consultations
+// with agents or queues, conference and DTMF answer UNIMPLEMENTED.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
@@ -70,7 +71,12 @@ function callMessage(view: CallView, site: string): Call {
     id: call.callId,
     interactionId: call.interactionId,
     direction: call.direction === 'outbound' ? Direction.DIRECTION_OUTBOUND : Direction.DIRECTION_INBOUND,
-    state: view.held ? CallState.CALL_STATE_ON_HOLD : callStates[view.phase],
+    state: view.consultationId
+      ? CallState.CALL_STATE_CONSULTING
+      : view.held
+        ? CallState.CALL_STATE_ON_HOLD
+        : callStates[view.phase],
+    consultationId: view.consultationId ?? '',
     from: call.callerNumber ?? '',
     to: call.dialled,
     trunkId: call.trunkId ?? '',
@@ -184,11 +190,21 @@ export function createSipGatewayHandlers(options: {
     async transferCall(request) {
       const callId = requireField(request.callId, 'call_id');
       if (!options.calls) throw notImplementedYet('TransferCall without a media service');
-      if (request.mode === TransferMode.TRANSFER_MODE_CONSULTATIVE) throw notImplementedYet('a consultative transfer');
-      if (request.mode !== TransferMode.TRANSFER_MODE_BLIND) requireField('', 'mode');
+      const consultative = request.mode === TransferMode.TRANSFER_MODE_CONSULTATIVE;
+      if (!consultative && request.mode !== TransferMode.TRANSFER_MODE_BLIND) requireField('', 'mode');
       const target = request.target;
       if (target?.phoneNumber) requireE164(target.phoneNumber, 'target.phone_number');
       if (!target?.queueId && !target?.agentId && !target?.phoneNumber) requireField('', 'target');
+      if (consultative) {
+        // Consulting an agent or a queue first needs routing to offer a consultation; it cannot yet (README).
+        if (!target?.phoneNumber) throw notImplementedYet('a consultative transfer to a queue or an agent');
+        const consulting = await options.calls.consultTransfer(
+          callId,
+          target.phoneNumber,
+          request.actor ?? systemActor(),
+        );
+        return { call: callMessage(consulting, options.site), consultationId: consulting.consultationId ?? '' };
+      }
       if (request.priorityBoost < 0 || request.priorityBoost > 100) {
         throw new InvalidArgumentError(
           'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
@@ -204,8 +220,18 @@ export function createSipGatewayHandlers(options: {
       );
       return { call: callMessage(transferred, options.site), consultationId: '' };
     },
-    completeTransfer: later('CompleteTransfer'),
-    cancelTransfer: later('CancelTransfer'),
+    async completeTransfer(request) {
+      if (!options.calls) throw notImplementedYet('CompleteTransfer without a media service');
+      const consultationId = requireField(request.consultationId, 'consultation_id');
+      const completed = await options.calls.completeTransfer(consultationId, request.actor ?? systemActor());
+      return { call: callMessage(completed, options.site) };
+    },
+    async cancelTransfer(request) {
+      if (!options.calls) throw notImplementedYet('CancelTransfer without a media service');
+      const consultationId = requireField(request.consultationId, 'consultation_id');
+      const resumed = await options.calls.cancelTransfer(consultationId, request.actor ?? systemActor());
+      return { call: callMessage(resumed, options.site) };
+    },
     conferenceCall: later('ConferenceCall'),
     async holdCall(request) {
       if (!options.calls) throw notImplementedYet('HoldCall without a media service');

@@ -36,6 +36,16 @@ const dialTrunk = (scenario: string, timeoutMs: number) =>
     timeoutMs,
   );
 
+/** The consulted or transferred-to number: a sipp far end that answers, talks 4.7 s and waits for our BYE. */
+async function farEndAnswers() {
+  const mediaPort = await freePort();
+  return runSipp(
+    ['-sf', path.join(scenarios, 'far-end-answers.xml'), '-m', '1', '-mp', String(mediaPort)],
+    50_000,
+    farEndPort,
+  );
+}
+
 const agent = (id: string, skill: string) =>
   Agent.fromPartial({
     id,
@@ -207,6 +217,127 @@ describe('transferring a connected call', () => {
     expect(types.indexOf('interaction.completed')).toBeGreaterThan(types.indexOf('interaction.connected'));
     expect(types.filter((type) => type === 'media.bridged')).toHaveLength(2);
     expect(stack.gateway.endpoint.dialer.activeDialogs).toBe(0);
+  }, 70_000);
+
+  it('consults a number with the caller on hold, then hands the caller over: the agent leaves', async () => {
+    const olaPhone = await RtpPeer.open(0x0c1);
+    const olaOffers = stack.offersSeen('ola');
+    const farEnd = farEndAnswers();
+    const agentConsults = (async () => {
+      const answered = await stack.agentAnswersNextOffer('ola', olaOffers, olaPhone.port);
+      await sleep(300);
+      const consulting = await stack.gatewayRpc().transferCall({
+        callId: answered.callId,
+        mode: TransferMode.TRANSFER_MODE_CONSULTATIVE,
+        target: { phoneNumber: EXTERNAL_NUMBER },
+        priorityBoost: 0,
+        actor: ola,
+      });
+      const customerLeg = consulting.call!.customerLeg!.rtpEndpointId!;
+      const heldDuringConsultation = stack.media.engine.graph.endpoints.get(customerLeg)?.listening.isHeld;
+      // Ola hears the number (its 4.7 s of audio) while the caller waits.
+      const before = olaPhone.audio(8).length;
+      await waitFor(() => olaPhone.audio(8).length > before + 150 || undefined, {
+        timeoutMs: 10_000,
+        description: 'Ola to hear the consulted number',
+      });
+      const completed = await stack
+        .gatewayRpc()
+        .completeTransfer({ consultationId: consulting.consultationId, actor: ola });
+      return { answered, consulting, heldDuringConsultation, completed };
+    })();
+    try {
+      const caller = await dialTrunk('caller-talks-through-transfer.xml', 45_000);
+      expect(caller.exitCode, caller.output).toBe(0);
+      const far = await farEnd;
+      expect(far.exitCode, far.output).toBe(0); // got our BYE when the caller hung up
+      const { answered, consulting, heldDuringConsultation, completed } = await agentConsults;
+      expect(consulting.call?.state).toBe(CallState.CALL_STATE_CONSULTING);
+      expect(consulting.consultationId).toBeTruthy();
+      expect(heldDuringConsultation).toBe(true);
+      expect(completed.call?.state).toBe(CallState.CALL_STATE_ESTABLISHED);
+      expect(completed.call?.agentId).toBe('');
+
+      const interactionId = answered.offer.interactionId;
+      // The number heard the caller's bursts after the hand-over.
+      const farLeg = await waitFor(() =>
+        events.find(
+          (event) =>
+            event.type === 'media.endpoint_closed' &&
+            event.interactionId === interactionId &&
+            event.callId !== answered.callId,
+        ),
+      );
+      expect(Number(farLeg.mediaEndpointClosed?.packetsSent)).toBeGreaterThan(236);
+      const transferred = events.find(
+        (event) =>
+          event.type === 'interaction.transferred' &&
+          event.interactionId === interactionId &&
+          event.source === 'sip-gateway',
+      );
+      expect(transferred?.interactionTransferred?.mode).toBe(TransferMode.TRANSFER_MODE_CONSULTATIVE);
+      const types = story(interactionId);
+      expect(types.indexOf('interaction.held')).toBeGreaterThan(types.indexOf('interaction.connected'));
+      expect(types.indexOf('interaction.resumed')).toBeGreaterThan(types.indexOf('interaction.held'));
+      expect(types.indexOf('interaction.transferred')).toBeGreaterThan(types.indexOf('interaction.resumed'));
+    } finally {
+      olaPhone.close();
+    }
+  }, 70_000);
+
+  it('cancels a consultation: the number is hung up and the agent talks with the caller again', async () => {
+    const olaPhone = await RtpPeer.open(0x0c2);
+    const olaOffers = stack.offersSeen('ola');
+    const farEnd = farEndAnswers();
+    const agentConsults = (async () => {
+      const answered = await stack.agentAnswersNextOffer('ola', olaOffers, olaPhone.port);
+      await sleep(300);
+      const consulting = await stack.gatewayRpc().transferCall({
+        callId: answered.callId,
+        mode: TransferMode.TRANSFER_MODE_CONSULTATIVE,
+        target: { phoneNumber: EXTERNAL_NUMBER },
+        priorityBoost: 0,
+        actor: ola,
+      });
+      const before = olaPhone.audio(8).length;
+      await waitFor(() => olaPhone.audio(8).length > before + 150 || undefined, {
+        timeoutMs: 10_000,
+        description: 'Ola to hear the consulted number',
+      });
+      // A second transfer while consulting is refused.
+      await expect(
+        stack.gatewayRpc().transferCall({
+          callId: answered.callId,
+          mode: TransferMode.TRANSFER_MODE_BLIND,
+          target: { queueId: 'support' },
+          priorityBoost: 0,
+          actor: ola,
+        }),
+      ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_TRANSFER_IN_PROGRESS' });
+      const cancelled = await stack
+        .gatewayRpc()
+        .cancelTransfer({ consultationId: consulting.consultationId, actor: ola });
+      const heardAtCancel = olaPhone.audio(8).length;
+      return { answered, cancelled, heardAtCancel };
+    })();
+    try {
+      const caller = await dialTrunk('caller-talks-through-transfer.xml', 45_000);
+      expect(caller.exitCode, caller.output).toBe(0);
+      const far = await farEnd;
+      expect(far.exitCode, far.output).toBe(0); // got our BYE at the cancel
+      const { answered, cancelled, heardAtCancel } = await agentConsults;
+      expect(cancelled.call?.state).toBe(CallState.CALL_STATE_ESTABLISHED);
+      expect(cancelled.call?.agentId).toBe('ola');
+      // Back with Ola: she heard the caller's later bursts.
+      expect(olaPhone.audio(8).length - heardAtCancel).toBeGreaterThan(236);
+      const interactionId = answered.offer.interactionId;
+      await waitFor(() => story(interactionId).includes('interaction.completed') || undefined);
+      expect(
+        events.filter((event) => event.type === 'interaction.transferred' && event.interactionId === interactionId),
+      ).toEqual([]);
+    } finally {
+      olaPhone.close();
+    }
   }, 70_000);
 
   it('refuses transfers it cannot make with a clear error', async () => {
