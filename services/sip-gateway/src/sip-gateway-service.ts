@@ -24,6 +24,7 @@ import { TrunkDirectory } from './trunks/trunk-directory.js';
 import { PhoneAccounts } from './registrar/phone-accounts.js';
 import { Registrar } from './registrar/registrar.js';
 import { RegistrationStore } from './registrar/registration-store.js';
+import { TrunkRegistration } from './outbound/trunk-registration.js';
 
 export interface SipGatewayServiceOptions {
   config: SipGatewayConfig;
@@ -145,6 +146,28 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       host.shutdown.add('agent phones', () => phones.close());
     }
     host.shutdown.add('sip', () => endpoint.close());
+    const carrierRegistrations = (config.SIP_TRUNKS ?? [])
+      .filter((trunk) => trunk.outbound?.register)
+      .map((trunk) => {
+        const { proxy, register, credentials, callerId } = trunk.outbound!;
+        const separator = proxy.lastIndexOf(':');
+        const domain = proxy.slice(0, separator);
+        return new TrunkRegistration({
+          sip: endpoint.sip,
+          trunkId: trunk.id,
+          proxy: { address: domain.replace(/^\[|\]$/g, ''), port: Number(proxy.slice(separator + 1)) },
+          domain,
+          user: register!.user ?? credentials?.username ?? callerId,
+          credentials,
+          expiresSeconds: register!.expiresSeconds,
+          logger: host.logger,
+        });
+      });
+    for (const registration of carrierRegistrations) registration.start();
+    // Unregistered before the socket closes (shutdown steps run last-added first).
+    host.shutdown.add('carrier registrations', async () => {
+      await Promise.all(carrierRegistrations.map((registration) => registration.stop()));
+    });
     host.logger.info(
       { host: config.SIP_HOST, port: endpoint.port, tlsPort: endpoint.tlsPort },
       endpoint.tlsPort ? 'SIP listening on UDP, TCP and TLS' : 'SIP listening on UDP and TCP',
@@ -157,7 +180,7 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       },
     );
     const ports = await host.listen();
-    return { host, endpoint, ports, stop: () => host.stop() };
+    return { host, endpoint, ports, carrierRegistrations, stop: () => host.stop() };
   } catch (error) {
     await host.stop();
     throw error;

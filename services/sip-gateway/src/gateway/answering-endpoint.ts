@@ -138,6 +138,8 @@ export class AnsweringEndpoint {
   private readonly limiter: RateLimiterMemory;
   /** Calls Parley places through the trunks (transfers to numbers, outbound calls), on this endpoint's UDP socket. */
   readonly dialer: Dialer;
+  /** Requests Parley sends on its own (client transactions over this endpoint's UDP socket). */
+  readonly sip: SipClient;
   private sessions = 0;
 
   private constructor(private readonly options: AnsweringEndpointOptions) {
@@ -163,14 +165,14 @@ export class AnsweringEndpoint {
       },
       ...(options.timers ? { timers: options.timers } : {}),
     });
-    const sip: SipClient = {
+    this.sip = {
       host: options.host,
       port: () => this.port,
       start: (request, hop, handlers) =>
         this.client.start(request, { transport: 'udp', address: hop.address, port: hop.port }, handlers),
       send: (request, hop) => this.udp.send(request, hop.address, hop.port),
     };
-    this.dialer = new Dialer(sip, options.trunks, this.admission);
+    this.dialer = new Dialer(this.sip, options.trunks, this.admission);
   }
 
   static async start(options: AnsweringEndpointOptions): Promise<AnsweringEndpoint> {

@@ -34,8 +34,18 @@ const outboundSchema = z.strictObject({
   callerId: e164,
   /** The G.711 law offered on calls that do not continue another call's audio (callbacks, outbound). */
   codec: z.enum(['PCMA', 'PCMU']).default('PCMA'),
-  /** The carrier's digest account, answered when it challenges an INVITE (401/407). */
+  /** The carrier's digest account, answered when it challenges an INVITE or a REGISTER (401/407). */
   credentials: z.strictObject({ username: z.string().min(1), password: z.string().min(1) }).optional(),
+  /**
+   * Register with the carrier (those that deliver calls only to registered customers): the address of record's user
+   * (default the credentials' username, else the caller id) and the expiry asked for; refreshed before it runs out.
+   */
+  register: z
+    .strictObject({
+      user: z.string().min(1).max(64).optional(),
+      expiresSeconds: z.number().int().min(60).max(86_400).default(600),
+    })
+    .optional(),
 });
 
 export const trunkSchema = z.strictObject({
