@@ -21,6 +21,7 @@ import { RtpEndpoint, type RtpEndpointSpec } from './legs/rtp-endpoint.js';
 import { RtpInactivity } from './legs/rtp-inactivity.js';
 import { RecordingTaps } from './recording/recording-taps.js';
 import { Supervisions, type SignalledConsumer } from './supervision/supervisions.js';
+import { Conferences, type Conference } from './conferences/conferences.js';
 import type { WorkerPool, WorkerSlot } from './workers/worker-pool.js';
 
 export interface MediaEngineOptions {
@@ -42,6 +43,7 @@ export class MediaEngine {
   private readonly playbacks: PromptPlaybacks;
   private readonly music: MusicChannels;
   readonly supervisions: Supervisions;
+  readonly conferences: Conferences;
   readonly taps: RecordingTaps;
   private readonly inactivity: RtpInactivity;
   private readonly muted = new Set<string>();
@@ -69,6 +71,7 @@ export class MediaEngine {
     );
     this.music = new MusicChannels(options.prompts, this.clock, (slot) => this.graph.direct(slot));
     this.supervisions = new Supervisions(this.graph, this.clock, options.site, options.publish);
+    this.conferences = new Conferences(this.graph, this.clock);
     this.taps = new RecordingTaps(options.listenIp);
     this.inactivity = new RtpInactivity(
       () => this.graph.endpoints.values(),
@@ -207,6 +210,19 @@ export class MediaEngine {
     return this.supervisions.start({ ...request, agent, customer, supervisor });
   }
 
+  /** Three to eight legs hearing each other (a three-way call). */
+  async startConference(id: string, interactionId: string, legs: MediaLeg[]): Promise<Conference> {
+    return this.conferences.start(
+      id,
+      interactionId,
+      legs.map((leg, i) => this.leg(leg, `legs[${i}]`)),
+    );
+  }
+
+  stopConference(id: string): Promise<void> {
+    return this.conferences.stop(id);
+  }
+
   // --- Lookups and lifecycle -----------------------------------------------------------------------------------
 
   /** The leg a reference names; INVALID_ARGUMENT when it names none, NOT_FOUND when it does not exist. */
@@ -224,6 +240,7 @@ export class MediaEngine {
     this.muted.delete(leg.key);
     this.bridges.legGone(leg, reason);
     void this.supervisions.legGone(leg);
+    void this.conferences.legGone(leg);
     this.taps.legGone(leg);
     if (leg instanceof RtpEndpoint) {
       this.graph.endpoints.delete(leg.spec.id);
@@ -262,6 +279,7 @@ export class MediaEngine {
     this.playbacks.close();
     this.music.close();
     this.supervisions.close();
+    this.conferences.close();
     this.taps.close();
     this.inactivity.stop();
     this.clock.close();

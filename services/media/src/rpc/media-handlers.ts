@@ -165,6 +165,23 @@ export function createMediaHandlers(engine: MediaEngine, peers: PeerSignalling):
       const bridge = await engine.bridge(bridgeId, request.interactionId, request.legA, request.legB);
       return { consumers: bridgeConsumers(bridge) };
     },
+    async startConference(request) {
+      const conferenceId = requireId(request.conferenceId, 'conference_id');
+      for (const [peerId, json] of Object.entries(request.peerRtpCapabilitiesJson)) {
+        const peer = engine.graph.peers.get(peerId);
+        if (peer) peer.rtpCapabilities = parseCapabilities(json, `peer_rtp_capabilities_json[${peerId}]`);
+      }
+      const conference = await engine.startConference(conferenceId, request.interactionId, request.legs);
+      return {
+        consumers: conference.peerConsumers.map(({ peer, consumer, source }) =>
+          webRtcConsumerMessage(peer, consumer, source),
+        ),
+      };
+    },
+    async stopConference(request) {
+      await engine.stopConference(requireId(request.conferenceId, 'conference_id'));
+      return {};
+    },
     async unbridgeLegs(request) {
       engine.unbridge(requireId(request.bridgeId, 'bridge_id'));
       return {};

@@ -634,6 +634,39 @@ export interface GetWorkerStatsResponse {
   workers: WorkerStats[];
 }
 
+/** Request of MediaService.StartConference. */
+export interface StartConferenceRequest {
+  /** ULID chosen by the caller. */
+  conferenceId: string;
+  /** Interaction, for logs. */
+  interactionId: string;
+  /** The legs, 3 to 8. */
+  legs: MediaLeg[];
+  /** Browser peers' RtpCapabilities as JSON, needed to create their consumers; keyed by peer id. */
+  peerRtpCapabilitiesJson: { [key: string]: string };
+}
+
+export interface StartConferenceRequest_PeerRtpCapabilitiesJsonEntry {
+  key: string;
+  value: string;
+}
+
+/** Response of MediaService.StartConference. */
+export interface StartConferenceResponse {
+  /** Consumers created for browser legs: the edge signals them, the browsers then call ResumeConsumer. */
+  consumers: WebRtcConsumer[];
+}
+
+/** Request of MediaService.StopConference. */
+export interface StopConferenceRequest {
+  /** The conference. */
+  conferenceId: string;
+}
+
+/** Response of MediaService.StopConference. */
+export interface StopConferenceResponse {
+}
+
 function createBaseRtpCodec(): RtpCodec {
   return { codec: 0, payloadType: 0 };
 }
@@ -6018,6 +6051,466 @@ export const GetWorkerStatsResponse: MessageFns<GetWorkerStatsResponse> = {
   },
 };
 
+function createBaseStartConferenceRequest(): StartConferenceRequest {
+  return { conferenceId: "", interactionId: "", legs: [], peerRtpCapabilitiesJson: {} };
+}
+
+export const StartConferenceRequest: MessageFns<StartConferenceRequest> = {
+  encode(message: StartConferenceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conferenceId !== "") {
+      writer.uint32(10).string(message.conferenceId);
+    }
+    if (message.interactionId !== "") {
+      writer.uint32(18).string(message.interactionId);
+    }
+    for (const v of message.legs) {
+      MediaLeg.encode(v!, writer.uint32(26).fork()).join();
+    }
+    globalThis.Object.entries(message.peerRtpCapabilitiesJson).forEach(([key, value]: [string, string]) => {
+      StartConferenceRequest_PeerRtpCapabilitiesJsonEntry.encode({ key: key as any, value }, writer.uint32(34).fork())
+        .join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartConferenceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartConferenceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conferenceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.interactionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.legs.push(MediaLeg.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = StartConferenceRequest_PeerRtpCapabilitiesJsonEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.peerRtpCapabilitiesJson[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartConferenceRequest {
+    return {
+      conferenceId: isSet(object.conferenceId)
+        ? globalThis.String(object.conferenceId)
+        : isSet(object.conference_id)
+        ? globalThis.String(object.conference_id)
+        : "",
+      interactionId: isSet(object.interactionId)
+        ? globalThis.String(object.interactionId)
+        : isSet(object.interaction_id)
+        ? globalThis.String(object.interaction_id)
+        : "",
+      legs: globalThis.Array.isArray(object?.legs) ? object.legs.map((e: any) => MediaLeg.fromJSON(e)) : [],
+      peerRtpCapabilitiesJson: isObject(object.peerRtpCapabilitiesJson)
+        ? (globalThis.Object.entries(object.peerRtpCapabilitiesJson) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.peer_rtp_capabilities_json)
+        ? (globalThis.Object.entries(object.peer_rtp_capabilities_json) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: StartConferenceRequest): unknown {
+    const obj: any = {};
+    if (message.conferenceId !== "") {
+      obj.conferenceId = message.conferenceId;
+    }
+    if (message.interactionId !== "") {
+      obj.interactionId = message.interactionId;
+    }
+    if (message.legs?.length) {
+      obj.legs = message.legs.map((e) => MediaLeg.toJSON(e));
+    }
+    if (message.peerRtpCapabilitiesJson) {
+      const entries = globalThis.Object.entries(message.peerRtpCapabilitiesJson) as [string, string][];
+      if (entries.length > 0) {
+        obj.peerRtpCapabilitiesJson = {};
+        entries.forEach(([k, v]) => {
+          obj.peerRtpCapabilitiesJson[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StartConferenceRequest>, I>>(base?: I): StartConferenceRequest {
+    return StartConferenceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StartConferenceRequest>, I>>(object: I): StartConferenceRequest {
+    const message = createBaseStartConferenceRequest();
+    message.conferenceId = object.conferenceId ?? "";
+    message.interactionId = object.interactionId ?? "";
+    message.legs = object.legs?.map((e) => MediaLeg.fromPartial(e)) || [];
+    message.peerRtpCapabilitiesJson =
+      (globalThis.Object.entries(object.peerRtpCapabilitiesJson ?? {}) as [string, string][]).reduce(
+        (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+          if (value !== undefined) {
+            acc[key] = globalThis.String(value);
+          }
+          return acc;
+        },
+        {},
+      );
+    return message;
+  },
+};
+
+function createBaseStartConferenceRequest_PeerRtpCapabilitiesJsonEntry(): StartConferenceRequest_PeerRtpCapabilitiesJsonEntry {
+  return { key: "", value: "" };
+}
+
+export const StartConferenceRequest_PeerRtpCapabilitiesJsonEntry: MessageFns<
+  StartConferenceRequest_PeerRtpCapabilitiesJsonEntry
+> = {
+  encode(
+    message: StartConferenceRequest_PeerRtpCapabilitiesJsonEntry,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartConferenceRequest_PeerRtpCapabilitiesJsonEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartConferenceRequest_PeerRtpCapabilitiesJsonEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartConferenceRequest_PeerRtpCapabilitiesJsonEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: StartConferenceRequest_PeerRtpCapabilitiesJsonEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StartConferenceRequest_PeerRtpCapabilitiesJsonEntry>, I>>(
+    base?: I,
+  ): StartConferenceRequest_PeerRtpCapabilitiesJsonEntry {
+    return StartConferenceRequest_PeerRtpCapabilitiesJsonEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StartConferenceRequest_PeerRtpCapabilitiesJsonEntry>, I>>(
+    object: I,
+  ): StartConferenceRequest_PeerRtpCapabilitiesJsonEntry {
+    const message = createBaseStartConferenceRequest_PeerRtpCapabilitiesJsonEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseStartConferenceResponse(): StartConferenceResponse {
+  return { consumers: [] };
+}
+
+export const StartConferenceResponse: MessageFns<StartConferenceResponse> = {
+  encode(message: StartConferenceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.consumers) {
+      WebRtcConsumer.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartConferenceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartConferenceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.consumers.push(WebRtcConsumer.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartConferenceResponse {
+    return {
+      consumers: globalThis.Array.isArray(object?.consumers)
+        ? object.consumers.map((e: any) => WebRtcConsumer.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: StartConferenceResponse): unknown {
+    const obj: any = {};
+    if (message.consumers?.length) {
+      obj.consumers = message.consumers.map((e) => WebRtcConsumer.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StartConferenceResponse>, I>>(base?: I): StartConferenceResponse {
+    return StartConferenceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StartConferenceResponse>, I>>(object: I): StartConferenceResponse {
+    const message = createBaseStartConferenceResponse();
+    message.consumers = object.consumers?.map((e) => WebRtcConsumer.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseStopConferenceRequest(): StopConferenceRequest {
+  return { conferenceId: "" };
+}
+
+export const StopConferenceRequest: MessageFns<StopConferenceRequest> = {
+  encode(message: StopConferenceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conferenceId !== "") {
+      writer.uint32(10).string(message.conferenceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StopConferenceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStopConferenceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conferenceId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StopConferenceRequest {
+    return {
+      conferenceId: isSet(object.conferenceId)
+        ? globalThis.String(object.conferenceId)
+        : isSet(object.conference_id)
+        ? globalThis.String(object.conference_id)
+        : "",
+    };
+  },
+
+  toJSON(message: StopConferenceRequest): unknown {
+    const obj: any = {};
+    if (message.conferenceId !== "") {
+      obj.conferenceId = message.conferenceId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StopConferenceRequest>, I>>(base?: I): StopConferenceRequest {
+    return StopConferenceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StopConferenceRequest>, I>>(object: I): StopConferenceRequest {
+    const message = createBaseStopConferenceRequest();
+    message.conferenceId = object.conferenceId ?? "";
+    return message;
+  },
+};
+
+function createBaseStopConferenceResponse(): StopConferenceResponse {
+  return {};
+}
+
+export const StopConferenceResponse: MessageFns<StopConferenceResponse> = {
+  encode(_: StopConferenceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StopConferenceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStopConferenceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): StopConferenceResponse {
+    return {};
+  },
+
+  toJSON(_: StopConferenceResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StopConferenceResponse>, I>>(base?: I): StopConferenceResponse {
+    return StopConferenceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StopConferenceResponse>, I>>(_: I): StopConferenceResponse {
+    const message = createBaseStopConferenceResponse();
+    return message;
+  },
+};
+
 /**
  * MediaService anchors all audio on mediasoup: plain-RTP endpoints for SIP legs, WebRTC transports for browser
  * agents and supervisors, bridges between legs, hold music, prompts, DTMF detection, supervision and recording taps.
@@ -6398,6 +6891,40 @@ export const MediaServiceService = {
     responseDeserialize: (value: Buffer): StopSupervisionResponse => StopSupervisionResponse.decode(value),
   },
   /**
+   * Joins legs into one conversation in which each hears all the others (a three-way call: customer, agent and a
+   * consulted party). A SIP leg hears a mix of the others (it plays one stream); a browser hears each as a consumer.
+   * The legs' bridges stay as they are: a SIP leg hears the mix instead of its partner while the conference lasts.
+   * Idempotent by `conference_id`.
+   * Errors: INVALID_ARGUMENT (PARLEY_MEDIA_INVALID_ARGUMENT) for fewer than 3 or more than 8 legs, or a leg twice;
+   * NOT_FOUND (PARLEY_MEDIA_LEG_NOT_FOUND); FAILED_PRECONDITION (PARLEY_MEDIA_PEER_NOT_READY) for a leg without audio.
+   */
+  startConference: {
+    path: "/parley.media.v1.MediaService/StartConference" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: StartConferenceRequest): Buffer =>
+      Buffer.from(StartConferenceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StartConferenceRequest => StartConferenceRequest.decode(value),
+    responseSerialize: (value: StartConferenceResponse): Buffer =>
+      Buffer.from(StartConferenceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StartConferenceResponse => StartConferenceResponse.decode(value),
+  },
+  /**
+   * Ends a conference: its legs hear their bridge partners again. Idempotent.
+   * Errors: none specific.
+   */
+  stopConference: {
+    path: "/parley.media.v1.MediaService/StopConference" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: StopConferenceRequest): Buffer =>
+      Buffer.from(StopConferenceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StopConferenceRequest => StopConferenceRequest.decode(value),
+    responseSerialize: (value: StopConferenceResponse): Buffer =>
+      Buffer.from(StopConferenceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StopConferenceResponse => StopConferenceResponse.decode(value),
+  },
+  /**
    * Returns the load of every mediasoup worker of the answering media instance (over NATS, whichever replica
    * answers; the Prometheus metrics give the fleet-wide view).
    * Errors: none specific.
@@ -6553,6 +7080,20 @@ export interface MediaServiceServer extends UntypedServiceImplementation {
    * Errors: none specific.
    */
   stopSupervision: handleUnaryCall<StopSupervisionRequest, StopSupervisionResponse>;
+  /**
+   * Joins legs into one conversation in which each hears all the others (a three-way call: customer, agent and a
+   * consulted party). A SIP leg hears a mix of the others (it plays one stream); a browser hears each as a consumer.
+   * The legs' bridges stay as they are: a SIP leg hears the mix instead of its partner while the conference lasts.
+   * Idempotent by `conference_id`.
+   * Errors: INVALID_ARGUMENT (PARLEY_MEDIA_INVALID_ARGUMENT) for fewer than 3 or more than 8 legs, or a leg twice;
+   * NOT_FOUND (PARLEY_MEDIA_LEG_NOT_FOUND); FAILED_PRECONDITION (PARLEY_MEDIA_PEER_NOT_READY) for a leg without audio.
+   */
+  startConference: handleUnaryCall<StartConferenceRequest, StartConferenceResponse>;
+  /**
+   * Ends a conference: its legs hear their bridge partners again. Idempotent.
+   * Errors: none specific.
+   */
+  stopConference: handleUnaryCall<StopConferenceRequest, StopConferenceResponse>;
   /**
    * Returns the load of every mediasoup worker of the answering media instance (over NATS, whichever replica
    * answers; the Prometheus metrics give the fleet-wide view).
@@ -7034,6 +7575,48 @@ export interface MediaServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: StopSupervisionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Joins legs into one conversation in which each hears all the others (a three-way call: customer, agent and a
+   * consulted party). A SIP leg hears a mix of the others (it plays one stream); a browser hears each as a consumer.
+   * The legs' bridges stay as they are: a SIP leg hears the mix instead of its partner while the conference lasts.
+   * Idempotent by `conference_id`.
+   * Errors: INVALID_ARGUMENT (PARLEY_MEDIA_INVALID_ARGUMENT) for fewer than 3 or more than 8 legs, or a leg twice;
+   * NOT_FOUND (PARLEY_MEDIA_LEG_NOT_FOUND); FAILED_PRECONDITION (PARLEY_MEDIA_PEER_NOT_READY) for a leg without audio.
+   */
+  startConference(
+    request: StartConferenceRequest,
+    callback: (error: ServiceError | null, response: StartConferenceResponse) => void,
+  ): ClientUnaryCall;
+  startConference(
+    request: StartConferenceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: StartConferenceResponse) => void,
+  ): ClientUnaryCall;
+  startConference(
+    request: StartConferenceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: StartConferenceResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Ends a conference: its legs hear their bridge partners again. Idempotent.
+   * Errors: none specific.
+   */
+  stopConference(
+    request: StopConferenceRequest,
+    callback: (error: ServiceError | null, response: StopConferenceResponse) => void,
+  ): ClientUnaryCall;
+  stopConference(
+    request: StopConferenceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: StopConferenceResponse) => void,
+  ): ClientUnaryCall;
+  stopConference(
+    request: StopConferenceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: StopConferenceResponse) => void,
   ): ClientUnaryCall;
   /**
    * Returns the load of every mediasoup worker of the answering media instance (over NATS, whichever replica
