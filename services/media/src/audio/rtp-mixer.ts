@@ -3,7 +3,8 @@
 // source is consumed into Node through the worker's DirectTransport, decoded, and summed once per 20 ms tick. Each
 // source has a small jitter buffer: it joins the mix once two frames are queued (20 ms of slack for packets and
 // ticks arriving unevenly) and leaves it when it runs dry; its queue is kept short (≤ 4 frames) so the mix never
-// lags behind the call.
+// lags behind the call. Sources may packetise differently (carriers often send 30 ms): their samples are cut into
+// the mix's 20 ms frames.
 import type { types } from 'mediasoup';
 import type { G711 } from '../workers/router-codecs.js';
 import { decodeG711, encodeG711, rtpPayload } from './g711.js';
@@ -19,8 +20,29 @@ interface Source {
   /** Codec of each payload type the consumer carries. */
   codecs: Map<number, G711>;
   frames: Int16Array[];
+  /** Samples received that do not fill a 20 ms frame yet. */
+  partial: Int16Array;
   /** In the mix: has had PRIMING_FRAMES queued and has not run dry since. */
   playing: boolean;
+}
+
+/** The longest packet taken (120 ms): anything longer is not a phone's audio. */
+const MAX_PACKET_SAMPLES = 960;
+
+/** Appends decoded samples to the source's queue in whole 20 ms frames, the remainder kept for the next packet. */
+function queueSamples(source: Source, samples: Int16Array): void {
+  let pending = samples;
+  if (source.partial.length > 0) {
+    pending = new Int16Array(source.partial.length + samples.length);
+    pending.set(source.partial);
+    pending.set(samples, source.partial.length);
+  }
+  let offset = 0;
+  for (; offset + SAMPLES_PER_PACKET <= pending.length; offset += SAMPLES_PER_PACKET) {
+    source.frames.push(pending.slice(offset, offset + SAMPLES_PER_PACKET));
+    if (source.frames.length > MAX_QUEUED_FRAMES) source.frames.shift();
+  }
+  source.partial = pending.slice(offset);
 }
 
 export class RtpMixer implements PacedStream {
@@ -73,13 +95,12 @@ export class RtpMixer implements PacedStream {
       const name = codec.mimeType.split('/')[1]?.toUpperCase();
       if (name === 'PCMU' || name === 'PCMA') codecs.set(codec.payloadType, name);
     }
-    const source: Source = { consumer, codecs, frames: [], playing: false };
+    const source: Source = { consumer, codecs, frames: [], partial: new Int16Array(0), playing: false };
     consumer.on('rtp', (packet) => {
       const codec = codecs.get(packet[1]! & 0x7f);
       const payload = codec ? rtpPayload(packet) : undefined;
-      if (!codec || !payload || payload.length !== SAMPLES_PER_PACKET) return;
-      source.frames.push(decodeG711(codec, payload));
-      if (source.frames.length > MAX_QUEUED_FRAMES) source.frames.shift();
+      if (!codec || !payload || payload.length === 0 || payload.length > MAX_PACKET_SAMPLES) return;
+      queueSamples(source, decodeG711(codec, payload));
     });
     consumer.observer.once('close', () => this.sources.delete(producerId));
     this.sources.set(producerId, source);

@@ -42,6 +42,8 @@ export interface CallSession {
   agentPhone: ExternalLeg | undefined;
   /** The agent's consultation with a number before a consultative transfer, while open. */
   consultation: Consultation | undefined;
+  /** A three-way call with a consulted party: the media conference and that party's leg. */
+  conference: { id: string; leg: ExternalLeg } | undefined;
   /** Set while the agent holds the customer. */
   heldAt: Date | undefined;
   stopListening: () => void;
@@ -57,6 +59,8 @@ export interface CallView {
   held: boolean;
   /** The open consultation, if any (the call is CONSULTING). */
   consultationId: string | undefined;
+  /** A three-way call (CONFERENCE). */
+  conference: boolean;
 }
 
 export function view(session: CallSession): CallView {
@@ -69,6 +73,7 @@ export function view(session: CallSession): CallView {
     agentLeg,
     held: session.heldAt !== undefined,
     consultationId: session.consultation?.id,
+    conference: session.conference !== undefined,
   };
 }
 

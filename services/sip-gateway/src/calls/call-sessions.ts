@@ -83,6 +83,7 @@ export class CallSessions {
     this.forget(session);
     session.external?.hangUp();
     session.consultation?.leg.hangUp();
+    session.conference?.leg.hangUp();
     this.hangUpCustomer(session, reason);
   }
 
@@ -104,6 +105,7 @@ export class CallSessions {
     session.external?.hangUp();
     session.agentPhone?.hangUp();
     session.consultation?.leg.hangUp();
+    session.conference?.leg.hangUp();
     if (phase === 'connected' || phase === 'dialing') {
       await this.options.routing.endInteraction({ interactionId: call.interactionId, actor });
     }
@@ -144,6 +146,7 @@ export class CallSessions {
       placed: undefined,
       agentPhone: undefined,
       consultation: undefined,
+      conference: undefined,
       heldAt: undefined,
       stopListening: () => undefined,
     };
@@ -286,6 +289,7 @@ export class CallSessions {
     session.placed?.hangUp();
     session.agentPhone?.hangUp();
     session.consultation?.leg.hangUp();
+    session.conference?.leg.hangUp();
   }
 
   /**
@@ -347,11 +351,11 @@ export class CallSessions {
   /** Puts the connected customer on hold: music from media, the agent no longer hears them. Idempotent. */
   async holdCall(callId: string, music: string, actor: Actor): Promise<CallView> {
     const session = this.connected(callId);
-    if (session.consultation) {
+    if (session.consultation || session.conference) {
       throw callError(
         'PARLEY_SIP_GATEWAY_TRANSFER_IN_PROGRESS',
         Status.FAILED_PRECONDITION,
-        `call "${callId}" waits for its consultation to end`,
+        `call "${callId}" has a consultation or conference going on`,
       );
     }
     await this.holdCustomer(session, music, actor);
@@ -391,11 +395,11 @@ export class CallSessions {
    */
   async transferCall(callId: string, target: TransferTarget, priorityBoost: number, actor: Actor): Promise<CallView> {
     const session = this.connected(callId);
-    if (session.consultation) {
+    if (session.consultation || session.conference) {
       throw callError(
         'PARLEY_SIP_GATEWAY_TRANSFER_IN_PROGRESS',
         Status.FAILED_PRECONDITION,
-        `call "${callId}" has consultation "${session.consultation.id}" open: complete or cancel it first`,
+        `call "${callId}" has a consultation or conference going on: end it first`,
       );
     }
     if (target.phoneNumber) await this.transfers.toNumber(session, target.phoneNumber, actor);
@@ -420,6 +424,11 @@ export class CallSessions {
   /** The customer goes to the consulted number; the agent leaves. */
   async completeTransfer(consultationId: string, actor: Actor): Promise<CallView> {
     return view(await this.transfers.complete(consultationId, actor));
+  }
+
+  /** The consultation becomes a three-way call. */
+  async conferenceCall(consultationId: string, actor: Actor): Promise<CallView> {
+    return view(await this.transfers.conference(consultationId, actor));
   }
 
   /** The consultation ends; the agent and the customer talk again. */

@@ -148,10 +148,10 @@ export class CallTransfers {
       onFailed: () => void this.consultationOver(session, id),
       onEnded: () => {
         // Hung up during the consultation: back to the customer. After completion: the call is theirs, it ends.
+        const leg = open.consultation?.leg;
         if (session.consultation?.id === id) void this.consultationOver(session, id);
-        else if (open.consultation && session.external === open.consultation.leg) {
-          this.host.endCall(session, 'far_end_hangup');
-        }
+        else if (leg && session.external === leg) this.host.endCall(session, 'far_end_hangup');
+        else if (leg && session.conference?.leg === leg) void this.conferenceOver(session);
       },
     });
     let leg: ExternalLeg;
@@ -200,6 +200,48 @@ export class CallTransfers {
       }),
     ]);
     return session;
+  }
+
+  /**
+   * Turns an answered consultation into a three-way call: the customer comes off hold and media mixes the three legs
+   * (the agent's bridge with the consulted party stays underneath). The consulted party hanging up brings it back to
+   * agent and customer.
+   */
+  async conference(consultationId: string, actor: Actor): Promise<CallSession> {
+    const { session, consultation } = this.find(consultationId);
+    if (!consultation.answered) {
+      throw callError(
+        'PARLEY_SIP_GATEWAY_CONSULTATION_NOT_ANSWERED',
+        Status.FAILED_PRECONDITION,
+        `consultation "${consultationId}" has not been answered yet`,
+      );
+    }
+    this.consultations.delete(consultationId);
+    session.consultation = undefined;
+    const conferenceId = ulid();
+    session.conference = { id: conferenceId, leg: consultation.leg };
+    if (session.heldAt) await this.host.resumeHeld(session, actor);
+    await this.host.media.startConference({
+      conferenceId,
+      interactionId: session.call.interactionId,
+      legs: [{ rtpEndpointId: session.endpointId }, session.agentLeg!, { rtpEndpointId: consultation.leg.endpointId }],
+      peerRtpCapabilitiesJson: {},
+    });
+    return session;
+  }
+
+  /** The third party left the conference: agent and customer talk on, bridged again. */
+  private async conferenceOver(session: CallSession): Promise<void> {
+    const conference = session.conference;
+    if (!conference) return;
+    session.conference = undefined;
+    if (!this.host.isLive(session) || !session.agentLeg) return;
+    try {
+      await this.host.media.stopConference({ conferenceId: conference.id });
+      await this.bridge(session, undefined);
+    } catch (error) {
+      this.host.logger.error({ err: error, callId: session.call.callId }, 'could not reconnect after the conference');
+    }
   }
 
   /** The consultation ends: its leg hung up, the agent back with the customer. */

@@ -1,7 +1,7 @@
 // The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall,
-// TransferCall (blind to a queue, an agent or a number; consultative to a number) with Complete/CancelTransfer,
-// OriginateCall for callbacks, ListActiveCalls and ListRegistrations are served; outbound originate, consultations
-// with agents or queues, conference and DTMF answer UNIMPLEMENTED.
+// TransferCall (blind to a queue, an agent or a number; consultative to a number) with Complete/CancelTransfer and
+// ConferenceCall, OriginateCall for callbacks, ListActiveCalls and ListRegistrations are served; outbound originate,
+// consultations with agents or queues and SendDtmf answer UNIMPLEMENTED.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
@@ -73,9 +73,11 @@ function callMessage(view: CallView, site: string): Call {
     direction: call.direction === 'outbound' ? Direction.DIRECTION_OUTBOUND : Direction.DIRECTION_INBOUND,
     state: view.consultationId
       ? CallState.CALL_STATE_CONSULTING
-      : view.held
-        ? CallState.CALL_STATE_ON_HOLD
-        : callStates[view.phase],
+      : view.conference
+        ? CallState.CALL_STATE_CONFERENCE
+        : view.held
+          ? CallState.CALL_STATE_ON_HOLD
+          : callStates[view.phase],
     consultationId: view.consultationId ?? '',
     from: call.callerNumber ?? '',
     to: call.dialled,
@@ -232,7 +234,12 @@ export function createSipGatewayHandlers(options: {
       const resumed = await options.calls.cancelTransfer(consultationId, request.actor ?? systemActor());
       return { call: callMessage(resumed, options.site) };
     },
-    conferenceCall: later('ConferenceCall'),
+    async conferenceCall(request) {
+      if (!options.calls) throw notImplementedYet('ConferenceCall without a media service');
+      const consultationId = requireField(request.consultationId, 'consultation_id');
+      const conference = await options.calls.conferenceCall(consultationId, request.actor ?? systemActor());
+      return { call: callMessage(conference, options.site) };
+    },
     async holdCall(request) {
       if (!options.calls) throw notImplementedYet('HoldCall without a media service');
       const held = await options.calls.holdCall(

@@ -10,7 +10,7 @@ import { createTestEventStreams, testNatsUrl, waitFor, type TestEventStreams } f
 import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
 import {
   ListFlowsRequest,
-  ConferenceCallRequest,
+  SendDtmfRequest,
   PutFlowRequest,
   SipGatewayServiceService,
   ValidateFlowRequest,
@@ -67,7 +67,7 @@ describe('sip-gateway service', () => {
       }),
     );
     expect(checked).toEqual({ valid: false, problems: [{ path: '/nodes/a/next', message: 'no node "b"' }] });
-    await expect(client.conferenceCall(ConferenceCallRequest.fromPartial({}))).rejects.toMatchObject({
+    await expect(client.sendDtmf(SendDtmfRequest.fromPartial({ callId: 'c', digits: '1' }))).rejects.toMatchObject({
       status: Status.UNIMPLEMENTED,
     });
   });

@@ -340,6 +340,78 @@ describe('transferring a connected call', () => {
     }
   }, 70_000);
 
+  it('turns a consultation into a three-way call; when the number hangs up, agent and caller talk on', async () => {
+    const olaPhone = await RtpPeer.open(0x0c3);
+    const olaOffers = stack.offersSeen('ola');
+    // The number answers, talks 4.7 s and hangs up 7 s after answering (the same sipp party as a phone that answers).
+    const mediaPort = await freePort();
+    const farEnd = runSipp(
+      ['-sf', path.join(scenarios, 'phone-answers-then-hangs-up.xml'), '-m', '1', '-mp', String(mediaPort)],
+      50_000,
+      farEndPort,
+    );
+    const agentConferences = (async () => {
+      const answered = await stack.agentAnswersNextOffer('ola', olaOffers, olaPhone.port);
+      await sleep(300);
+      const consulting = await stack.gatewayRpc().transferCall({
+        callId: answered.callId,
+        mode: TransferMode.TRANSFER_MODE_CONSULTATIVE,
+        target: { phoneNumber: EXTERNAL_NUMBER },
+        priorityBoost: 0,
+        actor: ola,
+      });
+      const before = olaPhone.audio(8).length;
+      await waitFor(() => olaPhone.audio(8).length > before + 50 || undefined, {
+        timeoutMs: 10_000,
+        description: 'Ola to hear the consulted number',
+      });
+      const conference = await stack
+        .gatewayRpc()
+        .conferenceCall({ consultationId: consulting.consultationId, actor: ola });
+      const atConference = olaPhone.audio(8).length;
+      // Two seconds into the conference, the number's leg has been sent the mix of the caller and Ola.
+      await sleep(2_000);
+      const customerLeg = consulting.call!.customerLeg!.rtpEndpointId;
+      const numberLeg = [...stack.media.engine.graph.endpoints.values()].find(
+        (endpoint) =>
+          endpoint.spec.interactionId === answered.offer.interactionId &&
+          endpoint.spec.id !== customerLeg &&
+          endpoint.spec.id !== answered.endpoint.id,
+      );
+      const sentToNumber = (await numberLeg!.packetCounts()).packetsSent;
+      // The number hangs up: back to a call between Ola and the caller.
+      await waitFor(
+        async () => {
+          const { calls } = await stack.gatewayRpc().listActiveCalls({
+            siteId: '',
+            agentId: 'ola',
+            interactionId: '',
+            trunkId: '',
+            paging: undefined,
+          });
+          return calls[0]?.state === CallState.CALL_STATE_ESTABLISHED || undefined;
+        },
+        { timeoutMs: 20_000, description: 'the number to leave the conference' },
+      );
+      const afterConference = olaPhone.audio(8).length;
+      return { answered, conference, atConference, afterConference, sentToNumber };
+    })();
+    try {
+      const caller = await dialTrunk('caller-talks-through-transfer.xml', 45_000);
+      expect(caller.exitCode, caller.output).toBe(0);
+      const far = await farEnd;
+      expect(far.exitCode, far.output).toBe(0);
+      const { conference, atConference, afterConference, sentToNumber } = await agentConferences;
+      expect(conference.call?.state).toBe(CallState.CALL_STATE_CONFERENCE);
+      // In the conference Ola heard the caller and the number mixed; after it, the caller's last burst directly.
+      expect(afterConference - atConference).toBeGreaterThan(200);
+      expect(olaPhone.audio(8).length - afterConference).toBeGreaterThan(200);
+      expect(sentToNumber).toBeGreaterThan(50);
+    } finally {
+      olaPhone.close();
+    }
+  }, 70_000);
+
   it('refuses transfers it cannot make with a clear error', async () => {
     const client = stack.gatewayRpc();
     await expect(
