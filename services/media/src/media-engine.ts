@@ -22,6 +22,7 @@ import { RtpInactivity } from './legs/rtp-inactivity.js';
 import { RecordingTaps } from './recording/recording-taps.js';
 import { Supervisions, type SignalledConsumer } from './supervision/supervisions.js';
 import { Conferences, type Conference } from './conferences/conferences.js';
+import { sendDtmf } from './dtmf/dtmf-sender.js';
 import type { WorkerPool, WorkerSlot } from './workers/worker-pool.js';
 
 export interface MediaEngineOptions {
@@ -208,6 +209,15 @@ export class MediaEngine {
       throw failedPrecondition(MediaErrorCode.NOT_BRIDGED, 'the agent and the customer are not bridged');
     }
     return this.supervisions.start({ ...request, agent, customer, supervisor });
+  }
+
+  /** DTMF into an RTP leg as RFC 4733 events; resolves once sent. */
+  async sendDtmf(reference: MediaLeg | undefined, digits: string, digitMs: number): Promise<void> {
+    const leg = this.rtpLeg(reference, 'leg');
+    if (leg.spec.telephoneEventPayloadType <= 0) {
+      throw failedPrecondition(MediaErrorCode.NO_TELEPHONE_EVENT, `leg ${leg.key} negotiated no telephone-event`);
+    }
+    await sendDtmf(leg, await this.graph.direct(leg.slot), digits, digitMs);
   }
 
   /** Three to eight legs hearing each other (a three-way call). */

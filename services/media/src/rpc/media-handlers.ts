@@ -10,6 +10,7 @@ import type {
 import { AudioCodec, MediaKind, TransportDirection } from '@parley/protos/parley/media/v1/media';
 import type { types } from 'mediasoup';
 import type { Bridge } from '../bridges/bridges.js';
+import { DTMF_DIGITS } from '../dtmf/dtmf-sender.js';
 import { invalidArgument, MediaErrorCode } from '../errors.js';
 import { BrowserPeer } from '../legs/browser-peer.js';
 import type { Leg } from '../legs/leg.js';
@@ -164,6 +165,14 @@ export function createMediaHandlers(engine: MediaEngine, peers: PeerSignalling):
       }
       const bridge = await engine.bridge(bridgeId, request.interactionId, request.legA, request.legB);
       return { consumers: bridgeConsumers(bridge) };
+    },
+    async sendDtmf(request) {
+      if (!DTMF_DIGITS.test(request.digits)) throw invalidArgument('digits', 'must be 1–32 of 0-9 * # A-D and ,');
+      const digitMs = request.digitDurationMs || 100;
+      if (digitMs < 40 || digitMs > 2_000) throw invalidArgument('digit_duration_ms', 'must be 40–2,000');
+      const started = Date.now();
+      await engine.sendDtmf(request.leg, request.digits, digitMs);
+      return { durationMs: Date.now() - started };
     },
     async startConference(request) {
       const conferenceId = requireId(request.conferenceId, 'conference_id');

@@ -667,6 +667,24 @@ export interface StopConferenceRequest {
 export interface StopConferenceResponse {
 }
 
+/** Request of MediaService.SendDtmf. */
+export interface SendDtmfRequest {
+  /** The RTP leg to send the digits to. */
+  leg?:
+    | MediaLeg
+    | undefined;
+  /** Digits from "0123456789*#ABCD", at most 32; "," pauses 500 ms. */
+  digits: string;
+  /** Tone length per digit in ms (default 100, 40–2,000). */
+  digitDurationMs: number;
+}
+
+/** Response of MediaService.SendDtmf. */
+export interface SendDtmfResponse {
+  /** How long sending took. */
+  durationMs: number;
+}
+
 function createBaseRtpCodec(): RtpCodec {
   return { codec: 0, payloadType: 0 };
 }
@@ -6511,6 +6529,184 @@ export const StopConferenceResponse: MessageFns<StopConferenceResponse> = {
   },
 };
 
+function createBaseSendDtmfRequest(): SendDtmfRequest {
+  return { leg: undefined, digits: "", digitDurationMs: 0 };
+}
+
+export const SendDtmfRequest: MessageFns<SendDtmfRequest> = {
+  encode(message: SendDtmfRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leg !== undefined) {
+      MediaLeg.encode(message.leg, writer.uint32(10).fork()).join();
+    }
+    if (message.digits !== "") {
+      writer.uint32(18).string(message.digits);
+    }
+    if (message.digitDurationMs !== 0) {
+      writer.uint32(24).int32(message.digitDurationMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendDtmfRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendDtmfRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leg = MediaLeg.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.digits = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.digitDurationMs = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendDtmfRequest {
+    return {
+      leg: isSet(object.leg) ? MediaLeg.fromJSON(object.leg) : undefined,
+      digits: isSet(object.digits) ? globalThis.String(object.digits) : "",
+      digitDurationMs: isSet(object.digitDurationMs)
+        ? globalThis.Number(object.digitDurationMs)
+        : isSet(object.digit_duration_ms)
+        ? globalThis.Number(object.digit_duration_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: SendDtmfRequest): unknown {
+    const obj: any = {};
+    if (message.leg !== undefined) {
+      obj.leg = MediaLeg.toJSON(message.leg);
+    }
+    if (message.digits !== "") {
+      obj.digits = message.digits;
+    }
+    if (message.digitDurationMs !== 0) {
+      obj.digitDurationMs = Math.round(message.digitDurationMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendDtmfRequest>, I>>(base?: I): SendDtmfRequest {
+    return SendDtmfRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendDtmfRequest>, I>>(object: I): SendDtmfRequest {
+    const message = createBaseSendDtmfRequest();
+    message.leg = (object.leg !== undefined && object.leg !== null) ? MediaLeg.fromPartial(object.leg) : undefined;
+    message.digits = object.digits ?? "";
+    message.digitDurationMs = object.digitDurationMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseSendDtmfResponse(): SendDtmfResponse {
+  return { durationMs: 0 };
+}
+
+export const SendDtmfResponse: MessageFns<SendDtmfResponse> = {
+  encode(message: SendDtmfResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.durationMs !== 0) {
+      writer.uint32(8).int64(message.durationMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendDtmfResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendDtmfResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.durationMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendDtmfResponse {
+    return {
+      durationMs: isSet(object.durationMs)
+        ? globalThis.Number(object.durationMs)
+        : isSet(object.duration_ms)
+        ? globalThis.Number(object.duration_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: SendDtmfResponse): unknown {
+    const obj: any = {};
+    if (message.durationMs !== 0) {
+      obj.durationMs = Math.round(message.durationMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendDtmfResponse>, I>>(base?: I): SendDtmfResponse {
+    return SendDtmfResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendDtmfResponse>, I>>(object: I): SendDtmfResponse {
+    const message = createBaseSendDtmfResponse();
+    message.durationMs = object.durationMs ?? 0;
+    return message;
+  },
+};
+
 /**
  * MediaService anchors all audio on mediasoup: plain-RTP endpoints for SIP legs, WebRTC transports for browser
  * agents and supervisors, bridges between legs, hold music, prompts, DTMF detection, supervision and recording taps.
@@ -6891,6 +7087,22 @@ export const MediaServiceService = {
     responseDeserialize: (value: Buffer): StopSupervisionResponse => StopSupervisionResponse.decode(value),
   },
   /**
+   * Sends DTMF digits into an RTP leg as RFC 4733 telephone-events at the leg's negotiated payload type (the leg
+   * hears them over its partner while they play); answers once they are sent.
+   * Errors: INVALID_ARGUMENT (PARLEY_MEDIA_INVALID_ARGUMENT) for digits outside "0-9*#A-D," (1–32) or a duration
+   * outside 40–2,000 ms; NOT_FOUND (PARLEY_MEDIA_LEG_NOT_FOUND); FAILED_PRECONDITION
+   * (PARLEY_MEDIA_NO_TELEPHONE_EVENT) if the leg negotiated no telephone-event (the SIP gateway sends SIP INFO then).
+   */
+  sendDtmf: {
+    path: "/parley.media.v1.MediaService/SendDtmf" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendDtmfRequest): Buffer => Buffer.from(SendDtmfRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendDtmfRequest => SendDtmfRequest.decode(value),
+    responseSerialize: (value: SendDtmfResponse): Buffer => Buffer.from(SendDtmfResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendDtmfResponse => SendDtmfResponse.decode(value),
+  },
+  /**
    * Joins legs into one conversation in which each hears all the others (a three-way call: customer, agent and a
    * consulted party). A SIP leg hears a mix of the others (it plays one stream); a browser hears each as a consumer.
    * The legs' bridges stay as they are: a SIP leg hears the mix instead of its partner while the conference lasts.
@@ -7080,6 +7292,14 @@ export interface MediaServiceServer extends UntypedServiceImplementation {
    * Errors: none specific.
    */
   stopSupervision: handleUnaryCall<StopSupervisionRequest, StopSupervisionResponse>;
+  /**
+   * Sends DTMF digits into an RTP leg as RFC 4733 telephone-events at the leg's negotiated payload type (the leg
+   * hears them over its partner while they play); answers once they are sent.
+   * Errors: INVALID_ARGUMENT (PARLEY_MEDIA_INVALID_ARGUMENT) for digits outside "0-9*#A-D," (1–32) or a duration
+   * outside 40–2,000 ms; NOT_FOUND (PARLEY_MEDIA_LEG_NOT_FOUND); FAILED_PRECONDITION
+   * (PARLEY_MEDIA_NO_TELEPHONE_EVENT) if the leg negotiated no telephone-event (the SIP gateway sends SIP INFO then).
+   */
+  sendDtmf: handleUnaryCall<SendDtmfRequest, SendDtmfResponse>;
   /**
    * Joins legs into one conversation in which each hears all the others (a three-way call: customer, agent and a
    * consulted party). A SIP leg hears a mix of the others (it plays one stream); a browser hears each as a consumer.
@@ -7575,6 +7795,28 @@ export interface MediaServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: StopSupervisionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Sends DTMF digits into an RTP leg as RFC 4733 telephone-events at the leg's negotiated payload type (the leg
+   * hears them over its partner while they play); answers once they are sent.
+   * Errors: INVALID_ARGUMENT (PARLEY_MEDIA_INVALID_ARGUMENT) for digits outside "0-9*#A-D," (1–32) or a duration
+   * outside 40–2,000 ms; NOT_FOUND (PARLEY_MEDIA_LEG_NOT_FOUND); FAILED_PRECONDITION
+   * (PARLEY_MEDIA_NO_TELEPHONE_EVENT) if the leg negotiated no telephone-event (the SIP gateway sends SIP INFO then).
+   */
+  sendDtmf(
+    request: SendDtmfRequest,
+    callback: (error: ServiceError | null, response: SendDtmfResponse) => void,
+  ): ClientUnaryCall;
+  sendDtmf(
+    request: SendDtmfRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SendDtmfResponse) => void,
+  ): ClientUnaryCall;
+  sendDtmf(
+    request: SendDtmfRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SendDtmfResponse) => void,
   ): ClientUnaryCall;
   /**
    * Joins legs into one conversation in which each hears all the others (a three-way call: customer, agent and a
