@@ -130,7 +130,11 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       site: config.PARLEY_SITE,
       events: publish,
     });
-    calls?.bindSip({ hangUp: (callId, reason) => endpoint.hangUp(callId, reason), dialer: endpoint.dialer });
+    calls?.bindSip({
+      hangUp: (callId, reason) => endpoint.hangUp(callId, reason),
+      sendInfo: (callId, body) => endpoint.sendInfo(callId, body),
+      dialer: endpoint.dialer,
+    });
     if (calls && media && registrations) {
       const phones = new AgentPhones({
         nc: host.nc,

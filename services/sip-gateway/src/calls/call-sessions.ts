@@ -56,6 +56,9 @@ export class CallSessions {
   private readonly sessions = new Map<string, CallSession>();
   /** Sends our BYE and releases the call's media (the SIP endpoint, created after this). */
   private sendBye: (callId: string, reason: string) => boolean = () => false;
+  /** Sends SIP INFO in a call we answered (keys for callers without telephone-event). */
+  private sendInfo: (callId: string, body: { contentType: string; text: string }) => Promise<boolean> = () =>
+    Promise.resolve(false);
   /** Places calls through the trunks (the SIP endpoint's). */
   private dialer: Dialer | undefined;
 
@@ -88,8 +91,13 @@ export class CallSessions {
   }
 
   /** The SIP side's ways to end a call from our side and to place calls. */
-  bindSip(sip: { hangUp: (callId: string, reason: string) => boolean; dialer: Dialer }): void {
+  bindSip(sip: {
+    hangUp: (callId: string, reason: string) => boolean;
+    sendInfo: (callId: string, body: { contentType: string; text: string }) => Promise<boolean>;
+    dialer: Dialer;
+  }): void {
     this.sendBye = sip.hangUp;
+    this.sendInfo = sip.sendInfo;
     this.dialer = sip.dialer;
   }
 
@@ -329,6 +337,44 @@ export class CallSessions {
       }),
     );
     return view(session);
+  }
+
+  /**
+   * Keys towards the customer (an agent keying through another company's IVR): RFC 4733 events at media when the
+   * customer's side negotiated telephone-event, else one SIP INFO per key, paced like key presses.
+   */
+  async sendDtmf(callId: string, digits: string, digitMs: number): Promise<void> {
+    const session = this.sessions.get(callId);
+    if (!session) throw callError('PARLEY_SIP_GATEWAY_CALL_NOT_FOUND', Status.NOT_FOUND, `no live call "${callId}"`);
+    if (session.phase === 'dialing') {
+      throw callError('PARLEY_SIP_GATEWAY_CALL_NOT_ESTABLISHED', Status.FAILED_PRECONDITION, 'not answered yet');
+    }
+    const { placed } = session;
+    const rfc4733 = placed ? placed.takesTelephoneEvent : (session.call.audio?.telephoneEventPayloadType ?? 0) > 0;
+    if (rfc4733) {
+      await this.options.media.sendDtmf(
+        { leg: { rtpEndpointId: session.endpointId }, digits, digitDurationMs: digitMs },
+        // Media answers once the keys are out: a generous bound on that (a key with its gap, or a 500 ms pause).
+        { timeoutMs: digits.length * (digitMs + 500) + 5_000 },
+      );
+      return;
+    }
+    for (const digit of digits) {
+      if (digit === ',') {
+        await sleep(500);
+        continue;
+      }
+      const body = { contentType: 'application/dtmf-relay', text: `Signal=${digit}\r\nDuration=${digitMs}\r\n` };
+      const taken = placed ? await placed.info(body) : await this.sendInfo(callId, body);
+      if (!taken) {
+        throw callError(
+          'PARLEY_SIP_GATEWAY_DTMF_REFUSED',
+          Status.FAILED_PRECONDITION,
+          `the customer's side did not take key "${digit}" by SIP INFO`,
+        );
+      }
+      await sleep(digitMs);
+    }
   }
 
   /** The waiting call of an interaction, when this gateway holds it (an offer for it may ring an agent's phone). */
@@ -573,3 +619,5 @@ export class CallSessions {
     this.hangUpCustomer(session, 'callback');
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

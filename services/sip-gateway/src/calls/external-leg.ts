@@ -50,6 +50,8 @@ export class ExternalLeg {
   private dialog: OutboundDialog | undefined;
   /** The media bridge, once answered. */
   bridgeId: string | undefined;
+  /** The far end's answer accepted telephone-event (else keys go to it as SIP INFO). */
+  takesTelephoneEvent = false;
   private closed = false;
   /** Bridged with the customer (until then an end of the dialog is a failure to connect). */
   private connected = false;
@@ -132,6 +134,11 @@ export class ExternalLeg {
     return leg;
   }
 
+  /** A key to the far end as SIP INFO; false when it did not take it (or the leg is not up). */
+  info(body: { contentType: string; text: string }): Promise<boolean> {
+    return this.dialog?.info(body) ?? Promise.resolve(false);
+  }
+
   /** Ends the leg from our side: CANCEL before the answer, BYE after. */
   hangUp(): void {
     if (this.dialog && !this.dialog.ended) this.dialog.hangUp();
@@ -142,6 +149,7 @@ export class ExternalLeg {
     const { media } = this.options;
     try {
       const answer = readAnswer(sdp, offered);
+      this.takesTelephoneEvent = (answer.telephoneEventPayloadType ?? 0) > 0;
       await media.connectRtpEndpoint({
         endpointId: this.endpointId,
         remoteAddress: answer.remoteAddress,

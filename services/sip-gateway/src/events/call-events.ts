@@ -36,7 +36,7 @@ export interface AnsweredCall {
   /** Calls Parley placed (callbacks) are outbound; the rest came in. */
   direction?: 'outbound';
   /** The caller's G.711 codec: a call placed to bridge with it must use the same (nothing is transcoded). */
-  audio?: { codec: 'PCMU' | 'PCMA'; payloadType: number };
+  audio?: { codec: 'PCMU' | 'PCMA'; payloadType: number; telephoneEventPayloadType?: number };
 }
 
 /** The payload fields are whole messages (built with their own fromPartial), so a shallow Partial types them. */

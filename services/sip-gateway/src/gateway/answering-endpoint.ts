@@ -12,7 +12,7 @@ import { SdpNegotiationError } from '../sdp/offer-answer.js';
 import { ServerTransactionLayer, type IncomingRequest } from '../sip/transaction/server-transaction-layer.js';
 import { ClientTransactionLayer } from '../sip/transaction/client-transaction-layer.js';
 import { serializeMessage } from '../sip/serializer.js';
-import { byeRequest } from './bye-request.js';
+import { byeRequest, inDialogRequest } from './bye-request.js';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction/server-transactions.js';
 import type { SipTimers } from '../sip/transaction/timers.js';
 import { TcpSipTransport, type TcpSource } from '../transport/tcp-transport.js';
@@ -323,7 +323,13 @@ export class AnsweringEndpoint {
           return respond(error.status, { headers: [['Warning', `304 parley "${error.message.replace(/"/g, "'")}"`]] });
         }
         const call = this.describeCall(request, trunk?.id);
-        if (offer.audio) call.audio = { codec: offer.audio.codec, payloadType: offer.audio.payloadType };
+        if (offer.audio) {
+          call.audio = {
+            codec: offer.audio.codec,
+            payloadType: offer.audio.payloadType,
+            telephoneEventPayloadType: offer.audio.telephoneEventPayloadType ?? 0,
+          };
+        }
         const invite = transaction as InviteServerTransaction;
         const callMedia = this.options.callMedia;
         if (!callMedia) return this.answerCall(request, source, invite, call, trunk?.id, this.media);
@@ -467,6 +473,36 @@ export class AnsweringEndpoint {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Sends a key to the caller as SIP INFO (application/dtmf-relay, for callers who negotiated no telephone-event);
+   * resolves with whether the caller took it (2xx). False when no such call is up.
+   */
+  sendInfo(callId: string, body: { contentType: string; text: string }): Promise<boolean> {
+    for (const [key, dialog] of this.dialogs) {
+      if (!key.startsWith(`${callId}|`)) continue;
+      dialog.localCseq += 1;
+      const info = inDialogRequest(
+        {
+          invite: dialog.inviteRequest,
+          localTag: dialog.toTag,
+          cseq: dialog.localCseq,
+          via: { transport: viaTransport[dialog.source.transport], host: this.options.host, port: this.port },
+        },
+        'INFO',
+        body,
+      );
+      return new Promise((resolve) =>
+        this.client.start(info, dialog.source, {
+          onResponse: (response) => {
+            if (response.status >= 200) resolve(response.status < 300);
+          },
+          onTimeout: () => resolve(false),
+        }),
+      );
+    }
+    return Promise.resolve(false);
   }
 
   private sendRequest(request: SipRequest, target: Source): void {

@@ -1,7 +1,7 @@
-// The BYE we send to end a call we answered (RFC 3261 §15.1.1, §12.2.1.1): to the caller's Contact (the remote
-// target), From our side of the dialog (the INVITE's To with our tag), To the caller (the INVITE's From with its
-// tag), the dialog's Call-ID, our own CSeq space, a new branch. Route sets are not kept yet (README): trunks that
-// Record-Route get the BYE sent straight to their Contact.
+// Our requests inside a call we answered (RFC 3261 §12.2.1.1) — the BYE that ends it (§15.1.1), an INFO carrying a
+// key: to the caller's Contact (the remote target), From our side of the dialog (the INVITE's To with our tag), To
+// the caller (the INVITE's From with its tag), the dialog's Call-ID, our own CSeq space, a new branch. Route sets
+// are not kept yet (README): trunks that Record-Route get these sent straight to their Contact.
 import { Headers } from '../sip/headers.js';
 import type { SipRequest } from '../sip/message.js';
 import { newBranch } from '../sip/transaction/client-transaction-layer.js';
@@ -21,6 +21,15 @@ export interface ByeDialog {
 const encoder = new TextEncoder();
 
 export function byeRequest(dialog: ByeDialog): SipRequest {
+  return inDialogRequest(dialog, 'BYE');
+}
+
+/** A request of ours in the dialog, with an optional body of `contentType`. */
+export function inDialogRequest(
+  dialog: ByeDialog,
+  method: string,
+  body?: { contentType: string; text: string },
+): SipRequest {
   const { invite, localTag, via } = dialog;
   const contact = invite.headers.get('Contact') ?? '';
   // The caller's Contact URI, or the INVITE's From URI when it sent none.
@@ -33,9 +42,11 @@ export function byeRequest(dialog: ByeDialog): SipRequest {
     { name: 'From', value: `${invite.headers.get('To') ?? ''};tag=${localTag}` },
     { name: 'To', value: invite.headers.get('From') ?? '' },
     { name: 'Call-ID', value: invite.headers.get('Call-ID') ?? '' },
-    { name: 'CSeq', value: `${dialog.cseq} BYE` },
+    { name: 'CSeq', value: `${dialog.cseq} ${method}` },
   ]);
   if (dialog.reason) headers.append('Reason', dialog.reason);
-  headers.append('Content-Length', '0');
-  return { kind: 'request', method: 'BYE', uri: target.trim(), version: 'SIP/2.0', headers, body: encoder.encode('') };
+  if (body) headers.append('Content-Type', body.contentType);
+  const bytes = encoder.encode(body?.text ?? '');
+  headers.append('Content-Length', String(bytes.length));
+  return { kind: 'request', method, uri: target.trim(), version: 'SIP/2.0', headers, body: bytes };
 }

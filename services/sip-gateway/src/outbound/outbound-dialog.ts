@@ -121,6 +121,23 @@ export class OutboundDialog {
     this.options.events.ended('local');
   }
 
+  /** A key to the far end as SIP INFO (application/dtmf-relay); resolves with whether it took it. */
+  info(body: { contentType: string; text: string }): Promise<boolean> {
+    if (this.state !== 'answered') return Promise.resolve(false);
+    this.cseq += 1;
+    const info = this.inDialogRequest('INFO');
+    info.headers.append('Content-Type', body.contentType);
+    info.body = encoder.encode(body.text);
+    return new Promise((resolve) =>
+      this.options.sip.start(info, this.options.proxy, {
+        onResponse: (response) => {
+          if (response.status >= 200) resolve(response.status < 300);
+        },
+        onTimeout: () => resolve(false),
+      }),
+    );
+  }
+
   /** A request inside this dialog from the far end; returns the status to answer with. */
   receive(request: SipRequest): { status: number; headers?: [string, string][]; body?: string } {
     if (this.state !== 'answered') return { status: 481 };
@@ -236,7 +253,7 @@ export class OutboundDialog {
   }
 
   /** ACK and BYE: to the remote target, through the route set, the To with the far end's tag. */
-  private inDialogRequest(method: 'ACK' | 'BYE'): SipRequest {
+  private inDialogRequest(method: 'ACK' | 'BYE' | 'INFO'): SipRequest {
     const request = this.request(method, this.remoteTarget ?? this.invite.uri, this.options.callerId, {
       via: this.via(),
       cseq: `${this.cseq} ${method}`,

@@ -1,7 +1,7 @@
 // The parley.sipgateway.v1 contract. Flows (validate, put, get, list), ConnectAgent, HangUpCall, Hold/ResumeCall,
 // TransferCall (blind to a queue, an agent or a number; consultative to a number) with Complete/CancelTransfer and
-// ConferenceCall, OriginateCall for callbacks, ListActiveCalls and ListRegistrations are served; outbound originate,
-// consultations with agents or queues and SendDtmf answer UNIMPLEMENTED.
+// ConferenceCall, OriginateCall for callbacks, SendDtmf, ListActiveCalls and ListRegistrations are served; outbound
+// originate and consultations with agents or queues answer UNIMPLEMENTED.
 import { InvalidArgumentError, ParleyError, Status, type ContractHandlers } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { Direction } from '@parley/protos/parley/common/v1/channel';
@@ -133,7 +133,6 @@ export function createSipGatewayHandlers(options: {
   registrations?: RegistrationStore | undefined;
   site: string;
 }): SipGatewayHandlers {
-  const later = (method: string) => () => Promise.reject(notImplementedYet(method));
   return {
     async originateCall(request) {
       if (!options.calls) throw notImplementedYet('OriginateCall without a media service');
@@ -257,7 +256,27 @@ export function createSipGatewayHandlers(options: {
       );
       return { call: callMessage(resumed, options.site) };
     },
-    sendDtmf: later('SendDtmf'),
+    async sendDtmf(request) {
+      if (!options.calls) throw notImplementedYet('SendDtmf without a media service');
+      const callId = requireField(request.callId, 'call_id');
+      if (!/^[0-9*#A-D,]{1,32}$/.test(request.digits)) {
+        throw new InvalidArgumentError(
+          'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
+          [{ field: 'digits', description: 'must be 1–32 of 0-9 * # A-D and , (a 500 ms pause)' }],
+          { domain: 'sip-gateway' },
+        );
+      }
+      const digitMs = Number(request.digitDurationMs) || 100;
+      if (digitMs < 40 || digitMs > 2_000) {
+        throw new InvalidArgumentError(
+          'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT',
+          [{ field: 'digit_duration_ms', description: 'must be 40–2,000' }],
+          { domain: 'sip-gateway' },
+        );
+      }
+      await options.calls.sendDtmf(callId, request.digits, digitMs);
+      return {};
+    },
     async listActiveCalls(request) {
       if (request.siteId && request.siteId !== options.site)
         return { calls: [], pageInfo: { nextPageToken: '', totalSize: 0 } };

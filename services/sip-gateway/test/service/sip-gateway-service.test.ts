@@ -10,7 +10,8 @@ import { createTestEventStreams, testNatsUrl, waitFor, type TestEventStreams } f
 import { AbandonPoint } from '@parley/protos/parley/common/v1/interaction';
 import {
   ListFlowsRequest,
-  SendDtmfRequest,
+  OriginateCallRequest,
+  OriginateKind,
   PutFlowRequest,
   SipGatewayServiceService,
   ValidateFlowRequest,
@@ -67,7 +68,8 @@ describe('sip-gateway service', () => {
       }),
     );
     expect(checked).toEqual({ valid: false, problems: [{ path: '/nodes/a/next', message: 'no node "b"' }] });
-    await expect(client.sendDtmf(SendDtmfRequest.fromPartial({ callId: 'c', digits: '1' }))).rejects.toMatchObject({
+    const outbound = OriginateCallRequest.fromPartial({ kind: OriginateKind.ORIGINATE_KIND_OUTBOUND });
+    await expect(client.originateCall(outbound)).rejects.toMatchObject({
       status: Status.UNIMPLEMENTED,
     });
   });
