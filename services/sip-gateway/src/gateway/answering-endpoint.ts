@@ -583,6 +583,8 @@ export class AnsweringEndpoint {
     return createResponse(invite, 200, {
       toTag,
       headers: [
+        // The proxies that asked to stay in the dialog (RFC 3261 §12.1.1): the caller builds its route set from these.
+        ...invite.headers.getAll('Record-Route').map((route): [string, string] => ['Record-Route', route]),
         ['Contact', `<sip:parley@${this.options.host}:${this.port}>`],
         ['Allow', ALLOW],
         ['Content-Type', 'application/sdp'],

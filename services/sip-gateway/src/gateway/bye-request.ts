@@ -1,7 +1,8 @@
 // Our requests inside a call we answered (RFC 3261 §12.2.1.1) — the BYE that ends it (§15.1.1), an INFO carrying a
 // key: to the caller's Contact (the remote target), From our side of the dialog (the INVITE's To with our tag), To
 // the caller (the INVITE's From with its tag), the dialog's Call-ID, our own CSeq space, a new branch. Route sets
-// are not kept yet (README): trunks that Record-Route get these sent straight to their Contact.
+// are the INVITE's Record-Route entries in order (§12.1.1, loose routing); the request goes to the hop the INVITE
+// came from, which is the first of those proxies (a carrier's SBC) — strict routers (no ;lr) are not supported.
 import { Headers } from '../sip/headers.js';
 import type { SipRequest } from '../sip/message.js';
 import { newBranch } from '../sip/transaction/client-transaction-layer.js';
@@ -44,6 +45,7 @@ export function inDialogRequest(
     { name: 'Call-ID', value: invite.headers.get('Call-ID') ?? '' },
     { name: 'CSeq', value: `${dialog.cseq} ${method}` },
   ]);
+  for (const route of invite.headers.getAll('Record-Route')) headers.append('Route', route);
   if (dialog.reason) headers.append('Reason', dialog.reason);
   if (body) headers.append('Content-Type', body.contentType);
   const bytes = encoder.encode(body?.text ?? '');

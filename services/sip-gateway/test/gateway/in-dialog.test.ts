@@ -1,6 +1,7 @@
 // Requests inside an established call, over real UDP: a re-INVITE putting the call on hold (sendonly → answered
 // recvonly, same session, version raised) and taking it off again; DTMF by SIP INFO (dtmf-relay and dtmf bodies);
-// 415 for another INFO body, 481 outside any call.
+// 415 for another INFO body, 481 outside any call; a call through a record-routing proxy: the 200 copies its
+// Record-Route, and our BYE carries it as the route set.
 import { createSocket, type Socket } from 'node:dgram';
 import { parse } from 'sdp-transform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,5 +93,52 @@ describe('inside a call', () => {
     expect(status(await send('INFO', { body: 'Signal=5', type: 'application/dtmf-relay', callId: 'nope' }))).toBe(
       'SIP/2.0 481 Call/Transaction Does Not Exist',
     );
+  });
+
+  it('keeps a record-routing proxy in the dialog: Record-Route in the 200, Route in our BYE', async () => {
+    const before = received.length;
+    const text =
+      `INVITE sip:+48221234567@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${own};branch=z9hG4bK-rr-1\r\n` +
+      'Record-Route: <sip:sbc-b.carrier.example;lr>\r\nRecord-Route: <sip:sbc-a.carrier.example;lr;ftag=x>\r\n' +
+      `From: <sip:caller@127.0.0.1>;tag=rr-caller\r\nTo: <sip:+48221234567@127.0.0.1>\r\nCall-ID: dialog-rr\r\n` +
+      `CSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:${own}>\r\nMax-Forwards: 70\r\n` +
+      `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(offer('sendrecv'))}\r\n\r\n${offer('sendrecv')}`;
+    socket.send(text, endpoint.port, '127.0.0.1');
+    const ok = await new Promise<string>((resolve) => {
+      const poll = setInterval(() => {
+        const found = received.slice(before).find((message) => message.startsWith('SIP/2.0 200'));
+        if (found) {
+          clearInterval(poll);
+          resolve(found);
+        }
+      }, 10);
+    });
+    expect(ok.match(/^Record-Route: .*$/gm)).toEqual([
+      'Record-Route: <sip:sbc-b.carrier.example;lr>',
+      'Record-Route: <sip:sbc-a.carrier.example;lr;ftag=x>',
+    ]);
+    const rrTag = /^To:.*;tag=([^;\s]+)/m.exec(ok)?.[1];
+    socket.send(
+      `ACK sip:parley@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${own};branch=z9hG4bK-rr-ack\r\n` +
+        `From: <sip:caller@127.0.0.1>;tag=rr-caller\r\nTo: <sip:+48221234567@127.0.0.1>;tag=${rrTag}\r\n` +
+        'Call-ID: dialog-rr\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
+      endpoint.port,
+      '127.0.0.1',
+    );
+    expect(endpoint.hangUp('dialog-rr', 'hangup')).toBe(true);
+    const bye = await new Promise<string>((resolve) => {
+      const poll = setInterval(() => {
+        const found = received.slice(before).find((message) => message.startsWith('BYE '));
+        if (found) {
+          clearInterval(poll);
+          resolve(found);
+        }
+      }, 10);
+    });
+    expect(bye.startsWith(`BYE sip:caller@127.0.0.1:${own} SIP/2.0`)).toBe(true);
+    expect(bye.match(/^Route: .*$/gm)).toEqual([
+      'Route: <sip:sbc-b.carrier.example;lr>',
+      'Route: <sip:sbc-a.carrier.example;lr;ftag=x>',
+    ]);
   });
 });
