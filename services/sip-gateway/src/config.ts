@@ -139,6 +139,8 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
   /** Registration lifetimes a phone may ask for (423 below the minimum; capped at the maximum). */
   SIP_REGISTER_MIN_EXPIRES_S: env.positiveInt(60),
   SIP_REGISTER_MAX_EXPIRES_S: env.positiveInt(3_600),
+  /** Session timers (RFC 4028): the shortest interval a caller may ask for (Min-SE; 422 below it). */
+  SIP_MIN_SESSION_EXPIRES_S: z.coerce.number().int().min(90).max(86_400).default(90),
   /** How long a transfer to an external number rings before the call is given up. */
   SIP_TRANSFER_RING_TIMEOUT_MS: env.positiveInt(30_000),
 });

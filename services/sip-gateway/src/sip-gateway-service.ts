@@ -127,6 +127,7 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
       mediaPort: config.SIP_MEDIA_PORT,
       maxRequestsPerSecondPerSource: config.SIP_MAX_REQUESTS_PER_SECOND_PER_SOURCE,
       maxDialogs: config.SIP_MAX_DIALOGS,
+      minSessionExpiresSeconds: config.SIP_MIN_SESSION_EXPIRES_S,
       site: config.PARLEY_SITE,
       events: publish,
     });

@@ -29,6 +29,7 @@ import { TrunkAdmission } from './trunk-admission.js';
 import { UdpSipTransport, type UdpSource } from '../transport/udp-transport.js';
 import { Dialer } from '../outbound/dialer.js';
 import type { Registrar } from '../registrar/registrar.js';
+import { negotiateSessionTimer, SessionTimers, sessionTimerHeaders } from './session-timers.js';
 import type { SipClient } from '../outbound/outbound-dialog.js';
 
 type Source = UdpSource | TcpSource;
@@ -70,6 +71,8 @@ export interface AnsweringEndpointOptions {
   maxDialogs?: number;
   /** Agents' SIP phones register here; without it REGISTER gets 405. */
   registrar?: Registrar;
+  /** The shortest session-timer interval accepted (RFC 4028 Min-SE; default 90 s, the RFC's floor). */
+  minSessionExpiresSeconds?: number;
 }
 
 interface Dialog {
@@ -102,7 +105,7 @@ export interface DialogView {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO';
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE';
 const viaTransport = { udp: 'UDP', tcp: 'TCP', tls: 'TLS' } as const;
 
 export class AnsweringEndpoint {
@@ -130,6 +133,8 @@ export class AnsweringEndpoint {
     mediaUnavailable: 0,
     /** INVITEs for a number no trunk delivers (404). */
     unknownNumber: 0,
+    /** Calls ended because the caller stopped refreshing its session timer. */
+    sessionsExpired: 0,
     /** Digest challenges sent (401) and credentials refused (403). */
     challenged: 0,
     authFailed: 0,
@@ -138,6 +143,7 @@ export class AnsweringEndpoint {
   private readonly limiter: RateLimiterMemory;
   /** Calls Parley places through the trunks (transfers to numbers, outbound calls), on this endpoint's UDP socket. */
   readonly dialer: Dialer;
+  private readonly sessionTimers = new SessionTimers((key) => this.sessionExpired(key));
   /** Requests Parley sends on its own (client transactions over this endpoint's UDP socket). */
   readonly sip: SipClient;
   private sessions = 0;
@@ -240,6 +246,7 @@ export class AnsweringEndpoint {
 
   async close(): Promise<void> {
     this.dialer.close();
+    this.sessionTimers.close();
     await Promise.all([this.udp.close(), this.tcp.close(), this.tls?.close()]);
   }
 
@@ -313,6 +320,8 @@ export class AnsweringEndpoint {
           this.countRefusal(refusal.reason);
           return respond(refusal.status, refusal.headers ? { headers: refusal.headers } : {});
         }
+        const timer = negotiateSessionTimer(request, this.options.minSessionExpiresSeconds ?? 90);
+        if (timer.refusal) return respond(timer.refusal.status, { headers: timer.refusal.headers });
         transaction.respond(createResponse(request, 100));
         let offer: SessionDescription;
         try {
@@ -392,6 +401,14 @@ export class AnsweringEndpoint {
         );
         return;
       }
+      case 'UPDATE': {
+        // A session refresh without a new offer (RFC 3311, RFC 4028 §7.4): the timer starts again.
+        const key = dialogKey(request);
+        if (!this.dialogs.has(key)) return respond(481);
+        if (request.body.length > 0) return respond(488, { reason: 'Offer in UPDATE not supported' });
+        const interval = this.sessionTimers.refresh(key);
+        return respond(200, interval ? { headers: sessionTimerHeaders(interval) } : {});
+      }
       case 'OPTIONS':
         return respond(200, {
           headers: [
@@ -426,7 +443,10 @@ export class AnsweringEndpoint {
     // The offer was checked before media was asked; answering it again only puts media's address in.
     const { sdp, held } = sessionDescription(request, media, sessionId, 1);
     const toTag = tag();
-    this.dialogs.set(`${request.headers.get('Call-ID')}|${toTag}`, {
+    const key = `${request.headers.get('Call-ID')}|${toTag}`;
+    const timer = negotiateSessionTimer(request, this.options.minSessionExpiresSeconds ?? 90).intervalSeconds;
+    if (timer) this.sessionTimers.arm(key, timer);
+    this.dialogs.set(key, {
       call,
       toTag,
       invite,
@@ -442,7 +462,7 @@ export class AnsweringEndpoint {
     });
     if (trunkId) this.admission?.started(trunkId);
     this.counts.answered++;
-    invite.respond(this.answer(request, toTag, sdp));
+    invite.respond(this.answer(request, toTag, sdp, timer));
     if (media.endpointId && this.options.calls) {
       // The call's session says which flow version starts (it looks the flow up) and publishes ivr_started.
       this.options.events?.([callCreated(call)]);
@@ -512,6 +532,7 @@ export class AnsweringEndpoint {
 
   private endDialog(key: string, dialog: Dialog, reason: string): void {
     this.dialogs.delete(key);
+    this.sessionTimers.clear(key);
     if (dialog.trunk) this.admission?.ended(dialog.trunk);
     const endpointId = dialog.media.endpointId;
     this.options.calls?.ended(dialog.call.callId);
@@ -569,7 +590,15 @@ export class AnsweringEndpoint {
     }
     dialog.sessionVersion++;
     dialog.held = answer.held;
-    transaction.respond(this.answer(request, dialog.toTag, answer.sdp));
+    transaction.respond(this.answer(request, dialog.toTag, answer.sdp, this.sessionTimers.refresh(key)));
+  }
+
+  /** The caller stopped refreshing the session: the call ends as a hang-up, with our BYE. */
+  private sessionExpired(key: string): void {
+    const dialog = this.dialogs.get(key);
+    if (!dialog) return;
+    this.counts.sessionsExpired++;
+    this.hangUp(dialog.call.callId, 'session_expired');
   }
 
   /** What a call looks like now, by Call-ID (the first dialog of it). */
@@ -579,10 +608,11 @@ export class AnsweringEndpoint {
     return undefined;
   }
 
-  private answer(invite: SipRequest, toTag: string, sdp: string): SipResponse {
+  private answer(invite: SipRequest, toTag: string, sdp: string, sessionTimer?: number): SipResponse {
     return createResponse(invite, 200, {
       toTag,
       headers: [
+        ...(sessionTimer ? sessionTimerHeaders(sessionTimer) : []),
         // The proxies that asked to stay in the dialog (RFC 3261 §12.1.1): the caller builds its route set from these.
         ...invite.headers.getAll('Record-Route').map((route): [string, string] => ['Record-Route', route]),
         ['Contact', `<sip:parley@${this.options.host}:${this.port}>`],
