@@ -19,6 +19,8 @@ import { startVoiceStack, type VoiceStack } from '../support/voice-stack.js';
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 const SITE = 'poz';
 const DID = '+48611234567';
+/** Its flow hands every call straight to the external number. */
+const FORWARD_DID = '+48611234568';
 const EXTERNAL_NUMBER = '+48601234567';
 
 let stack: VoiceStack;
@@ -30,9 +32,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const story = (interactionId: string) => stack.story(interactionId);
 const ola = { kind: ActorKind.ACTOR_KIND_AGENT, id: 'ola', displayName: 'Ola' };
 
-const dialTrunk = (scenario: string, timeoutMs: number) =>
+const dialTrunk = (scenario: string, timeoutMs: number, did = DID) =>
   runSipp(
-    ['-sf', path.join(scenarios, scenario), '-s', DID, `127.0.0.1:${stack.gateway.endpoint.port}`, '-m', '1'],
+    ['-sf', path.join(scenarios, scenario), '-s', did, `127.0.0.1:${stack.gateway.endpoint.port}`, '-m', '1'],
     timeoutMs,
   );
 
@@ -67,11 +69,12 @@ beforeAll(async () => {
         name: 'PSTN',
         sources: ['127.0.0.0/8'],
         maxCalls: 10,
-        dids: { [DID]: 'sales' },
+        dids: { [DID]: 'sales', [FORWARD_DID]: 'forward' },
         outbound: { proxy: `127.0.0.1:${farEndPort}`, prefixes: ['+48'], callerId: DID },
       },
     ],
     flows: {
+      forward: { schemaVersion: 1, start: 'out', nodes: { out: { type: 'transfer', number: EXTERNAL_NUMBER } } },
       sales: {
         schemaVersion: 1,
         start: 'menu',
@@ -410,6 +413,39 @@ describe('transferring a connected call', () => {
     } finally {
       olaPhone.close();
     }
+  }, 70_000);
+
+  it('hands a caller to the number of a flow’s transfer node, with no agent involved', async () => {
+    const farEnd = farEndAnswers();
+    const caller = await dialTrunk('caller-talks-through-transfer.xml', 45_000, FORWARD_DID);
+    expect(caller.exitCode, caller.output).toBe(0);
+    const far = await farEnd;
+    expect(far.exitCode, far.output).toBe(0); // answered, then got our BYE when the caller hung up
+    const transferred = await waitFor(() =>
+      events.find(
+        (event) =>
+          event.type === 'interaction.transferred' &&
+          event.interactionTransferred?.target?.phoneNumber === EXTERNAL_NUMBER &&
+          event.interactionTransferred?.actor?.kind === ActorKind.ACTOR_KIND_SYSTEM,
+      ),
+    );
+    const interactionId = transferred.interactionId;
+    const callerCallId = events.find(
+      (event) => event.type === 'interaction.created' && event.interactionId === interactionId,
+    )!.callId;
+    // Both directions through media: the number's 4.7 s to the caller, the caller's bursts to the number.
+    const numberLeg = await waitFor(() =>
+      events.find(
+        (event) =>
+          event.type === 'media.endpoint_closed' &&
+          event.interactionId === interactionId &&
+          event.callId !== callerCallId,
+      ),
+    );
+    expect(Number(numberLeg.mediaEndpointClosed?.packetsReceived)).toBeGreaterThan(200);
+    expect(Number(numberLeg.mediaEndpointClosed?.packetsSent)).toBeGreaterThan(236);
+    // Never queued: routing did not see the call.
+    expect(story(interactionId)).not.toContain('interaction.queued');
   }, 70_000);
 
   it('refuses transfers it cannot make with a clear error', async () => {
