@@ -1,7 +1,7 @@
 // @parley/kit: the shared plumbing of every Parley service. Domain logic never lives here.
 export { loadConfig, ConfigError, type Environment } from './config/load-config.js';
 export { env, baseServiceConfigSchema, type BaseServiceConfig } from './config/env-types.js';
-export { servicePorts, type ServiceName } from './config/service-ports.js';
+export { apiPublicPort, servicePorts, type ServiceName } from './config/service-ports.js';
 export { KitErrorCode } from './errors/error-codes.js';
 export {
   ParleyError,

@@ -1,0 +1,48 @@
+// The API process: the service host (ops port: health, metrics; NATS; gRPC), the embedded OpenID provider unless
+// an external issuer (Keycloak) is configured, and the public HTTP application.
+import { ServiceHost, type EventStreamsConfig } from '@parley/kit';
+import { TokenVerifier } from './auth/token-verifier.js';
+import type { ApiConfig } from './config.js';
+import { buildApp } from './http/app.js';
+import { startLocalProvider } from './oidc/local-provider.js';
+
+export interface ApiServiceOptions {
+  config: ApiConfig;
+  eventStreams?: EventStreamsConfig;
+  handleSignals?: boolean;
+}
+
+export async function startApiService(options: ApiServiceOptions) {
+  const { config } = options;
+  const host = await ServiceHost.start({
+    service: 'api',
+    config,
+    grpcPort: config.GRPC_PORT,
+    httpPort: config.HTTP_PORT,
+    ...(options.eventStreams ? { eventStreams: options.eventStreams } : {}),
+    handleSignals: options.handleSignals ?? true,
+  });
+  try {
+    let issuer = config.API_OIDC_ISSUER;
+    if (!issuer) {
+      const provider = await startLocalProvider({
+        host: config.API_HOST,
+        port: config.API_OIDC_PORT,
+        users: config.API_OIDC_USERS,
+        redirectUris: config.API_OIDC_REDIRECT_URIS,
+      });
+      host.shutdown.add('embedded OpenID provider', () => provider.close());
+      issuer = provider.issuer;
+      host.logger.info({ issuer }, 'embedded OpenID provider serving the parley realm');
+    }
+    const app = await buildApp({ verifier: new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE }) });
+    const url = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+    host.shutdown.add('public HTTP', () => app.close());
+    host.logger.info({ url, issuer }, 'API listening');
+    const ports = await host.listen();
+    return { host, app, url, issuer, ports, stop: () => host.stop() };
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+// The API's configuration: the only place that reads the environment.
+import { apiPublicPort, baseServiceConfigSchema, env, loadConfig, servicePorts } from '@parley/kit';
+import { z } from 'zod';
+import { demoUsers, realmUserSchema } from './oidc/realm.js';
+
+const jsonList = <T extends z.ZodType>(schema: T, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((text, context): z.output<T> | undefined => {
+      if (text === undefined || text.trim() === '') return undefined;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        context.addIssue({ code: 'custom', message: `must be JSON (${what})` });
+        return z.NEVER;
+      }
+      const parsed = schema.safeParse(json);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues)
+        context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      return z.NEVER;
+    });
+
+export const apiConfigSchema = baseServiceConfigSchema.extend({
+  GRPC_PORT: env.port(servicePorts.api.grpc),
+  HTTP_PORT: env.port(servicePorts.api.http),
+  /** The public HTTP server: web client, REST, WebSockets. */
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: env.port(apiPublicPort),
+  /**
+   * The OpenID issuer whose tokens the API accepts, e.g. https://sso.example.com/realms/parley (Keycloak). Unset:
+   * the embedded provider serves the realm on API_OIDC_PORT and is the issuer.
+   */
+  API_OIDC_ISSUER: z.url().optional(),
+  /** The audience access tokens must name (Keycloak: an audience mapper on the web client adds it). */
+  API_OIDC_AUDIENCE: z.string().min(1).default('parley-api'),
+  /** The embedded provider's port (0: any), its users (JSON, default the demo users) and the web client's callbacks. */
+  API_OIDC_PORT: env.port(8081),
+  API_OIDC_USERS: jsonList(z.array(realmUserSchema).min(1), 'an array of users').transform(
+    (users) => users ?? demoUsers,
+  ),
+  API_OIDC_REDIRECT_URIS: z
+    .string()
+    .default('http://127.0.0.1:8080/callback,http://localhost:8080/callback,http://127.0.0.1:5173/callback')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+});
+
+export type ApiConfig = z.output<typeof apiConfigSchema>;
+
+export function loadApiConfig(environment: Record<string, string | undefined> = process.env): ApiConfig {
+  return loadConfig(apiConfigSchema, environment);
+}
