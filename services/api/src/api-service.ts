@@ -1,6 +1,15 @@
 // The API process: the service host (ops port: health, metrics; NATS; gRPC), the embedded OpenID provider unless
-// an external issuer (Keycloak) is configured, and the public HTTP application.
-import { ServiceHost, type EventStreamsConfig } from '@parley/kit';
+// an external issuer (Keycloak) is configured, routing's offer events for the site, and the public HTTP
+// application.
+import {
+  createNatsRpcClient,
+  defaultEventStreams,
+  eventFilter,
+  ServiceHost,
+  type EventStreamsConfig,
+} from '@parley/kit';
+import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
+import { OfferFeed } from './agent-session/offer-feed.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
 import { buildApp } from './http/app.js';
@@ -35,7 +44,20 @@ export async function startApiService(options: ApiServiceOptions) {
       issuer = provider.issuer;
       host.logger.info({ issuer }, 'embedded OpenID provider serving the parley realm');
     }
-    const app = await buildApp({ verifier: new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE }) });
+    const offers = new OfferFeed(
+      host.nc,
+      eventFilter(options.eventStreams ?? defaultEventStreams, 'offer', config.PARLEY_SITE),
+      (error) => host.logger.warn({ err: error }, 'unreadable offer event'),
+    );
+    host.shutdown.add('offer feed', () => offers.close());
+    const app = await buildApp({
+      verifier: new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE }),
+      agentSockets: {
+        routing: createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.API_ROUTING_RPC_DOMAIN }),
+        offers,
+        logger: host.logger,
+      },
+    });
     const url = await app.listen({ host: config.API_HOST, port: config.API_PORT });
     host.shutdown.add('public HTTP', () => app.close());
     host.logger.info({ url, issuer }, 'API listening');

@@ -36,6 +36,11 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   API_OIDC_ISSUER: z.url().optional(),
   /** The audience access tokens must name (Keycloak: an audience mapper on the web client adds it). */
   API_OIDC_AUDIENCE: z.string().min(1).default('parley-api'),
+  /** Routing's NATS domain for this site's partition (parley.rpc.<domain>.<Method>). */
+  API_ROUTING_RPC_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, 'must be NATS subject tokens joined by dots')
+    .default('routing.p0'),
   /** The embedded provider's port (0: any), its users (JSON, default the demo users) and the web client's callbacks. */
   API_OIDC_PORT: env.port(8081),
   API_OIDC_USERS: jsonList(z.array(realmUserSchema).min(1), 'an array of users').transform(

@@ -1,6 +1,9 @@
 // The API's HTTP application: security headers (helmet), request size limits, problem+json for every error, and
-// the routes, each behind authenticate(). So far: who am I (GET /api/v1/me).
+// the routes, each behind authenticate(). So far: who am I (GET /api/v1/me) and the agent socket
+// (GET /api/v1/agent/socket, a WebSocket that authenticates in its first message).
 import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
+import { serveAgentSocket, type AgentSocketDeps } from '../agent-session/agent-socket.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { authenticate } from './authenticate.js';
@@ -10,11 +13,16 @@ export interface AppOptions {
   verifier: TokenVerifier;
   /** Largest request body accepted (413 above). */
   bodyLimitBytes?: number;
+  /** What agent sockets need (routing, the offer feed); without it the socket route is not served. */
+  agentSockets?: Omit<AgentSocketDeps, 'verifier'>;
+  /** Largest WebSocket frame accepted (the socket is closed above it; default 16 KiB). */
+  maxFrameBytes?: number;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 65_536 });
   await app.register(helmet);
+  await app.register(websocket, { options: { maxPayload: options.maxFrameBytes ?? 16_384 } });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { status: 404, kind: 'not-found', title: 'Not Found', detail: `no route ${request.url}` }),
   );
@@ -38,5 +46,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       site: principal.site ?? null,
     };
   });
+  const agentSockets = options.agentSockets;
+  if (agentSockets) {
+    app.get('/api/v1/agent/socket', { websocket: true }, (socket) =>
+      serveAgentSocket(socket, { ...agentSockets, verifier: options.verifier }),
+    );
+  }
   return app;
 }

@@ -1,0 +1,192 @@
+// The agent socket, every part real: routing (its own namespaced resources on the test NATS), the API service with
+// the embedded OpenID provider, and a WebSocket client playing the agent's tab. The tab authenticates, logs in,
+// and receives routing's offer as soon as an interaction is enqueued, then accepts it; bad frames get error messages
+// without harming the session or others; a frame over the limit closes only its socket; a missing or wrong token,
+// or a token without the agent role, closes the socket with a 44xx code.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
+import { createTestEventStreams, testNatsUrl, uniqueName, waitFor, type TestEventStreams } from '@parley/kit/testing';
+import { Agent } from '@parley/protos/parley/common/v1/agent';
+import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
+import { Interaction } from '@parley/protos/parley/common/v1/interaction';
+import { Queue } from '@parley/protos/parley/common/v1/queue';
+import {
+  ListQueuesRequest,
+  RoutingServiceService,
+  UpsertAgentRequest,
+  UpsertQueueRequest,
+} from '@parley/protos/parley/routing/v1/routing';
+import { loadRoutingConfig } from '@parley/routing/config';
+import { startRoutingReplica } from '@parley/routing/replica';
+import { namespacedRoutingResources, removeRoutingResources } from '@parley/routing/resources';
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startApiService } from '../../src/api-service.js';
+import { loadApiConfig } from '../../src/config.js';
+import { loginAt, TEST_REDIRECT_URI } from '../support/oidc-login.js';
+
+const SITE = 'waw';
+const run = uniqueName('api-agent');
+const resources = namespacedRoutingResources(run);
+const environment = {
+  NATS_URL: testNatsUrl,
+  LOG_LEVEL: 'silent',
+  GRPC_HOST: '127.0.0.1',
+  HTTP_HOST: '127.0.0.1',
+  GRPC_PORT: '0',
+  HTTP_PORT: '0',
+  PARLEY_SITE: SITE,
+};
+
+let nc: NatsConnection;
+let streams: TestEventStreams;
+let routing: Awaited<ReturnType<typeof startRoutingReplica>>;
+let api: Awaited<ReturnType<typeof startApiService>>;
+const routingClient = () => createNatsRpcClient(nc, RoutingServiceService, { domain: `${run}.p0` });
+
+/** A tab: the socket, every message it got, and a way to wait for one. */
+async function openTab() {
+  const socket = new WebSocket(`${api.url.replace(/^http/, 'ws')}/api/v1/agent/socket`);
+  const messages: Record<string, unknown>[] = [];
+  socket.on('message', (data) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  const next = (type: string, after = 0) =>
+    waitFor(() => messages.slice(after).find((message) => message.type === type), {
+      timeoutMs: 5_000,
+      description: `a "${type}" message`,
+    });
+  return { socket, messages, closed, next, send: (message: unknown) => socket.send(JSON.stringify(message)) };
+}
+
+beforeAll(async () => {
+  nc = await connectNats({
+    servers: [testNatsUrl],
+    name: 'api-agent-test',
+    logger: createLogger({ service: 't', level: 'silent' }),
+  });
+  streams = await createTestEventStreams(await jetstreamManager(nc));
+  routing = await startRoutingReplica({
+    config: loadRoutingConfig(environment),
+    eventStreams: streams.config,
+    handleSignals: false,
+    resources,
+  });
+  await waitFor(() => routing.isOwner(), { timeoutMs: 10_000, description: 'routing to own its state' });
+  await waitFor(
+    () =>
+      routingClient()
+        .listQueues(ListQueuesRequest.fromPartial({}))
+        .then(
+          () => true,
+          () => undefined,
+        ),
+    { timeoutMs: 10_000, description: 'routing to answer over NATS' },
+  );
+  await routingClient().upsertQueue(
+    UpsertQueueRequest.fromPartial({
+      queue: Queue.fromPartial({ id: 'support', displayName: 'Support', channels: [Channel.CHANNEL_VOICE] }),
+    }),
+  );
+  await routingClient().upsertAgent(
+    UpsertAgentRequest.fromPartial({
+      agent: Agent.fromPartial({
+        id: 'anna',
+        displayName: 'Anna',
+        siteId: SITE,
+        capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
+      }),
+    }),
+  );
+  api = await startApiService({
+    config: loadApiConfig({
+      ...environment,
+      API_PORT: '0',
+      API_OIDC_PORT: '0',
+      API_OIDC_REDIRECT_URIS: TEST_REDIRECT_URI,
+      API_ROUTING_RPC_DOMAIN: `${run}.p0`,
+    }),
+    eventStreams: streams.config,
+    handleSignals: false,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await api?.stop();
+  await routing?.stop();
+  await removeRoutingResources(nc, resources, SITE, ['p0']);
+  await streams?.remove();
+  await closeNats(nc);
+});
+
+describe('the agent socket', () => {
+  it('authenticates the tab, logs the agent in, pushes the offer on enqueue and takes the accept', async () => {
+    const tokens = await loginAt(api.issuer, 'anna', 'anna-demo-pass');
+    const tab = await openTab();
+    try {
+      tab.send({ type: 'login' });
+      expect(await tab.next('error')).toMatchObject({ code: 'unauthenticated' });
+      tab.send({ type: 'auth', token: tokens.access_token });
+      expect(await tab.next('ready')).toMatchObject({ agentId: 'anna' });
+      tab.send({ type: 'login' });
+      expect(await tab.next('logged_in')).toMatchObject({ state: 'AVAILABLE' });
+
+      // Bad frames are answered, and the session goes on.
+      tab.socket.send('not json');
+      tab.send({ type: 'accept' });
+      await waitFor(() => tab.messages.filter((message) => message.code === 'bad_message').length === 2 || undefined);
+
+      const interactionId = ulid();
+      const enqueuedAt = performance.now();
+      await routingClient().enqueueInteraction({
+        interaction: Interaction.fromPartial({
+          id: interactionId,
+          channel: Channel.CHANNEL_VOICE,
+          direction: Direction.DIRECTION_INBOUND,
+          siteId: SITE,
+          queueId: 'support',
+        }),
+      });
+      const offer = await tab.next('offer');
+      const offerMs = performance.now() - enqueuedAt;
+      expect(offer).toMatchObject({ interactionId, channel: 'VOICE', queueId: 'support' });
+      expect(offerMs).toBeLessThan(2_000);
+      tab.send({ type: 'accept', offerId: offer.offerId });
+      expect(await tab.next('accepted')).toMatchObject({ offerId: offer.offerId, interactionId });
+      expect(await tab.next('offer_ended')).toMatchObject({ offerId: offer.offerId, reason: 'accepted' });
+    } finally {
+      tab.socket.close();
+    }
+  });
+
+  it('closes a socket with a wrong token (4401), without the agent role (4403), or sending an oversized frame', async () => {
+    const forged = await openTab();
+    forged.send({ type: 'auth', token: 'not.a.token' });
+    expect((await forged.closed).code).toBe(4401);
+
+    const supervisor = await loginAt(api.issuer, 'marek', 'marek-demo-pass');
+    const notAgent = await openTab();
+    notAgent.send({ type: 'auth', token: supervisor.access_token });
+    expect((await notAgent.closed).code).toBe(4403);
+
+    const anna = await loginAt(api.issuer, 'anna', 'anna-demo-pass');
+    const bystander = await openTab();
+    bystander.send({ type: 'auth', token: anna.access_token });
+    await bystander.next('ready');
+    const flooder = await openTab();
+    flooder.socket.send('x'.repeat(64 * 1024));
+    expect((await flooder.closed).code).toBe(1009); // message too big
+    // The other tab is untouched: still open, still answering.
+    const before = bystander.messages.length;
+    bystander.send({ type: 'reject' });
+    expect(await bystander.next('error', before)).toMatchObject({ code: 'bad_message' });
+    expect(bystander.socket.readyState).toBe(WebSocket.OPEN);
+    bystander.socket.close();
+  });
+});
