@@ -41,6 +41,8 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, 'must be NATS subject tokens joined by dots')
     .default('routing.p0'),
+  /** How long an agent may be without any open tab before being logged out of routing (a reload fits in it). */
+  API_AGENT_GRACE_MS: env.positiveInt(30_000),
   /** The embedded provider's port (0: any), its users (JSON, default the demo users) and the web client's callbacks. */
   API_OIDC_PORT: env.port(8081),
   API_OIDC_USERS: jsonList(z.array(realmUserSchema).min(1), 'an array of users').transform(

@@ -2,7 +2,7 @@
 // agent role is required; routing's agent id is the user name), logs in to routing and changes state, and is sent
 // each of routing's offers for the agent the moment the event arrives, which it accepts or rejects. Bad frames are
 // answered with an error message and never end other sessions; a tab that does not authenticate within 5 s, or
-// sends frames above the size limit, is closed.
+// sends frames above the size limit, is closed. An agent whose last tab stays gone is logged out (agent-presence.ts).
 import type { Logger, RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
@@ -15,12 +15,14 @@ import { InvalidTokenError } from '../auth/invalid-token.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { clientMessage, type ClientMessage, type ServerMessage } from './agent-messages.js';
+import type { AgentPresence } from './agent-presence.js';
 import type { OfferFeed } from './offer-feed.js';
 
 export interface AgentSocketDeps {
   verifier: TokenVerifier;
   routing: RpcClient<typeof RoutingServiceService>;
   offers: OfferFeed;
+  presence: AgentPresence;
   logger: Logger;
   /** How long a new socket has to send its token (default 5 s). */
   authTimeoutMs?: number;
@@ -51,6 +53,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps): void
   socket.on('close', () => {
     clearTimeout(authTimer);
     stopOffers?.();
+    if (principal) deps.presence.closed(principal.username);
   });
 
   socket.on('message', (data, isBinary) => {
@@ -122,6 +125,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps): void
       return;
     }
     clearTimeout(authTimer);
+    deps.presence.opened(principal.username);
     stopOffers = deps.offers.listen(principal.username, (event) => forwardOffer(event));
     send({ type: 'ready', agentId: principal.username, username: principal.username });
   }

@@ -6,7 +6,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
 import { createTestEventStreams, testNatsUrl, uniqueName, waitFor, type TestEventStreams } from '@parley/kit/testing';
-import { Agent } from '@parley/protos/parley/common/v1/agent';
+import { Agent, AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
 import { Interaction } from '@parley/protos/parley/common/v1/interaction';
 import { Queue } from '@parley/protos/parley/common/v1/queue';
@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startApiService } from '../../src/api-service.js';
 import { loadApiConfig } from '../../src/config.js';
+import { demoUsers } from '../../src/oidc/realm.js';
 import { loginAt, TEST_REDIRECT_URI } from '../support/oidc-login.js';
 
 const SITE = 'waw';
@@ -97,6 +98,16 @@ beforeAll(async () => {
   await routingClient().upsertAgent(
     UpsertAgentRequest.fromPartial({
       agent: Agent.fromPartial({
+        id: 'bartek',
+        displayName: 'Bartek',
+        siteId: SITE,
+        capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
+      }),
+    }),
+  );
+  await routingClient().upsertAgent(
+    UpsertAgentRequest.fromPartial({
+      agent: Agent.fromPartial({
         id: 'anna',
         displayName: 'Anna',
         siteId: SITE,
@@ -111,6 +122,11 @@ beforeAll(async () => {
       API_OIDC_PORT: '0',
       API_OIDC_REDIRECT_URIS: TEST_REDIRECT_URI,
       API_ROUTING_RPC_DOMAIN: `${run}.p0`,
+      API_AGENT_GRACE_MS: '500',
+      API_OIDC_USERS: JSON.stringify([
+        ...demoUsers,
+        { username: 'bartek', password: 'bartek-demo-pass', name: 'Bartek', roles: ['agent'], site: SITE },
+      ]),
     }),
     eventStreams: streams.config,
     handleSignals: false,
@@ -188,5 +204,30 @@ describe('the agent socket', () => {
     expect(await bystander.next('error', before)).toMatchObject({ code: 'bad_message' });
     expect(bystander.socket.readyState).toBe(WebSocket.OPEN);
     bystander.socket.close();
+  });
+
+  it('logs an agent out once the last tab has been gone past the grace, not when a tab comes back in time', async () => {
+    const tokens = await loginAt(api.issuer, 'bartek', 'bartek-demo-pass');
+    const state = async () => (await routingClient().getAgent({ agentId: 'bartek' })).agent?.status?.state;
+    const first = await openTab();
+    first.send({ type: 'auth', token: tokens.access_token });
+    await first.next('ready');
+    first.send({ type: 'login' });
+    await first.next('logged_in');
+    expect(await state()).toBe(AgentState.AGENT_STATE_AVAILABLE);
+    // A reload: the tab goes and a new one comes within the 500 ms grace.
+    first.socket.close();
+    await first.closed;
+    const second = await openTab();
+    second.send({ type: 'auth', token: tokens.access_token });
+    await second.next('ready');
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(await state()).toBe(AgentState.AGENT_STATE_AVAILABLE);
+    // The last tab goes for good.
+    second.socket.close();
+    await waitFor(async () => ((await state()) === AgentState.AGENT_STATE_OFFLINE ? true : undefined), {
+      timeoutMs: 5_000,
+      description: 'routing to log Bartek out',
+    });
   });
 });
