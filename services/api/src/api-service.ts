@@ -9,7 +9,7 @@ import {
   type EventStreamsConfig,
 } from '@parley/kit';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
-import { AgentPresence } from './agent-session/agent-presence.js';
+import { AgentSessions } from './agent-session/agent-sessions.js';
 import { OfferFeed } from './agent-session/offer-feed.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
@@ -52,14 +52,13 @@ export async function startApiService(options: ApiServiceOptions) {
     );
     host.shutdown.add('offer feed', () => offers.close());
     const routing = createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.API_ROUTING_RPC_DOMAIN });
-    const presence = new AgentPresence(routing, config.API_AGENT_GRACE_MS, host.logger);
-    host.shutdown.add('agent presence', () => presence.close());
+    const sessions = new AgentSessions(routing, offers, config.API_AGENT_GRACE_MS, host.logger);
+    host.shutdown.add('agent sessions', () => sessions.close());
     const app = await buildApp({
       verifier: new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE }),
       agentSockets: {
         routing,
-        offers,
-        presence,
+        sessions,
         logger: host.logger,
       },
     });

@@ -5,8 +5,15 @@ import { z } from 'zod';
 const id = z.string().min(1).max(128);
 
 export const clientMessage = z.discriminatedUnion('type', [
-  /** First message: the access token (browsers cannot set headers on a WebSocket). */
-  z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(8_192) }),
+  /**
+   * First message: the access token (browsers cannot set headers on a WebSocket) and, after a reconnect, the last
+   * message number the tab saw: what came after it is replayed.
+   */
+  z.strictObject({
+    type: z.literal('auth'),
+    token: z.string().min(1).max(8_192),
+    resumeFrom: z.number().int().min(0).optional(),
+  }),
   /** Log in to routing (this tab's session), ready or not. */
   z.strictObject({ type: z.literal('login'), ready: z.boolean().default(true) }),
   z.strictObject({
@@ -21,11 +28,13 @@ export const clientMessage = z.discriminatedUnion('type', [
 export type ClientMessage = z.output<typeof clientMessage>;
 
 export type ServerMessage =
-  | { type: 'ready'; agentId: string; username: string }
+  /** `seq`: the session's latest message number; `replayed`: messages resent; `gap`: some were lost, reload. */
+  | { type: 'ready'; agentId: string; username: string; seq: number; replayed: number; gap: boolean }
   | { type: 'logged_in'; state: string }
   | { type: 'state'; state: string }
   | {
       type: 'offer';
+      seq: number;
       offerId: string;
       interactionId: string;
       channel: string;
@@ -33,7 +42,7 @@ export type ServerMessage =
       timeoutMs: number;
       expiresAt: string | undefined;
     }
-  | { type: 'offer_ended'; offerId: string; reason: string }
+  | { type: 'offer_ended'; seq: number; offerId: string; reason: string }
   | { type: 'accepted'; offerId: string; interactionId: string }
   | { type: 'rejected'; offerId: string }
   | { type: 'error'; code: string; message: string };

@@ -2,12 +2,12 @@
 // agent role is required; routing's agent id is the user name), logs in to routing and changes state, and is sent
 // each of routing's offers for the agent the moment the event arrives, which it accepts or rejects. Bad frames are
 // answered with an error message and never end other sessions; a tab that does not authenticate within 5 s, or
-// sends frames above the size limit, is closed. An agent whose last tab stays gone is logged out (agent-presence.ts).
+// sends frames above the size limit, is closed. A reconnecting tab gets what it missed, and an agent whose last tab
+// stays gone is logged out (agent-sessions.ts).
 import type { Logger, RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
-import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { LoginAgentRequest, type RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
@@ -15,14 +15,12 @@ import { InvalidTokenError } from '../auth/invalid-token.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { clientMessage, type ClientMessage, type ServerMessage } from './agent-messages.js';
-import type { AgentPresence } from './agent-presence.js';
-import type { OfferFeed } from './offer-feed.js';
+import type { AgentSessions, Attached, Numbered } from './agent-sessions.js';
 
 export interface AgentSocketDeps {
   verifier: TokenVerifier;
   routing: RpcClient<typeof RoutingServiceService>;
-  offers: OfferFeed;
-  presence: AgentPresence;
+  sessions: AgentSessions;
   logger: Logger;
   /** How long a new socket has to send its token (default 5 s). */
   authTimeoutMs?: number;
@@ -41,7 +39,7 @@ const ENDED_OFFERS: Record<string, string> = {
 export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps): void {
   const sessionId = randomUUID();
   let principal: Principal | undefined;
-  let stopOffers: (() => void) | undefined;
+  let attached: Attached | undefined;
   const send = (message: ServerMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
@@ -52,8 +50,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps): void
   }, deps.authTimeoutMs ?? 5_000);
   socket.on('close', () => {
     clearTimeout(authTimer);
-    stopOffers?.();
-    if (principal) deps.presence.closed(principal.username);
+    attached?.detach();
   });
 
   socket.on('message', (data, isBinary) => {
@@ -76,7 +73,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps): void
   });
 
   async function handle(message: ClientMessage): Promise<void> {
-    if (message.type === 'auth') return authenticate(message.token);
+    if (message.type === 'auth') return authenticate(message.token, message.resumeFrom);
     if (!principal) return fail('unauthenticated', 'send {"type":"auth","token":…} first');
     const agentId = principal.username;
     const actor = Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_AGENT, id: agentId, displayName: agentId });
@@ -110,7 +107,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps): void
     }
   }
 
-  async function authenticate(token: string): Promise<void> {
+  async function authenticate(token: string, resumeFrom: number | undefined): Promise<void> {
     if (principal) return fail('already_authenticated', 'this socket is authenticated already');
     try {
       const caller = await deps.verifier.verify(token);
@@ -125,16 +122,32 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps): void
       return;
     }
     clearTimeout(authTimer);
-    deps.presence.opened(principal.username);
-    stopOffers = deps.offers.listen(principal.username, (event) => forwardOffer(event));
-    send({ type: 'ready', agentId: principal.username, username: principal.username });
+    // "ready" goes first, then whatever the tab missed (replayed by attach), then new messages as they come.
+    const replay: Numbered[] = [];
+    let live = false;
+    attached = deps.sessions.attach(
+      principal.username,
+      (message) => (live ? forwardOffer(message) : replay.push(message)),
+      resumeFrom,
+    );
+    send({
+      type: 'ready',
+      agentId: principal.username,
+      username: principal.username,
+      seq: attached.seq,
+      replayed: attached.replayed,
+      gap: attached.gap,
+    });
+    for (const message of replay) forwardOffer(message);
+    live = true;
   }
 
-  function forwardOffer(event: Envelope): void {
+  function forwardOffer({ seq, event }: Numbered): void {
     if (event.type === 'offer.created') {
       const offer = event.offerCreated;
       send({
         type: 'offer',
+        seq,
         offerId: event.offerId,
         interactionId: event.interactionId,
         channel: channelName(offer?.interaction?.channel),
@@ -145,7 +158,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps): void
       return;
     }
     const reason = ENDED_OFFERS[event.type];
-    if (reason) send({ type: 'offer_ended', offerId: event.offerId, reason });
+    if (reason) send({ type: 'offer_ended', seq, offerId: event.offerId, reason });
   }
 }
 

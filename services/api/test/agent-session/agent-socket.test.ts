@@ -98,6 +98,16 @@ beforeAll(async () => {
   await routingClient().upsertAgent(
     UpsertAgentRequest.fromPartial({
       agent: Agent.fromPartial({
+        id: 'celina',
+        displayName: 'Celina',
+        siteId: SITE,
+        capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
+      }),
+    }),
+  );
+  await routingClient().upsertAgent(
+    UpsertAgentRequest.fromPartial({
+      agent: Agent.fromPartial({
         id: 'bartek',
         displayName: 'Bartek',
         siteId: SITE,
@@ -122,10 +132,11 @@ beforeAll(async () => {
       API_OIDC_PORT: '0',
       API_OIDC_REDIRECT_URIS: TEST_REDIRECT_URI,
       API_ROUTING_RPC_DOMAIN: `${run}.p0`,
-      API_AGENT_GRACE_MS: '500',
+      API_AGENT_GRACE_MS: '1500',
       API_OIDC_USERS: JSON.stringify([
         ...demoUsers,
         { username: 'bartek', password: 'bartek-demo-pass', name: 'Bartek', roles: ['agent'], site: SITE },
+        { username: 'celina', password: 'celina-demo-pass', name: 'Celina', roles: ['agent'], site: SITE },
       ]),
     }),
     eventStreams: streams.config,
@@ -215,7 +226,7 @@ describe('the agent socket', () => {
     first.send({ type: 'login' });
     await first.next('logged_in');
     expect(await state()).toBe(AgentState.AGENT_STATE_AVAILABLE);
-    // A reload: the tab goes and a new one comes within the 500 ms grace.
+    // A reload: the tab goes and a new one comes within the 1.5 s grace.
     first.socket.close();
     await first.closed;
     const second = await openTab();
@@ -229,5 +240,45 @@ describe('the agent socket', () => {
       timeoutMs: 5_000,
       description: 'routing to log Bartek out',
     });
+  });
+
+  it('replays what a reconnecting tab missed: an offer made while no tab was open', async () => {
+    const tokens = await loginAt(api.issuer, 'celina', 'celina-demo-pass');
+    const first = await openTab();
+    first.send({ type: 'auth', token: tokens.access_token });
+    expect(await first.next('ready')).toMatchObject({ seq: 0, replayed: 0 });
+    first.send({ type: 'login' });
+    await first.next('logged_in');
+    first.socket.close();
+    await first.closed;
+
+    const interactionId = ulid();
+    await routingClient().enqueueInteraction({
+      interaction: Interaction.fromPartial({
+        id: interactionId,
+        channel: Channel.CHANNEL_VOICE,
+        direction: Direction.DIRECTION_INBOUND,
+        siteId: SITE,
+        queueId: 'support',
+      }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the offer is made while no tab is open
+
+    const second = await openTab();
+    try {
+      second.send({ type: 'auth', token: tokens.access_token, resumeFrom: 0 });
+      expect(await second.next('ready')).toMatchObject({ agentId: 'celina', seq: 1, replayed: 1, gap: false });
+      const offer = await second.next('offer');
+      expect(offer).toMatchObject({ seq: 1, interactionId });
+      second.send({ type: 'accept', offerId: offer.offerId });
+      expect(await second.next('accepted')).toMatchObject({ interactionId });
+      // Resuming from a number the session never reached: the tab is told to reload.
+      const third = await openTab();
+      third.send({ type: 'auth', token: tokens.access_token, resumeFrom: 99 });
+      expect(await third.next('ready')).toMatchObject({ gap: true, replayed: 0 });
+      third.socket.close();
+    } finally {
+      second.socket.close();
+    }
   });
 });
