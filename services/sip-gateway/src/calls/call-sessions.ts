@@ -30,9 +30,10 @@ import { CallRouting } from './call-routing.js';
 import { ExternalLeg } from './external-leg.js';
 import type { Dialer } from '../outbound/dialer.js';
 import type { MediaEventFeed } from './media-event-feed.js';
-import { QueueWait } from './queue-wait.js';
 import { callError, view, type CallSession, type CallView, type EnqueueNode, type Phase } from './call-session.js';
 import { CallTransfers } from './call-transfers.js';
+import { waitInQueue } from './queue-phase.js';
+import { sendKeysToCustomer } from './customer-keys.js';
 
 export interface CallSessionsOptions {
   /** The flow a DID names, as it is now, and its version (0: configured); calls keep what they started with. */
@@ -339,42 +340,14 @@ export class CallSessions {
     return view(session);
   }
 
-  /**
-   * Keys towards the customer (an agent keying through another company's IVR): RFC 4733 events at media when the
-   * customer's side negotiated telephone-event, else one SIP INFO per key, paced like key presses.
-   */
+  /** Keys towards the customer (customer-keys.ts). */
   async sendDtmf(callId: string, digits: string, digitMs: number): Promise<void> {
     const session = this.sessions.get(callId);
     if (!session) throw callError('PARLEY_SIP_GATEWAY_CALL_NOT_FOUND', Status.NOT_FOUND, `no live call "${callId}"`);
     if (session.phase === 'dialing') {
       throw callError('PARLEY_SIP_GATEWAY_CALL_NOT_ESTABLISHED', Status.FAILED_PRECONDITION, 'not answered yet');
     }
-    const { placed } = session;
-    const rfc4733 = placed ? placed.takesTelephoneEvent : (session.call.audio?.telephoneEventPayloadType ?? 0) > 0;
-    if (rfc4733) {
-      await this.options.media.sendDtmf(
-        { leg: { rtpEndpointId: session.endpointId }, digits, digitDurationMs: digitMs },
-        // Media answers once the keys are out: a generous bound on that (a key with its gap, or a 500 ms pause).
-        { timeoutMs: digits.length * (digitMs + 500) + 5_000 },
-      );
-      return;
-    }
-    for (const digit of digits) {
-      if (digit === ',') {
-        await sleep(500);
-        continue;
-      }
-      const body = { contentType: 'application/dtmf-relay', text: `Signal=${digit}\r\nDuration=${digitMs}\r\n` };
-      const taken = placed ? await placed.info(body) : await this.sendInfo(callId, body);
-      if (!taken) {
-        throw callError(
-          'PARLEY_SIP_GATEWAY_DTMF_REFUSED',
-          Status.FAILED_PRECONDITION,
-          `the customer's side did not take key "${digit}" by SIP INFO`,
-        );
-      }
-      await sleep(digitMs);
-    }
+    await sendKeysToCustomer(session, digits, digitMs, { media: this.options.media, sendInfo: this.sendInfo });
   }
 
   /** The waiting call of an interaction, when this gateway holds it (an offer for it may ring an agent's phone). */
@@ -580,36 +553,13 @@ export class CallSessions {
     }
   }
 
-  /** The queue experience: music, position announcements, and the offer of a callback if the flow gives one. */
-  private async startWaiting(session: CallSession): Promise<void> {
-    const { call } = session;
-    const node = session.queueing;
-    const offerAfter = node?.offerCallbackAfterSeconds;
-    const wait = new QueueWait({
-      audio: session.audio,
-      announceEverySeconds: node?.announceEverySeconds ?? 0,
-      position: async () => {
-        const answer = await this.options.routing.getInteractionPosition({ interactionId: call.interactionId });
-        return answer.position?.position || undefined;
-      },
-      ...(offerAfter !== undefined && session.routing.canCallBack()
-        ? {
-            callbackOffer: {
-              afterSeconds: offerAfter,
-              accept: async () => {
-                await session.routing.convertToCallback();
-                // From here the interaction is a callback: the caller hanging up is no abandon.
-                session.run.callbackQueue = node?.queue;
-              },
-              accepted: () => this.leftForCallback(session),
-            },
-          }
-        : {}),
-      onError: (error) => this.options.logger.warn({ err: error, callId: call.callId }, 'queue announcement failed'),
+  /** The queue experience for the session (queue-phase.ts); a callback taken ends the call. */
+  private startWaiting(session: CallSession): Promise<void> {
+    return waitInQueue(session, {
+      routing: this.options.routing,
+      logger: this.options.logger,
+      callbackTaken: () => this.leftForCallback(session),
     });
-    session.wait = wait;
-    await wait.start();
-    if (session.phase !== 'queued') await wait.stop();
   }
 
   /** The waiting caller accepted a callback and heard the confirmation: routing holds it, the call ends. */
@@ -619,5 +569,3 @@ export class CallSessions {
     this.hangUpCustomer(session, 'callback');
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,7 +10,7 @@ import type { OutboundDialogEvents } from '../../src/outbound/outbound-dialog.js
 import { trunksSchema } from '../../src/trunks/trunk-config.js';
 import { TrunkDirectory } from '../../src/trunks/trunk-directory.js';
 import { startLocalEndpoint } from '../support/local-endpoint.js';
-import { runSipp } from '../support/sipp.js';
+import { runSipp, udpPortBound } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 const OFFER =
@@ -48,15 +48,15 @@ function farEnd(scenario: string, port: number, timeoutMs = 20_000) {
   );
 }
 
-/** sipp needs a moment to bind its port before the first INVITE reaches it. */
-const sippListening = () => new Promise((resolve) => setTimeout(resolve, 400));
-
 function untilAnswered(seen: string[]) {
-  return new Promise<void>((resolve) => {
+  return new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
       if (seen.some((step) => step.startsWith('answered'))) {
         clearInterval(check);
         resolve();
+      } else if (seen.some((step) => step.startsWith('failed'))) {
+        clearInterval(check);
+        reject(new Error(`the call was not answered: ${seen.join(', ')}`));
       }
     }, 20);
   });
@@ -105,7 +105,7 @@ afterAll(async () => {
 describe('calls Parley places through a trunk', () => {
   it('rings, is answered (ACKed, SDP read), and ends with our BYE', async () => {
     const far = farEnd('far-end-answers.xml', farEndPort);
-    await sippListening();
+    await udpPortBound(farEndPort);
     const call = recorder();
     const { dialog, trunk } = endpoint.dialer.dial({
       number: '+48601234567',
@@ -127,7 +127,7 @@ describe('calls Parley places through a trunk', () => {
 
   it('answers a 401 with the trunk’s digest credentials (sipp checks them) and hears the far end’s BYE', async () => {
     const far = farEnd('far-end-challenges-then-hangs-up.xml', challengingPort);
-    await sippListening();
+    await udpPortBound(challengingPort);
     const call = recorder();
     endpoint.dialer.dial({ number: '+15557654321', sdpOffer: OFFER, ringTimeoutMs: 10_000, events: call.events });
     expect(await call.done).toEqual(['answered PCMA', 'ended remote']);
@@ -137,7 +137,7 @@ describe('calls Parley places through a trunk', () => {
 
   it('reports a busy number with its status', async () => {
     const far = farEnd('far-end-busy.xml', farEndPort);
-    await sippListening();
+    await udpPortBound(farEndPort);
     const call = recorder();
     endpoint.dialer.dial({ number: '+48601234567', sdpOffer: OFFER, ringTimeoutMs: 10_000, events: call.events });
     expect(await call.done).toEqual(['failed 486 Busy Here']);
@@ -146,7 +146,7 @@ describe('calls Parley places through a trunk', () => {
 
   it('CANCELs a number that rings past the ring timeout and reports no answer', async () => {
     const far = farEnd('far-end-rings.xml', farEndPort);
-    await sippListening();
+    await udpPortBound(farEndPort);
     const call = recorder();
     const started = Date.now();
     endpoint.dialer.dial({ number: '+48601234567', sdpOffer: OFFER, ringTimeoutMs: 1_500, events: call.events });

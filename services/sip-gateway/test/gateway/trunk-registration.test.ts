@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
 import { TrunkRegistration } from '../../src/outbound/trunk-registration.js';
 import { startLocalEndpoint } from '../support/local-endpoint.js';
-import { runSipp } from '../support/sipp.js';
+import { runSipp, udpPortBound } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 const logger = createLogger({ service: 'trunk-registration-test', level: 'silent' });
@@ -28,7 +28,7 @@ describe('registering with a carrier', () => {
   it('answers the challenge, refreshes before the granted expiry, and unregisters on stop', async () => {
     const carrierPort = await freePort();
     const carrier = runSipp(['-sf', path.join(scenarios, 'carrier-registrar.xml'), '-m', '1'], 20_000, carrierPort);
-    await new Promise((resolve) => setTimeout(resolve, 400)); // sipp binds its port
+    await udpPortBound(carrierPort); // sipp has bound its port
     const registration = new TrunkRegistration({
       sip: endpoint.sip,
       trunkId: 'carrier',

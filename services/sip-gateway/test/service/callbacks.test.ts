@@ -13,7 +13,7 @@ import { Queue } from '@parley/protos/parley/common/v1/queue';
 import { AudioCodec, CreateRtpEndpointRequest } from '@parley/protos/parley/media/v1/media';
 import { CallState, OriginateKind } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSipp } from '../support/sipp.js';
+import { runSipp, udpPortBound } from '../support/sipp.js';
 import { startVoiceStack, type VoiceStack } from '../support/voice-stack.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
@@ -124,7 +124,7 @@ describe('callbacks', () => {
       40_000,
       farEndPort,
     );
-    await new Promise((resolve) => setTimeout(resolve, 400)); // sipp binds its port
+    await udpPortBound(farEndPort); // sipp has bound its port
     const kasiaPhone = await RtpPeer.open(0x05a);
     try {
       await stack.loginAgent('kasia');

@@ -1,6 +1,6 @@
 // Runs Debian's sipp (package sip-tester) against a local endpoint, bounded in calls and time, loopback only.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@parley/kit/testing';
@@ -38,5 +38,20 @@ export async function runSipp(args: string[], timeoutMs = 60_000, port?: number)
     });
   } finally {
     await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Resolves once something listens on UDP `port` on loopback (a sipp started in the background has bound it), read
+ * from the kernel's socket table; a busy machine can take well over a second to start sipp.
+ */
+export async function udpPortBound(port: number, timeoutMs = 10_000): Promise<void> {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const started = Date.now();
+  for (;;) {
+    const table = await readFile('/proc/net/udp', 'utf8');
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(`:${hex}`))) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`nothing listens on UDP port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
