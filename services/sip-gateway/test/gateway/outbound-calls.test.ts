@@ -3,14 +3,13 @@
 // far end's BYE; a busy number; a number that rings until the ring timeout (CANCEL, 487); no route; the trunk's cap.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@parley/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
 import type { OutboundDialogEvents } from '../../src/outbound/outbound-dialog.js';
 import { trunksSchema } from '../../src/trunks/trunk-config.js';
 import { TrunkDirectory } from '../../src/trunks/trunk-directory.js';
 import { startLocalEndpoint } from '../support/local-endpoint.js';
-import { runSipp, udpPortBound } from '../support/sipp.js';
+import { runSipp, sippPort, udpPortBound } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 const OFFER =
@@ -43,7 +42,7 @@ function recorder() {
 
 /** A far end scenario (sipp as the carrier's UAS) on `port`, one call. */
 function farEnd(scenario: string, port: number, timeoutMs = 20_000) {
-  return freePort().then((mediaPort) =>
+  return sippPort().then((mediaPort) =>
     runSipp(['-sf', path.join(scenarios, scenario), '-m', '1', '-mp', String(mediaPort)], timeoutMs, port),
   );
 }
@@ -63,8 +62,8 @@ function untilAnswered(seen: string[]) {
 }
 
 beforeAll(async () => {
-  farEndPort = await freePort();
-  challengingPort = await freePort();
+  farEndPort = await sippPort();
+  challengingPort = await sippPort();
   endpoint = await startLocalEndpoint({
     allowedSources: [],
     trunks: new TrunkDirectory(

@@ -4,12 +4,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@parley/kit';
-import { freePort, waitFor } from '@parley/kit/testing';
+import { waitFor } from '@parley/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnsweringEndpoint } from '../../src/gateway/answering-endpoint.js';
 import { TrunkRegistration } from '../../src/outbound/trunk-registration.js';
 import { startLocalEndpoint } from '../support/local-endpoint.js';
-import { runSipp, udpPortBound } from '../support/sipp.js';
+import { runSipp, sippPort, udpPortBound } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 const logger = createLogger({ service: 'trunk-registration-test', level: 'silent' });
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe('registering with a carrier', () => {
   it('answers the challenge, refreshes before the granted expiry, and unregisters on stop', async () => {
-    const carrierPort = await freePort();
+    const carrierPort = await sippPort();
     const carrier = runSipp(['-sf', path.join(scenarios, 'carrier-registrar.xml'), '-m', '1'], 20_000, carrierPort);
     await udpPortBound(carrierPort); // sipp has bound its port
     const registration = new TrunkRegistration({
@@ -52,7 +52,7 @@ describe('registering with a carrier', () => {
 
   it('retries after a failure instead of giving up', async () => {
     // Nobody answers at this port: the REGISTER times out (64·T1), the registration waits and tries again.
-    const silent = await freePort();
+    const silent = await sippPort();
     const shortTimers = await startLocalEndpoint({ timers: { t1: 20, t2: 160, t4: 200 } });
     try {
       const registration = new TrunkRegistration({

@@ -4,13 +4,13 @@
 // and puts the phone down, which ends the call for the caller too (our BYE) and at routing.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitFor } from '@parley/kit/testing';
+import { waitFor } from '@parley/kit/testing';
 import { Agent } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { Queue } from '@parley/protos/parley/common/v1/queue';
 import { SipTransport } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSipp } from '../support/sipp.js';
+import { runSipp, sippPort } from '../support/sipp.js';
 import { startVoiceStack, type VoiceStack } from '../support/voice-stack.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
@@ -23,7 +23,7 @@ let stack: VoiceStack;
 let phonePort: number;
 
 beforeAll(async () => {
-  phonePort = await freePort();
+  phonePort = await sippPort();
   stack = await startVoiceStack({
     name: 'phones',
     site: SITE,
@@ -107,7 +107,7 @@ describe('an agent on a SIP phone', () => {
     });
 
     // The phone now waits for calls on the port it registered from.
-    const mediaPort = await freePort();
+    const mediaPort = await sippPort();
     const phone = runSipp(
       ['-sf', path.join(scenarios, 'phone-answers-then-hangs-up.xml'), '-m', '1', '-mp', String(mediaPort)],
       45_000,

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '@parley/kit/testing';
+import { createSocket } from 'node:dgram';
 
 export interface SippRun {
   /** 0: every call succeeded; 1: at least one failed (sipp's own exit codes). */
@@ -14,9 +14,35 @@ export interface SippRun {
 /** Where Debian's sip-tester keeps the pcaps its built-in uac_pcap scenario plays (it looks in ./pcap). */
 const DEBIAN_PCAPS = '/usr/share/sip-tester';
 
+/**
+ * A UDP port for a sipp to listen on: random in 20000–29999, below both the kernel's ephemeral range (where ports
+ * the OS hands out land) and the media services' RTP ranges (40000 up), so another test file's media endpoint or
+ * socket cannot take it between now and sipp's start; checked free.
+ */
+export async function sippPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const socket = createSocket('udp4');
+    const free = await new Promise<boolean>((resolve) => {
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    socket.close();
+    if (free) return port;
+  }
+}
+
 /** `port`: where sipp listens (a far end the gateway calls must be known before it runs); default any free one. */
 export async function runSipp(args: string[], timeoutMs = 60_000, port?: number): Promise<SippRun> {
-  port ??= await freePort();
+  if (port !== undefined) return runSippOnce(args, timeoutMs, port);
+  // A port chosen here can still be taken by another test file in the moment before sipp binds it: try another.
+  for (let attempt = 1; ; attempt += 1) {
+    const run = await runSippOnce(args, timeoutMs, await sippPort());
+    if (!run.output.includes('Unable to bind main socket') || attempt >= 3) return run;
+  }
+}
+
+async function runSippOnce(args: string[], timeoutMs: number, port: number): Promise<SippRun> {
   // sipp writes its error and statistics files next to where it runs: a directory of its own.
   const directory = await mkdtemp(path.join(tmpdir(), 'sipp-'));
   await symlink(DEBIAN_PCAPS, path.join(directory, 'pcap'));
