@@ -56,6 +56,8 @@ export async function startApiService(options: ApiServiceOptions) {
     host.shutdown.add('agent sessions', () => sessions.close());
     const app = await buildApp({
       verifier: new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE }),
+      corsOrigins: config.API_CORS_ORIGINS,
+      requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
       agentSockets: {
         routing,
         sessions,

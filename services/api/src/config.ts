@@ -36,6 +36,18 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   API_OIDC_ISSUER: z.url().optional(),
   /** The audience access tokens must name (Keycloak: an audience mapper on the web client adds it). */
   API_OIDC_AUDIENCE: z.string().min(1).default('parley-api'),
+  /** Origins allowed to call the API from browsers (comma list: the web client's, the sites embedding the chat widget). */
+  API_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  /** Requests one client address may make a minute before 429. */
+  API_REQUESTS_PER_MINUTE: env.positiveInt(600),
   /** Routing's NATS domain for this site's partition (parley.rpc.<domain>.<Method>). */
   API_ROUTING_RPC_DOMAIN: z
     .string()

@@ -1,7 +1,9 @@
 // The API's HTTP application: security headers (helmet), request size limits, problem+json for every error, and
 // the routes, each behind authenticate(). So far: who am I (GET /api/v1/me) and the agent socket
 // (GET /api/v1/agent/socket, a WebSocket that authenticates in its first message).
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serveAgentSocket, type AgentSocketDeps } from '../agent-session/agent-socket.js';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -17,11 +19,26 @@ export interface AppOptions {
   agentSockets?: Omit<AgentSocketDeps, 'verifier'>;
   /** Largest WebSocket frame accepted (the socket is closed above it; default 16 KiB). */
   maxFrameBytes?: number;
+  /** Origins whose pages may call the API from a browser (the web client's, the chat widget's hosts); none: same origin only. */
+  corsOrigins?: readonly string[];
+  /** Requests one client address may make a minute (429 above); default 600. */
+  requestsPerMinute?: number;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 65_536 });
   await app.register(helmet);
+  await app.register(cors, { origin: [...(options.corsOrigins ?? [])], credentials: false, maxAge: 600 });
+  await app.register(rateLimit, {
+    max: options.requestsPerMinute ?? 600,
+    timeWindow: 60_000,
+    // As a problem document, with the wait in Retry-After (set by the plugin).
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'too-many-requests',
+      message: `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  });
   await app.register(websocket, { options: { maxPayload: options.maxFrameBytes ?? 16_384 } });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { status: 404, kind: 'not-found', title: 'Not Found', detail: `no route ${request.url}` }),
@@ -32,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return sendProblem(reply, {
       status,
       kind: status === 500 ? 'internal' : (error.code ?? 'bad-request').toLowerCase(),
-      title: status === 500 ? 'Internal Server Error' : 'Bad Request',
+      title: status === 500 ? 'Internal Server Error' : status === 429 ? 'Too Many Requests' : 'Bad Request',
       detail: status === 500 ? 'something went wrong on our side' : (error.message ?? 'bad request'),
     });
   });
