@@ -4,13 +4,13 @@
 import {
   createNatsRpcClient,
   defaultEventStreams,
+  EventFeed,
   eventFilter,
   ServiceHost,
   type EventStreamsConfig,
 } from '@parley/kit';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { AgentSessions } from './agent-session/agent-sessions.js';
-import { OfferFeed } from './agent-session/offer-feed.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
 import { buildApp } from './http/app.js';
@@ -45,9 +45,11 @@ export async function startApiService(options: ApiServiceOptions) {
       issuer = provider.issuer;
       host.logger.info({ issuer }, 'embedded OpenID provider serving the parley realm');
     }
-    const offers = new OfferFeed(
+    // Routing's offers for the site, by the agent each is for.
+    const offers = new EventFeed(
       host.nc,
       eventFilter(options.eventStreams ?? defaultEventStreams, 'offer', config.PARLEY_SITE),
+      (event) => event.agentId,
       (error) => host.logger.warn({ err: error }, 'unreadable offer event'),
     );
     host.shutdown.add('offer feed', () => offers.close());

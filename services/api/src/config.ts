@@ -3,26 +3,6 @@ import { apiPublicPort, baseServiceConfigSchema, env, loadConfig, servicePorts }
 import { z } from 'zod';
 import { demoUsers, realmUserSchema } from './oidc/realm.js';
 
-const jsonList = <T extends z.ZodType>(schema: T, what: string) =>
-  z
-    .string()
-    .optional()
-    .transform((text, context): z.output<T> | undefined => {
-      if (text === undefined || text.trim() === '') return undefined;
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        context.addIssue({ code: 'custom', message: `must be JSON (${what})` });
-        return z.NEVER;
-      }
-      const parsed = schema.safeParse(json);
-      if (parsed.success) return parsed.data;
-      for (const issue of parsed.error.issues)
-        context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
-      return z.NEVER;
-    });
-
 export const apiConfigSchema = baseServiceConfigSchema.extend({
   GRPC_PORT: env.port(servicePorts.api.grpc),
   HTTP_PORT: env.port(servicePorts.api.http),
@@ -57,9 +37,9 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   API_AGENT_GRACE_MS: env.positiveInt(30_000),
   /** The embedded provider's port (0: any), its users (JSON, default the demo users) and the web client's callbacks. */
   API_OIDC_PORT: env.port(8081),
-  API_OIDC_USERS: jsonList(z.array(realmUserSchema).min(1), 'an array of users').transform(
-    (users) => users ?? demoUsers,
-  ),
+  API_OIDC_USERS: env
+    .json(z.array(realmUserSchema).min(1), 'an array of users')
+    .transform((users) => users ?? demoUsers),
   API_OIDC_REDIRECT_URIS: z
     .string()
     .default('http://127.0.0.1:8080/callback,http://localhost:8080/callback,http://127.0.0.1:5173/callback')

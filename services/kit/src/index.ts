@@ -51,6 +51,7 @@ export {
 } from './events/event-streams.js';
 export { eventSubject, eventFilter, deadLetterSubject, isEventType, isSubjectToken } from './events/event-subjects.js';
 export { EventPublisher, type PublishResult } from './events/event-publisher.js';
+export { EventFeed, type EventListener } from './events/event-feed.js';
 export {
   DurableEventConsumer,
   type DurableConsumerOptions,

@@ -43,24 +43,7 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
    * The trunks as JSON (trunks/trunk-config.ts): sources, call caps, credentials, DIDs → flows. When set, it replaces
    * SIP_ALLOWED_SOURCES: only trunk sources may call, and only their numbers.
    */
-  SIP_TRUNKS: z
-    .string()
-    .optional()
-    .transform((text, context) => {
-      if (text === undefined || text.trim() === '') return undefined;
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        context.addIssue({ code: 'custom', message: 'must be JSON (an array of trunks)' });
-        return z.NEVER;
-      }
-      const parsed = trunksSchema.safeParse(json);
-      if (parsed.success) return parsed.data;
-      for (const issue of parsed.error.issues)
-        context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
-      return z.NEVER;
-    }),
+  SIP_TRUNKS: env.json(trunksSchema, 'an array of trunks'),
   /**
    * The IVR flows as JSON, { "<flow id>": <flow document> } (flows/flow-document.ts); a trunk's DIDs name them. Each
    * is validated at start; the errors name the flow and the JSON pointer of the bad place. Unset: no flow runs.
@@ -113,24 +96,7 @@ export const sipGatewayConfigSchema = baseServiceConfigSchema.extend({
    * Agents' SIP phone accounts as JSON (registrar/phone-accounts.ts): [{ username, password, agentId }]. Set, the
    * registrar answers REGISTER (SIP_NONCE_SECRET required) and offers to those agents ring their phones.
    */
-  SIP_PHONE_ACCOUNTS: z
-    .string()
-    .optional()
-    .transform((text, context) => {
-      if (text === undefined || text.trim() === '') return [];
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        context.addIssue({ code: 'custom', message: 'must be JSON (an array of accounts)' });
-        return z.NEVER;
-      }
-      const parsed = phoneAccountsSchema.safeParse(json);
-      if (parsed.success) return parsed.data;
-      for (const issue of parsed.error.issues)
-        context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
-      return z.NEVER;
-    }),
+  SIP_PHONE_ACCOUNTS: env.json(phoneAccountsSchema, 'an array of accounts').transform((accounts) => accounts ?? []),
   /** The JetStream KV bucket of phone registrations (shared by the site's replicas). */
   SIP_REGISTRATIONS_BUCKET: z
     .string()

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import {
   createNatsRpcClient,
   defaultEventStreams,
+  EventFeed,
   eventFilter,
   ServiceHost,
   type EventStreamsConfig,
@@ -15,7 +16,6 @@ import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/si
 import type { SipGatewayConfig } from './config.js';
 import { AnsweringEndpoint } from './gateway/answering-endpoint.js';
 import { CallSessions, type CallSessionsOptions } from './calls/call-sessions.js';
-import { MediaEventFeed } from './calls/media-event-feed.js';
 import { AgentPhones } from './calls/agent-phones.js';
 import { FlowStore } from './flows/flow-store.js';
 import { NatsCallMedia } from './media/nats-call-media.js';
@@ -64,9 +64,10 @@ export async function startSipGatewayService(options: SipGatewayServiceOptions) 
         ? createNatsRpcClient(host.nc, MediaServiceService, { domain: config.SIP_MEDIA_RPC_DOMAIN })
         : undefined;
     const feed = media
-      ? new MediaEventFeed(
+      ? new EventFeed(
           host.nc,
           eventFilter(options.eventStreams ?? defaultEventStreams, 'media', config.PARLEY_SITE),
+          (event) => event.callId,
           (error) => host.logger.warn({ err: error }, 'unreadable media event'),
         )
       : undefined;

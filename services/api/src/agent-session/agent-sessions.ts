@@ -7,7 +7,7 @@ import type { Logger, RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
-import type { OfferFeed } from './offer-feed.js';
+import type { EventFeed } from '@parley/kit';
 
 /** A message for the agent with its number in the session. */
 export interface Numbered {
@@ -40,7 +40,7 @@ export class AgentSessions {
 
   constructor(
     private readonly routing: RpcClient<typeof RoutingServiceService>,
-    private readonly offers: OfferFeed,
+    private readonly offers: EventFeed,
     private readonly graceMs: number,
     private readonly logger: Logger,
   ) {}

@@ -95,36 +95,19 @@ beforeAll(async () => {
       queue: Queue.fromPartial({ id: 'support', displayName: 'Support', channels: [Channel.CHANNEL_VOICE] }),
     }),
   );
-  await routingClient().upsertAgent(
-    UpsertAgentRequest.fromPartial({
-      agent: Agent.fromPartial({
-        id: 'celina',
-        displayName: 'Celina',
-        siteId: SITE,
-        capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
+  // Anna takes the first test's call; Bartek's tabs come and go; Celina gets an offer while no tab is open.
+  for (const id of ['anna', 'bartek', 'celina']) {
+    await routingClient().upsertAgent(
+      UpsertAgentRequest.fromPartial({
+        agent: Agent.fromPartial({
+          id,
+          displayName: id,
+          siteId: SITE,
+          capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
+        }),
       }),
-    }),
-  );
-  await routingClient().upsertAgent(
-    UpsertAgentRequest.fromPartial({
-      agent: Agent.fromPartial({
-        id: 'bartek',
-        displayName: 'Bartek',
-        siteId: SITE,
-        capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
-      }),
-    }),
-  );
-  await routingClient().upsertAgent(
-    UpsertAgentRequest.fromPartial({
-      agent: Agent.fromPartial({
-        id: 'anna',
-        displayName: 'Anna',
-        siteId: SITE,
-        capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
-      }),
-    }),
-  );
+    );
+  }
   api = await startApiService({
     config: loadApiConfig({
       ...environment,

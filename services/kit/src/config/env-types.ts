@@ -23,6 +23,29 @@ export const env = {
       .default(fallback),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   url: () => z.url(),
+  /**
+   * JSON checked by `schema` (trunks, accounts, users): undefined when unset or blank; a bad document is refused at
+   * start with each problem named by its path inside the JSON.
+   */
+  json: <T extends z.ZodType>(schema: T, what: string) =>
+    z
+      .string()
+      .optional()
+      .transform((text, context): z.output<T> | undefined => {
+        if (text === undefined || text.trim() === '') return undefined;
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          context.addIssue({ code: 'custom', message: `must be JSON (${what})` });
+          return z.NEVER;
+        }
+        const parsed = schema.safeParse(json);
+        if (parsed.success) return parsed.data;
+        for (const issue of parsed.error.issues)
+          context.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+        return z.NEVER;
+      }),
 };
 
 /** What every Parley service reads; a service extends it with `.extend({...})`. */

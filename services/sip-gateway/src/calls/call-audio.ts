@@ -19,7 +19,7 @@ export class CallAudio implements FlowAudio {
     private readonly endpointId: string,
   ) {}
 
-  /** Feeds the call's media events (media-event-feed.ts). */
+  /** Feeds the call's media events (the kit's EventFeed, by Call-ID). */
   onMediaEvent(event: Envelope): void {
     const digit = event.mediaDtmfReceived?.digit;
     if (digit) this.pushDigit(digit);

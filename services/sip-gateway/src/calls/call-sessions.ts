@@ -7,7 +7,7 @@
 // queue (routing's CancelInteraction: abandoned with the wait), the agent (routing's EndInteraction: wrap-up), the
 // external party (our BYE). A flow's hangUp, an accepted callback, HangUpCall, the external party's hang-up or a
 // transfer that never connects end the call from our side (the SIP side sends the BYE and releases the media).
-import { Status, type Logger, type RpcClient } from '@parley/kit';
+import { Status, type EventFeed, type Logger, type RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import type { TransferTarget } from '@parley/protos/parley/common/v1/interaction';
 import type { MediaLeg } from '@parley/protos/parley/common/v1/media';
@@ -29,7 +29,6 @@ import { CallAudio } from './call-audio.js';
 import { CallRouting } from './call-routing.js';
 import { ExternalLeg } from './external-leg.js';
 import type { Dialer } from '../outbound/dialer.js';
-import type { MediaEventFeed } from './media-event-feed.js';
 import { callError, view, type CallSession, type CallView, type EnqueueNode, type Phase } from './call-session.js';
 import { CallTransfers } from './call-transfers.js';
 import { waitInQueue } from './queue-phase.js';
@@ -40,7 +39,8 @@ export interface CallSessionsOptions {
   flows: (flowId: string) => Promise<{ document: FlowDocument; version: number } | undefined>;
   media: RpcClient<typeof MediaServiceService>;
   routing: RpcClient<typeof RoutingServiceService>;
-  feed: MediaEventFeed;
+  /** The site's media events by Call-ID. */
+  feed: EventFeed;
   events: (envelopes: Envelope[]) => void;
   logger: Logger;
   /** Told how each flow ended (tests, troubleshooting). */

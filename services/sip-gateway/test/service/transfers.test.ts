@@ -449,42 +449,24 @@ describe('transferring a connected call', () => {
   }, 70_000);
 
   it('refuses transfers it cannot make with a clear error', async () => {
-    const client = stack.gatewayRpc();
-    await expect(
-      client.transferCall({
-        callId: 'no-such-call',
+    const transfer = (fields: Partial<Parameters<ReturnType<VoiceStack['gatewayRpc']>['transferCall']>[0]>) =>
+      stack.gatewayRpc().transferCall({
+        callId: 'x',
         mode: TransferMode.TRANSFER_MODE_BLIND,
         target: { queueId: 'support' },
         priorityBoost: 0,
         actor: undefined,
-      }),
-    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_CALL_NOT_FOUND' });
-    await expect(
-      client.transferCall({
-        callId: 'x',
-        mode: TransferMode.TRANSFER_MODE_UNSPECIFIED,
-        target: { queueId: 'support' },
-        priorityBoost: 0,
-        actor: undefined,
-      }),
-    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
-    await expect(
-      client.transferCall({
-        callId: 'x',
-        mode: TransferMode.TRANSFER_MODE_BLIND,
-        target: { queueId: 'support' },
-        priorityBoost: 101,
-        actor: undefined,
-      }),
-    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
-    await expect(
-      client.transferCall({
-        callId: 'x',
-        mode: TransferMode.TRANSFER_MODE_BLIND,
-        target: { phoneNumber: '0601234567' },
-        priorityBoost: 0,
-        actor: undefined,
-      }),
-    ).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
+        ...fields,
+      });
+    await expect(transfer({ callId: 'no-such-call' })).rejects.toMatchObject({
+      code: 'PARLEY_SIP_GATEWAY_CALL_NOT_FOUND',
+    });
+    for (const bad of [
+      { mode: TransferMode.TRANSFER_MODE_UNSPECIFIED },
+      { priorityBoost: 101 },
+      { target: { phoneNumber: '0601234567' } },
+    ]) {
+      await expect(transfer(bad)).rejects.toMatchObject({ code: 'PARLEY_SIP_GATEWAY_INVALID_ARGUMENT' });
+    }
   });
 });
