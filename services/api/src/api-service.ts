@@ -11,6 +11,7 @@ import {
 } from '@parley/kit';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { AgentSessions } from './agent-session/agent-sessions.js';
+import { AuditLog, defaultAuditStream, type AuditStreamConfig } from './audit/audit-log.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
 import { buildApp } from './http/app.js';
@@ -19,6 +20,8 @@ import { startLocalProvider } from './oidc/local-provider.js';
 export interface ApiServiceOptions {
   config: ApiConfig;
   eventStreams?: EventStreamsConfig;
+  /** Where audit records go (tests use their own stream). */
+  auditStream?: AuditStreamConfig;
   handleSignals?: boolean;
 }
 
@@ -53,6 +56,9 @@ export async function startApiService(options: ApiServiceOptions) {
       (error) => host.logger.warn({ err: error }, 'unreadable offer event'),
     );
     host.shutdown.add('offer feed', () => offers.close());
+    const auditStream = options.auditStream ?? defaultAuditStream;
+    await AuditLog.ensureStream(host.jsm, auditStream);
+    const audit = new AuditLog(host.nc, auditStream, config.PARLEY_SITE);
     const routing = createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.API_ROUTING_RPC_DOMAIN });
     const sessions = new AgentSessions(routing, offers, config.API_AGENT_GRACE_MS, host.logger);
     host.shutdown.add('agent sessions', () => sessions.close());

@@ -33,6 +33,10 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, 'must be NATS subject tokens joined by dots')
     .default('routing.p0'),
+  /** The NATS domains of the sip-gateway (flows), media (WebRTC signalling, supervision) and history (screen-pop). */
+  API_SIP_GATEWAY_RPC_DOMAIN: env.subjectToken('sip-gateway'),
+  API_MEDIA_RPC_DOMAIN: env.subjectToken('media'),
+  API_HISTORY_RPC_DOMAIN: env.subjectToken('history'),
   /** How long an agent may be without any open tab before being logged out of routing (a reload fits in it). */
   API_AGENT_GRACE_MS: env.positiveInt(30_000),
   /** The embedded provider's port (0: any), its users (JSON, default the demo users) and the web client's callbacks. */

@@ -1,6 +1,7 @@
-// The API's HTTP application: security headers (helmet), request size limits, problem+json for every error, and
-// the routes, each behind authenticate(). So far: who am I (GET /api/v1/me) and the agent socket
-// (GET /api/v1/agent/socket, a WebSocket that authenticates in its first message).
+// The API's HTTP application: security headers (helmet), CORS, rate and size limits, problem+json for every error
+// (bad input names its fields), the OpenAPI document, and the routes, each behind authenticate(): who am I
+// (GET /api/v1/me), the agent socket (a WebSocket that authenticates in its first message), and the route modules
+// the service adds (admin, supervisor, chat).
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -9,7 +10,11 @@ import { serveAgentSocket, type AgentSocketDeps } from '../agent-session/agent-s
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { authenticate } from './authenticate.js';
-import { sendProblem } from './problem.js';
+import { registerOpenApi } from './openapi.js';
+import { sendProblem, validationProblem } from './problem.js';
+
+/** A set of routes registered after the common plugins (so the OpenAPI document and error handling cover them). */
+export type RouteModule = (app: FastifyInstance) => Promise<void> | void;
 
 export interface AppOptions {
   verifier: TokenVerifier;
@@ -23,6 +28,7 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Requests one client address may make a minute (429 above); default 600. */
   requestsPerMinute?: number;
+  routes?: readonly RouteModule[];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -40,11 +46,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
   });
   await app.register(websocket, { options: { maxPayload: options.maxFrameBytes ?? 16_384 } });
+  await registerOpenApi(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { status: 404, kind: 'not-found', title: 'Not Found', detail: `no route ${request.url}` }),
   );
   app.setErrorHandler((thrown, _request, reply) => {
-    const error = thrown as { statusCode?: number; code?: string; message?: string };
+    const error = thrown as {
+      statusCode?: number;
+      code?: string;
+      message?: string;
+      validation?: unknown;
+      validationContext?: string;
+    };
+    if (Array.isArray(error.validation))
+      return sendProblem(reply, validationProblem(error.validation, error.message, error.validationContext));
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     return sendProblem(reply, {
       status,
@@ -69,5 +84,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       serveAgentSocket(socket, { ...agentSockets, verifier: options.verifier }),
     );
   }
+  for (const routes of options.routes ?? []) await routes(app);
   return app;
 }

@@ -23,3 +23,26 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
       ...(problem.fields ? { fields: problem.fields } : {}),
     });
 }
+
+/** Fastify's schema validation errors (Ajv) as a 400 naming each bad field by its JSON pointer, e.g. "/body/name". */
+export function validationProblem(
+  errors: { instancePath?: string; message?: string; params?: Record<string, unknown> }[],
+  summary = 'the request is not valid',
+  /** Which part of the request: body, params, querystring, headers. */
+  context = 'body',
+): Problem {
+  return {
+    status: 400,
+    kind: 'invalid-request',
+    title: 'Bad Request',
+    detail: summary,
+    fields: errors.map((error) => {
+      const missing = typeof error.params?.missingProperty === 'string' ? `/${error.params.missingProperty}` : '';
+      const extra = typeof error.params?.additionalProperty === 'string' ? `/${error.params.additionalProperty}` : '';
+      return {
+        field: `/${context}${error.instancePath ?? ''}${missing}${extra}`,
+        description: error.message ?? 'invalid',
+      };
+    }),
+  };
+}
