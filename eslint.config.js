@@ -37,5 +37,19 @@ export default tseslint.config(
     files: ['**/bench/**', '**/test/**', '**/scripts/**', 'deploy/local/**', '.ci/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Scripts served to browsers as they are (the chat widget).
+    files: ['services/api/widget/**'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly',
+        localStorage: 'readonly',
+        WebSocket: 'readonly',
+        FormData: 'readonly',
+        crypto: 'readonly',
+      },
+    },
+  },
   prettier,
 );

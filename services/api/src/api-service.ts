@@ -10,7 +10,13 @@ import {
   type EventStreamsConfig,
 } from '@parley/kit';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
+import { hostname } from 'node:os';
+import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import { AgentSessions } from './agent-session/agent-sessions.js';
+import { ChatChannel } from './chat/chat-channel.js';
+import { ChatConversations } from './chat/chat-conversations.js';
+import { ChatRecords, defaultChatStorage, ensureChatStream, type ChatStorageConfig } from './chat/chat-storage.js';
+import { chatRoutes } from './chat/visitor-routes.js';
 import { AuditLog, defaultAuditStream, type AuditStreamConfig } from './audit/audit-log.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
@@ -20,8 +26,9 @@ import { startLocalProvider } from './oidc/local-provider.js';
 export interface ApiServiceOptions {
   config: ApiConfig;
   eventStreams?: EventStreamsConfig;
-  /** Where audit records go (tests use their own stream). */
+  /** Where audit records and chats go (tests use their own stream and bucket). */
   auditStream?: AuditStreamConfig;
+  chatStorage?: ChatStorageConfig;
   handleSignals?: boolean;
 }
 
@@ -48,19 +55,32 @@ export async function startApiService(options: ApiServiceOptions) {
       issuer = provider.issuer;
       host.logger.info({ issuer }, 'embedded OpenID provider serving the parley realm');
     }
-    // Routing's offers for the site, by the agent each is for.
-    const offers = new EventFeed(
-      host.nc,
-      eventFilter(options.eventStreams ?? defaultEventStreams, 'offer', config.PARLEY_SITE),
-      (event) => event.agentId,
-      (error) => host.logger.warn({ err: error }, 'unreadable offer event'),
-    );
-    host.shutdown.add('offer feed', () => offers.close());
+    // Routing's events for the site by the agent each is about: offers, interactions, agent state.
+    const agentFeeds = (['offer', 'interaction', 'agent'] as const).map((domain) => {
+      const feed = new EventFeed(
+        host.nc,
+        eventFilter(options.eventStreams ?? defaultEventStreams, domain, config.PARLEY_SITE),
+        (event) => event.agentId,
+        (error) => host.logger.warn({ err: error, domain }, 'unreadable event'),
+      );
+      host.shutdown.add(`${domain} feed`, () => feed.close());
+      return feed;
+    });
     const auditStream = options.auditStream ?? defaultAuditStream;
     await AuditLog.ensureStream(host.jsm, auditStream);
     const audit = new AuditLog(host.nc, auditStream, config.PARLEY_SITE);
     const routing = createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.API_ROUTING_RPC_DOMAIN });
-    const sessions = new AgentSessions(routing, offers, config.API_AGENT_GRACE_MS, host.logger);
+    const history = createNatsRpcClient(host.nc, HistoryServiceService, { domain: config.API_HISTORY_RPC_DOMAIN });
+    const chatStorage = options.chatStorage ?? defaultChatStorage;
+    await ensureChatStream(host.jsm, chatStorage);
+    const chats = new ChatConversations(
+      await ChatRecords.open(host.nc, chatStorage),
+      new ChatChannel(host.nc, host.jsm, chatStorage),
+      routing,
+      host.events,
+      `api/${hostname()}`,
+    );
+    const sessions = new AgentSessions(routing, agentFeeds, chats, config.API_AGENT_GRACE_MS, host.logger);
     host.shutdown.add('agent sessions', () => sessions.close());
     const app = await buildApp({
       verifier: new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE }),
@@ -69,8 +89,27 @@ export async function startApiService(options: ApiServiceOptions) {
       agentSockets: {
         routing,
         sessions,
+        audit,
+        chats,
+        history,
         logger: host.logger,
+        maxChatChars: config.API_CHAT_MAX_MESSAGE_CHARS,
       },
+      routes: [
+        chatRoutes({
+          chats,
+          audit,
+          logger: host.logger,
+          site: config.PARLEY_SITE,
+          queues: config.API_CHAT_QUEUES,
+          maxMessageChars: config.API_CHAT_MAX_MESSAGE_CHARS,
+          messageBurst: config.API_CHAT_MESSAGE_BURST,
+          messageIntervalMs: config.API_CHAT_MESSAGE_INTERVAL_MS,
+          startsPerHour: config.API_CHAT_STARTS_PER_HOUR,
+          socketsPerAddress: config.API_CHAT_SOCKETS_PER_ADDRESS,
+          allowedOrigins: config.API_CORS_ORIGINS,
+        }),
+      ],
     });
     const url = await app.listen({ host: config.API_HOST, port: config.API_PORT });
     host.shutdown.add('public HTTP', () => app.close());

@@ -17,15 +17,7 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   /** The audience access tokens must name (Keycloak: an audience mapper on the web client adds it). */
   API_OIDC_AUDIENCE: z.string().min(1).default('parley-api'),
   /** Origins allowed to call the API from browsers (comma list: the web client's, the sites embedding the chat widget). */
-  API_CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((text) =>
-      text
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    ),
+  API_CORS_ORIGINS: env.list(''),
   /** Requests one client address may make a minute before 429. */
   API_REQUESTS_PER_MINUTE: env.positiveInt(600),
   /** Routing's NATS domain for this site's partition (parley.rpc.<domain>.<Method>). */
@@ -37,6 +29,15 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   API_SIP_GATEWAY_RPC_DOMAIN: env.subjectToken('sip-gateway'),
   API_MEDIA_RPC_DOMAIN: env.subjectToken('media'),
   API_HISTORY_RPC_DOMAIN: env.subjectToken('history'),
+  /** Queues the chat widget may start chats in (comma list; the first is the default). */
+  API_CHAT_QUEUES: env.list('chat').pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)).min(1)),
+  /** Abuse limits of the chat channel: message length, chats started per address an hour, messages per conversation
+   * (a burst, then one per interval), visitor sockets per address. */
+  API_CHAT_MAX_MESSAGE_CHARS: env.positiveInt(2_000),
+  API_CHAT_STARTS_PER_HOUR: env.positiveInt(30),
+  API_CHAT_MESSAGE_BURST: env.positiveInt(10),
+  API_CHAT_MESSAGE_INTERVAL_MS: env.positiveInt(1_000),
+  API_CHAT_SOCKETS_PER_ADDRESS: env.positiveInt(20),
   /** How long an agent may be without any open tab before being logged out of routing (a reload fits in it). */
   API_AGENT_GRACE_MS: env.positiveInt(30_000),
   /** The embedded provider's port (0: any), its users (JSON, default the demo users) and the web client's callbacks. */
@@ -44,15 +45,9 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   API_OIDC_USERS: env
     .json(z.array(realmUserSchema).min(1), 'an array of users')
     .transform((users) => users ?? demoUsers),
-  API_OIDC_REDIRECT_URIS: z
-    .string()
-    .default('http://127.0.0.1:8080/callback,http://localhost:8080/callback,http://127.0.0.1:5173/callback')
-    .transform((text) =>
-      text
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    ),
+  API_OIDC_REDIRECT_URIS: env.list(
+    'http://127.0.0.1:8080/callback,http://localhost:8080/callback,http://127.0.0.1:5173/callback',
+  ),
 });
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

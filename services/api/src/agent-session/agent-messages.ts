@@ -1,48 +1,85 @@
 // What an agent's browser tab and the API say to each other over the agent socket (JSON text frames). The client's
 // messages are checked here; anything else is answered with an error message naming the problem, never a crash.
 import { z } from 'zod';
+import type { ChatEntry, StoredChatEntry } from '../chat/chat-entries.js';
+import { messageId } from '../chat/visitor-messages.js';
 
 const id = z.string().min(1).max(128);
 
-export const clientMessage = z.discriminatedUnion('type', [
-  /**
-   * First message: the access token (browsers cannot set headers on a WebSocket) and, after a reconnect, the last
-   * message number the tab saw: what came after it is replayed.
-   */
-  z.strictObject({
-    type: z.literal('auth'),
-    token: z.string().min(1).max(8_192),
-    resumeFrom: z.number().int().min(0).optional(),
-  }),
-  /** Log in to routing (this tab's session), ready or not. */
-  z.strictObject({ type: z.literal('login'), ready: z.boolean().default(true) }),
-  z.strictObject({
-    type: z.literal('state'),
-    state: z.enum(['AVAILABLE', 'NOT_READY']),
-    reasonId: z.string().max(128).optional(),
-  }),
-  z.strictObject({ type: z.literal('accept'), offerId: id }),
-  z.strictObject({ type: z.literal('reject'), offerId: id, reason: z.string().max(500).optional() }),
-]);
+export function agentClientMessage(maxChatChars: number) {
+  return z.discriminatedUnion('type', [
+    /**
+     * First message: the access token (browsers cannot set headers on a WebSocket) and, after a reconnect, the last
+     * message number the tab saw: what came after it is replayed.
+     */
+    z.strictObject({
+      type: z.literal('auth'),
+      token: z.string().min(1).max(8_192),
+      resumeFrom: z.number().int().min(0).optional(),
+    }),
+    /** Log in to routing (this tab's session), ready or not. */
+    z.strictObject({ type: z.literal('login'), ready: z.boolean().default(true) }),
+    z.strictObject({
+      type: z.literal('state'),
+      state: z.enum(['AVAILABLE', 'NOT_READY']),
+      reasonId: z.string().max(128).optional(),
+    }),
+    z.strictObject({ type: z.literal('accept'), offerId: id }),
+    z.strictObject({ type: z.literal('reject'), offerId: id, reason: z.string().max(500).optional() }),
+    /** Chat: a message to the visitor, typing, and having read the visitor's message. */
+    z.strictObject({
+      type: z.literal('chat_send'),
+      interactionId: id,
+      id: messageId,
+      text: z.string().trim().min(1).max(maxChatChars),
+    }),
+    z.strictObject({ type: z.literal('chat_typing'), interactionId: id, on: z.boolean() }),
+    z.strictObject({ type: z.literal('chat_read'), interactionId: id, messageId }),
+    /** End the conversation (hang up the chat; a call is hung up by the SIP gateway) and go to wrap-up. */
+    z.strictObject({ type: z.literal('end'), interactionId: id }),
+    z.strictObject({
+      type: z.literal('wrap_up'),
+      interactionId: id,
+      code: z.string().max(128).optional(),
+      comment: z.string().max(2_000).optional(),
+    }),
+    /** A note on the interaction, kept in its history. */
+    z.strictObject({ type: z.literal('note'), interactionId: id, text: z.string().trim().min(1).max(10_000) }),
+  ]);
+}
 
-export type ClientMessage = z.output<typeof clientMessage>;
+export type ClientMessage = z.output<ReturnType<typeof agentClientMessage>>;
 
-export type ServerMessage =
-  /** `seq`: the session's latest message number; `replayed`: messages resent; `gap`: some were lost, reload. */
-  | { type: 'ready'; agentId: string; username: string; seq: number; replayed: number; gap: boolean }
-  | { type: 'logged_in'; state: string }
-  | { type: 'state'; state: string }
+/** Pushed to every tab of the agent, numbered (`seq`) and kept for the grace period so a resuming tab gets them. */
+export type AgentPush =
   | {
       type: 'offer';
-      seq: number;
       offerId: string;
       interactionId: string;
       channel: string;
       queueId: string;
       timeoutMs: number;
       expiresAt: string | undefined;
+      customer: { name: string; phoneNumber: string; email: string };
+      attributes: Record<string, string>;
     }
-  | { type: 'offer_ended'; seq: number; offerId: string; reason: string }
+  | { type: 'offer_ended'; offerId: string; reason: string }
+  | { type: 'state'; state: string; reason: string }
+  | { type: 'interaction'; interactionId: string; phase: string; at: string; wrapUpDeadline: string | undefined }
+  | { type: 'chat_transcript'; interactionId: string; visitorName: string; transcript: StoredChatEntry[] }
+  | { type: 'chat_entry'; interactionId: string; entry: ChatEntry };
+
+export type ServerMessage =
+  /** `seq`: the session's latest message number; `replayed`: messages resent; `gap`: some were lost, reload. */
+  | { type: 'ready'; agentId: string; username: string; seq: number; replayed: number; gap: boolean }
+  | { type: 'logged_in'; state: string }
+  /** The answer to a state change (the `state` push follows when routing has made it). */
+  | { type: 'state_set'; state: string }
+  | (AgentPush & { seq: number })
   | { type: 'accepted'; offerId: string; interactionId: string }
   | { type: 'rejected'; offerId: string }
+  | { type: 'chat_sent'; interactionId: string; id: string }
+  | { type: 'ended'; interactionId: string }
+  | { type: 'wrapped_up'; interactionId: string }
+  | { type: 'note_added'; interactionId: string; noteId: string }
   | { type: 'error'; code: string; message: string };

@@ -1,27 +1,34 @@
-// Each agent's session across their tabs, on this API replica: routing's offer events for the agent numbered in
-// order and kept for the grace period, delivered to every open tab, and replayed to a tab that reconnects with the
-// last number it saw (a reload or a network blip misses nothing). When the last tab has been gone longer than the
-// grace, the agent is logged out of routing — forcibly, so calls in progress go on but no new offer rings into the
-// void — and the session is forgotten.
-import type { Logger, RpcClient } from '@parley/kit';
+// Each agent's session across their tabs, on this API replica: routing's events for the agent (offers, state,
+// interactions) and the entries of the chats the agent is connected to, numbered in order and kept for the grace
+// period, delivered to every open tab, and replayed to a tab that reconnects with the last number it saw (a reload
+// or a network blip misses nothing). When the last tab has been gone longer than the grace, the agent is logged out
+// of routing — forcibly, so conversations in progress go on but no new offer rings into the void — and the session
+// is forgotten.
+import type { EventFeed, Logger, RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import type { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import type { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
-import type { EventFeed } from '@parley/kit';
+import type { ChatConversations } from '../chat/chat-conversations.js';
+import { followWithTranscript } from '../chat/follow-chat.js';
+import type { AgentPush } from './agent-messages.js';
+import { pushFor } from './agent-pushes.js';
 
 /** A message for the agent with its number in the session. */
 export interface Numbered {
   seq: number;
-  event: Envelope;
+  push: AgentPush;
 }
 
 export type Deliver = (message: Numbered) => void;
 
 interface Session {
+  agentId: string;
   tabs: Set<Deliver>;
   seq: number;
   kept: (Numbered & { at: number })[];
-  stopFeed: () => void;
+  stopFeeds: (() => void)[];
+  /** Chats the agent is connected to, by interaction id: how to stop following each. */
+  chats: Map<string, () => void>;
   logout: NodeJS.Timeout | undefined;
 }
 
@@ -35,12 +42,16 @@ export interface Attached {
   gap: boolean;
 }
 
+const CONVERSATION_OVER = new Set(['interaction.completed', 'interaction.transferred']);
+
 export class AgentSessions {
   private readonly sessions = new Map<string, Session>();
 
+  /** `feeds`: routing's events of the site keyed by agent id (offer.*, interaction.*, agent.*). */
   constructor(
     private readonly routing: RpcClient<typeof RoutingServiceService>,
-    private readonly offers: EventFeed,
+    private readonly feeds: readonly EventFeed[],
+    private readonly chats: ChatConversations | undefined,
     private readonly graceMs: number,
     private readonly logger: Logger,
   ) {}
@@ -59,7 +70,7 @@ export class AgentSessions {
       gap = !known ? resumeFrom > 0 : resumeFrom < oldestKept - 1 || resumeFrom > session.seq;
       for (const message of session.kept) {
         if (message.seq > resumeFrom) {
-          deliver({ seq: message.seq, event: message.event });
+          deliver({ seq: message.seq, push: message.push });
           replayed += 1;
         }
       }
@@ -68,32 +79,101 @@ export class AgentSessions {
     return { detach: () => this.detach(agentId, session, deliver), seq: session.seq, replayed, gap };
   }
 
+  /** Whether the agent is connected to this chat (only then may the agent write in it). */
+  inChat(agentId: string, interactionId: string): boolean {
+    return this.sessions.get(agentId)?.chats.has(interactionId) ?? false;
+  }
+
   close(): void {
-    for (const session of this.sessions.values()) {
-      clearTimeout(session.logout);
-      session.stopFeed();
-    }
+    for (const session of this.sessions.values()) this.stop(session);
     this.sessions.clear();
   }
 
   private open(agentId: string): Session {
-    const session: Session = { tabs: new Set(), seq: 0, kept: [], stopFeed: () => undefined, logout: undefined };
-    session.stopFeed = this.offers.listen(agentId, (event) => {
-      session.seq += 1;
-      const message = { seq: session.seq, event };
-      session.kept.push({ ...message, at: Date.now() });
-      this.forgetOld(session);
-      for (const deliver of session.tabs) deliver(message);
-    });
+    const session: Session = {
+      agentId,
+      tabs: new Set(),
+      seq: 0,
+      kept: [],
+      stopFeeds: [],
+      chats: new Map(),
+      logout: undefined,
+    };
+    session.stopFeeds = this.feeds.map((feed) => feed.listen(agentId, (event) => this.onEvent(session, event)));
     this.sessions.set(agentId, session);
+    // Conversations the agent already holds (a tab back after the grace, or on another replica) are followed too.
+    this.routing.getAgent({ agentId }).then(
+      ({ agent }) => {
+        for (const interactionId of agent?.status?.interactionIds ?? []) this.followChat(session, interactionId);
+      },
+      (error: unknown) => this.logger.debug({ err: error, agentId }, 'no routing agent for the session'),
+    );
     return session;
+  }
+
+  private onEvent(session: Session, event: Envelope): void {
+    const push = pushFor(event);
+    if (push) this.emit(session, push);
+    if (event.type === 'interaction.connected') this.followChat(session, event.interactionId);
+    if (CONVERSATION_OVER.has(event.type)) {
+      session.chats.get(event.interactionId)?.();
+      session.chats.delete(event.interactionId);
+    }
+  }
+
+  private emit(session: Session, push: AgentPush): void {
+    session.seq += 1;
+    const message = { seq: session.seq, push };
+    session.kept.push({ ...message, at: Date.now() });
+    this.forgetOld(session);
+    for (const deliver of session.tabs) deliver(message);
+  }
+
+  /** If the interaction the agent was connected to is a chat, its transcript and then its entries go to the tabs. */
+  private followChat(session: Session, interactionId: string): void {
+    const chats = this.chats;
+    if (!chats || session.chats.has(interactionId)) return;
+    // Held until following starts, so an end that comes meanwhile still stops it.
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    session.chats.set(interactionId, () => {
+      stopped = true;
+      stop?.();
+    });
+    const onBad = (error: unknown) => this.logger.warn({ err: error, interactionId }, 'unreadable chat entry');
+    chats
+      .get(interactionId)
+      .then(async (chat) => {
+        if (!chat || stopped) {
+          if (!chat) session.chats.delete(interactionId);
+          return;
+        }
+        stop = await followWithTranscript(
+          chats.channel,
+          chat,
+          (transcript) =>
+            this.emit(session, { type: 'chat_transcript', interactionId, visitorName: chat.visitorName, transcript }),
+          (entry) => {
+            if (entry.kind === 'typing' && entry.from === 'agent') return;
+            this.emit(session, { type: 'chat_entry', interactionId, entry });
+            if (entry.kind === 'message' && entry.from === 'visitor' && session.tabs.size > 0)
+              chats.receipt(chat, entry.id, 'delivered', 'agent').catch(onBad);
+          },
+          onBad,
+        );
+        if (stopped) stop();
+      })
+      .catch((error: unknown) => {
+        session.chats.delete(interactionId);
+        this.logger.warn({ err: error, interactionId }, 'could not follow the chat');
+      });
   }
 
   private detach(agentId: string, session: Session, deliver: Deliver): void {
     session.tabs.delete(deliver);
     if (session.tabs.size > 0 || this.sessions.get(agentId) !== session) return;
     session.logout = setTimeout(() => {
-      session.stopFeed();
+      this.stop(session);
       this.sessions.delete(agentId);
       this.routing
         .logoutAgent({
@@ -107,6 +187,13 @@ export class AgentSessions {
         );
     }, this.graceMs);
     session.logout.unref();
+  }
+
+  private stop(session: Session): void {
+    clearTimeout(session.logout);
+    for (const stop of session.stopFeeds) stop();
+    for (const stop of session.chats.values()) stop();
+    session.chats.clear();
   }
 
   private forgetOld(session: Session): void {

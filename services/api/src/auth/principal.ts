@@ -7,6 +7,8 @@ import { InvalidTokenError } from './invalid-token.js';
 export interface Principal {
   subject: string;
   username: string;
+  /** The name to show (the `name` claim, else the user name). */
+  name: string;
   roles: ReadonlySet<RealmRole>;
   site: string | undefined;
 }
@@ -22,5 +24,6 @@ export function principalFrom(payload: JWTPayload): Principal {
     .find(Boolean);
   const site = typeof payload.site === 'string' ? payload.site : fromGroup;
   const username = typeof payload.preferred_username === 'string' ? payload.preferred_username : payload.sub;
-  return { subject: payload.sub, username, roles, site };
+  const name = typeof payload.name === 'string' && payload.name ? payload.name : username;
+  return { subject: payload.sub, username, name, roles, site };
 }

@@ -69,19 +69,37 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   });
 
-  app.get('/api/v1/me', { preHandler: authenticate(options.verifier) }, async (request) => {
-    const principal = request.principal!;
-    return {
-      subject: principal.subject,
-      username: principal.username,
-      roles: [...principal.roles],
-      site: principal.site ?? null,
-    };
-  });
+  app.get(
+    '/api/v1/me',
+    { preHandler: authenticate(options.verifier), schema: { tags: ['session'], security: [{ bearer: [] }] } },
+    async (request) => {
+      const principal = request.principal!;
+      return {
+        subject: principal.subject,
+        username: principal.username,
+        roles: [...principal.roles],
+        site: principal.site ?? null,
+      };
+    },
+  );
   const agentSockets = options.agentSockets;
   if (agentSockets) {
-    app.get('/api/v1/agent/socket', { websocket: true }, (socket) =>
-      serveAgentSocket(socket, { ...agentSockets, verifier: options.verifier }),
+    app.get(
+      '/api/v1/agent/socket',
+      {
+        websocket: true,
+        schema: {
+          tags: ['agent'],
+          summary: 'The agent socket (WebSocket): authenticate with the access token in the first message',
+          security: [{ bearer: [] }],
+        },
+      },
+      (socket, request) =>
+        serveAgentSocket(
+          socket,
+          { ...agentSockets, verifier: options.verifier },
+          { address: request.ip, userAgent: request.headers['user-agent']?.slice(0, 200) },
+        ),
     );
   }
   for (const routes of options.routes ?? []) await routes(app);

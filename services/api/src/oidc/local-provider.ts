@@ -88,7 +88,12 @@ export async function startLocalProvider(options: LocalProviderOptions): Promise
     extraTokenClaims: (_ctx, token) => {
       const user = 'accountId' in token && token.accountId ? users.get(token.accountId) : undefined;
       if (!user) return undefined;
-      return { preferred_username: user.username, realm_access: { roles: user.roles }, site: user.site };
+      return {
+        preferred_username: user.username,
+        name: user.name,
+        realm_access: { roles: user.roles },
+        site: user.site,
+      };
     },
     // The first-party web client needs no consent screen: its grant covers the realm's scopes and the API.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {

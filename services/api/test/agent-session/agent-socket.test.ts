@@ -232,8 +232,11 @@ describe('the agent socket', () => {
     expect(await first.next('ready')).toMatchObject({ seq: 0, replayed: 0 });
     first.send({ type: 'login' });
     await first.next('logged_in');
+    // Routing's state change reaches the tab as a numbered push: the last number this tab saw.
+    expect(await first.next('state')).toMatchObject({ seq: 1, state: 'AVAILABLE' });
     first.socket.close();
     await first.closed;
+    const lastSeen = Math.max(...first.messages.map((message) => Number(message.seq ?? 0)));
 
     const interactionId = ulid();
     await routingClient().enqueueInteraction({
@@ -249,10 +252,18 @@ describe('the agent socket', () => {
 
     const second = await openTab();
     try {
-      second.send({ type: 'auth', token: tokens.access_token, resumeFrom: 0 });
-      expect(await second.next('ready')).toMatchObject({ agentId: 'celina', seq: 1, replayed: 1, gap: false });
+      second.send({ type: 'auth', token: tokens.access_token, resumeFrom: lastSeen });
+      const ready = await second.next('ready');
+      expect(ready).toMatchObject({ agentId: 'celina', gap: false });
+      // Everything after lastSeen is replayed, in order, with no number skipped: the offer and the agent's state
+      // change to reserved that came with it.
+      expect(ready.replayed).toBe(Number(ready.seq) - lastSeen);
       const offer = await second.next('offer');
-      expect(offer).toMatchObject({ seq: 1, interactionId });
+      expect(offer).toMatchObject({ interactionId });
+      const replayedSeqs = second.messages.filter((message) => message.seq !== undefined && message.type !== 'ready');
+      expect(replayedSeqs.map((message) => message.seq)).toEqual(
+        Array.from({ length: Number(ready.replayed) }, (_, index) => lastSeen + 1 + index),
+      );
       second.send({ type: 'accept', offerId: offer.offerId });
       expect(await second.next('accepted')).toMatchObject({ interactionId });
       // Resuming from a number the session never reached: the tab is told to reload.

@@ -21,6 +21,17 @@ export const env = {
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "_" or "-" (it is a NATS subject token)')
       .default(fallback),
+  /** A comma-separated list (blanks dropped), e.g. allowed origins. */
+  list: (fallback = '') =>
+    z
+      .string()
+      .default(fallback)
+      .transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   url: () => z.url(),
   /**

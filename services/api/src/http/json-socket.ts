@@ -1,0 +1,41 @@
+// JSON text frames on a WebSocket, checked by a zod schema: a frame that is not JSON or not a known message is
+// answered with an error message naming the problem (the session goes on); a handler that fails answers with the
+// error's code. Shared by the agent, supervisor and chat visitor sockets.
+import type { WebSocket } from 'ws';
+import type { z } from 'zod';
+
+export interface JsonSocket<Out> {
+  send(message: Out): void;
+  fail(code: string, message: string): void;
+}
+
+export function jsonSocket<In, Out>(
+  socket: WebSocket,
+  schema: z.ZodType<In>,
+  handle: (message: In) => Promise<void>,
+  errorMessage: (code: string, message: string) => Out,
+): JsonSocket<Out> {
+  const send = (message: Out) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+  const fail = (code: string, message: string) => send(errorMessage(code, message));
+  socket.on('message', (data, isBinary) => {
+    let message: In;
+    try {
+      if (isBinary) throw new Error('binary frame');
+      const parsed = schema.safeParse(JSON.parse(data.toString()));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return fail('bad_message', `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'not understood'}`);
+      }
+      message = parsed.data;
+    } catch {
+      return fail('bad_message', 'frames are JSON text');
+    }
+    handle(message).catch((error: unknown) => {
+      const detail = error as { code?: string; message?: string };
+      fail(detail.code ?? 'failed', detail.message ?? 'the request failed');
+    });
+  });
+  return { send, fail };
+}
