@@ -13,6 +13,7 @@ import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing'
 import { hostname } from 'node:os';
 import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import { AgentSessions } from './agent-session/agent-sessions.js';
+import { ScreenPop } from './agent-session/screen-pop.js';
 import { ChatChannel } from './chat/chat-channel.js';
 import { ChatConversations } from './chat/chat-conversations.js';
 import { ChatRecords, defaultChatStorage, ensureChatStream, type ChatStorageConfig } from './chat/chat-storage.js';
@@ -80,7 +81,14 @@ export async function startApiService(options: ApiServiceOptions) {
       host.events,
       `api/${hostname()}`,
     );
-    const sessions = new AgentSessions(routing, agentFeeds, chats, config.API_AGENT_GRACE_MS, host.logger);
+    const sessions = new AgentSessions(
+      routing,
+      agentFeeds,
+      chats,
+      new ScreenPop(chats, history),
+      config.API_AGENT_GRACE_MS,
+      host.logger,
+    );
     host.shutdown.add('agent sessions', () => sessions.close());
     const app = await buildApp({
       verifier: new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE }),

@@ -60,10 +60,23 @@ export type AgentPush =
       queueId: string;
       timeoutMs: number;
       expiresAt: string | undefined;
-      customer: { name: string; phoneNumber: string; email: string };
       attributes: Record<string, string>;
     }
   | { type: 'offer_ended'; offerId: string; reason: string }
+  | {
+      type: 'screen_pop';
+      interactionId: string;
+      customer: { id: string; name: string; phoneNumber: string; email: string };
+      attributes: Record<string, string>;
+      recent: {
+        interactionId: string;
+        channel: string;
+        createdAt: string | null;
+        wrapUpCode: string;
+        agentIds: string[];
+      }[];
+      lastAgentId: string;
+    }
   | { type: 'state'; state: string; reason: string }
   | { type: 'interaction'; interactionId: string; phase: string; at: string; wrapUpDeadline: string | undefined }
   | { type: 'chat_transcript'; interactionId: string; visitorName: string; transcript: StoredChatEntry[] }

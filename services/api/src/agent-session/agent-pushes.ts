@@ -34,11 +34,6 @@ export function pushFor(event: Envelope): AgentPush | undefined {
       queueId: event.queueId,
       timeoutMs: Number(offer?.timeoutMs ?? 0),
       expiresAt: offer?.expiresAt?.toISOString(),
-      customer: {
-        name: interaction?.customer?.displayName ?? '',
-        phoneNumber: interaction?.customer?.phoneNumber ?? '',
-        email: interaction?.customer?.email ?? '',
-      },
       attributes: interaction?.attributes ?? {},
     };
   }

@@ -12,6 +12,7 @@ import type { ChatConversations } from '../chat/chat-conversations.js';
 import { followWithTranscript } from '../chat/follow-chat.js';
 import type { AgentPush } from './agent-messages.js';
 import { pushFor } from './agent-pushes.js';
+import type { ScreenPop } from './screen-pop.js';
 
 /** A message for the agent with its number in the session. */
 export interface Numbered {
@@ -52,6 +53,7 @@ export class AgentSessions {
     private readonly routing: RpcClient<typeof RoutingServiceService>,
     private readonly feeds: readonly EventFeed[],
     private readonly chats: ChatConversations | undefined,
+    private readonly screenPop: ScreenPop | undefined,
     private readonly graceMs: number,
     private readonly logger: Logger,
   ) {}
@@ -114,6 +116,11 @@ export class AgentSessions {
   private onEvent(session: Session, event: Envelope): void {
     const push = pushFor(event);
     if (push) this.emit(session, push);
+    if (event.type === 'offer.created' && this.screenPop)
+      this.screenPop.contextFor(event.interactionId).then(
+        (context) => context && this.emit(session, context),
+        (error: unknown) => this.logger.debug({ err: error }, 'no screen-pop'),
+      );
     if (event.type === 'interaction.connected') this.followChat(session, event.interactionId);
     if (CONVERSATION_OVER.has(event.type)) {
       session.chats.get(event.interactionId)?.();

@@ -46,6 +46,7 @@ export class ChatConversations {
       visitorId: `visitor-${ulid()}`,
       visitorName: input.name,
       email: input.email?.toLowerCase() ?? null,
+      attributes: input.answers,
       keyHash: hashKey(key),
       state: 'waiting',
       agentId: null,

@@ -29,6 +29,8 @@ export interface ChatRecord {
   visitorId: string;
   visitorName: string;
   email: string | null;
+  /** Pre-chat answers (the interaction's attributes), for the agent's screen-pop. */
+  attributes: Record<string, string>;
   /** SHA-256 (hex) of the rejoin key handed to the visitor; the key itself is never stored. */
   keyHash: string;
   state: ChatState;

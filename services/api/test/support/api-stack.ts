@@ -1,0 +1,124 @@
+// What API tests run against, every part real: a routing replica with its own namespaced resources on the test
+// NATS, event streams, audit stream and chat storage of their own, and the API service with the embedded OpenID
+// provider. Queues and agents are created in routing before the API starts.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
+import { createTestEventStreams, testNatsUrl, uniqueName, waitFor } from '@parley/kit/testing';
+import { Agent } from '@parley/protos/parley/common/v1/agent';
+import { Queue } from '@parley/protos/parley/common/v1/queue';
+import {
+  ListQueuesRequest,
+  RoutingServiceService,
+  UpsertAgentRequest,
+  UpsertQueueRequest,
+} from '@parley/protos/parley/routing/v1/routing';
+import { loadRoutingConfig } from '@parley/routing/config';
+import { startRoutingReplica } from '@parley/routing/replica';
+import { namespacedRoutingResources, removeRoutingResources } from '@parley/routing/resources';
+import { startApiService } from '../../src/api-service.js';
+import type { AuditStreamConfig } from '../../src/audit/audit-log.js';
+import type { ChatStorageConfig } from '../../src/chat/chat-storage.js';
+import { loadApiConfig } from '../../src/config.js';
+import { demoUsers, type RealmUser } from '../../src/oidc/realm.js';
+import { TEST_REDIRECT_URI } from './oidc-login.js';
+
+export const SITE = 'waw';
+
+export interface ApiStackOptions {
+  queues: Queue[];
+  agents: Agent[];
+  /** Users beyond the demo users (anna, marek, admin). */
+  users?: RealmUser[];
+  /** API settings beyond the stack's own. */
+  apiEnvironment?: Record<string, string>;
+}
+
+export async function startApiStack(options: ApiStackOptions) {
+  const run = uniqueName('api');
+  const resources = namespacedRoutingResources(run);
+  const environment = {
+    NATS_URL: testNatsUrl,
+    LOG_LEVEL: 'silent',
+    GRPC_HOST: '127.0.0.1',
+    HTTP_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    HTTP_PORT: '0',
+    PARLEY_SITE: SITE,
+  };
+  const nc: NatsConnection = await connectNats({
+    servers: [testNatsUrl],
+    name: `${run}-test`,
+    logger: createLogger({ service: 't', level: 'silent' }),
+  });
+  const jsm = await jetstreamManager(nc);
+  const streams = await createTestEventStreams(jsm);
+  const audit: AuditStreamConfig = {
+    stream: `${run.toUpperCase()}_AUDIT`,
+    subjectPrefix: `${run}.audit`,
+    maxAgeMs: 3_600_000,
+  };
+  const chat: ChatStorageConfig = {
+    stream: `${run.toUpperCase()}_CHATS`,
+    subjectPrefix: `${run}.chat`,
+    bucket: `${run}_chats`,
+    maxAgeMs: 3_600_000,
+  };
+  const routing = await startRoutingReplica({
+    config: loadRoutingConfig(environment),
+    eventStreams: streams.config,
+    handleSignals: false,
+    resources,
+  });
+  const routingClient = createNatsRpcClient(nc, RoutingServiceService, { domain: `${run}.p0` });
+  await waitFor(() => routing.isOwner(), { timeoutMs: 10_000, description: 'routing to own its state' });
+  await waitFor(
+    () =>
+      routingClient.listQueues(ListQueuesRequest.fromPartial({})).then(
+        () => true,
+        () => undefined,
+      ),
+    { timeoutMs: 10_000, description: 'routing to answer over NATS' },
+  );
+  for (const queue of options.queues) await routingClient.upsertQueue(UpsertQueueRequest.fromPartial({ queue }));
+  for (const agent of options.agents) await routingClient.upsertAgent(UpsertAgentRequest.fromPartial({ agent }));
+  const api = await startApiService({
+    config: loadApiConfig({
+      ...environment,
+      API_PORT: '0',
+      API_OIDC_PORT: '0',
+      API_OIDC_REDIRECT_URIS: TEST_REDIRECT_URI,
+      API_ROUTING_RPC_DOMAIN: `${run}.p0`,
+      API_HISTORY_RPC_DOMAIN: `${run}-history`,
+      API_OIDC_USERS: JSON.stringify([...demoUsers, ...(options.users ?? [])]),
+      ...options.apiEnvironment,
+    }),
+    eventStreams: streams.config,
+    auditStream: audit,
+    chatStorage: chat,
+    handleSignals: false,
+  });
+  return {
+    nc,
+    jsm,
+    streams,
+    audit,
+    chat,
+    routing,
+    routingClient,
+    api,
+    wsUrl: (path: string) => `${api.url.replace(/^http/, 'ws')}${path}`,
+    async stop() {
+      await api.stop();
+      await routing.stop();
+      await removeRoutingResources(nc, resources, SITE, ['p0']);
+      await streams.remove();
+      for (const name of [audit.stream, chat.stream, `KV_${chat.bucket}`])
+        await jsm.streams.delete(name).catch(() => false);
+      await closeNats(nc);
+    },
+  };
+}
+
+export type ApiStack = Awaited<ReturnType<typeof startApiStack>>;
+
+export { Agent, Queue };
