@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ChatEntry, StoredChatEntry } from '../chat/chat-entries.js';
 import { messageId } from '../chat/visitor-messages.js';
+import { mediaMessage, type MediaAnswer } from '../media/media-messages.js';
 
 const id = z.string().min(1).max(128);
 
@@ -19,10 +20,11 @@ export function agentClientMessage(maxChatChars: number) {
     }),
     /** Log in to routing (this tab's session), ready or not. */
     z.strictObject({ type: z.literal('login'), ready: z.boolean().default(true) }),
+    /** NOT_READY names one of the not-ready reasons an admin configured. */
     z.strictObject({
       type: z.literal('state'),
       state: z.enum(['AVAILABLE', 'NOT_READY']),
-      reasonId: z.string().max(128).optional(),
+      reasonId: z.string().min(1).max(128).optional(),
     }),
     z.strictObject({ type: z.literal('accept'), offerId: id }),
     z.strictObject({ type: z.literal('reject'), offerId: id, reason: z.string().max(500).optional() }),
@@ -43,6 +45,10 @@ export function agentClientMessage(maxChatChars: number) {
       code: z.string().max(128).optional(),
       comment: z.string().max(2_000).optional(),
     }),
+    /** mediasoup signalling for the tab's audio (media-messages.ts). */
+    mediaMessage,
+    /** Connect the tab's audio to the interaction's call (done on accept when the tab already sends audio). */
+    z.strictObject({ type: z.literal('connect_call'), interactionId: id }),
     /** A note on the interaction, kept in its history. */
     z.strictObject({ type: z.literal('note'), interactionId: id, text: z.string().trim().min(1).max(10_000) }),
   ]);
@@ -95,4 +101,6 @@ export type ServerMessage =
   | { type: 'ended'; interactionId: string }
   | { type: 'wrapped_up'; interactionId: string }
   | { type: 'note_added'; interactionId: string; noteId: string }
+  | MediaAnswer
+  | { type: 'call_connected'; interactionId: string; callId: string }
   | { type: 'error'; code: string; message: string };

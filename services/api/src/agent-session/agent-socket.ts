@@ -10,6 +10,8 @@ import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
+import type { MediaServiceService } from '@parley/protos/parley/media/v1/media';
+import { ListActiveCallsRequest, type SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { LoginAgentRequest, type RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
@@ -20,6 +22,7 @@ import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { ChatConversations } from '../chat/chat-conversations.js';
 import { jsonSocket } from '../http/json-socket.js';
+import { MediaRelay } from '../media/media-relay.js';
 import { agentClientMessage, type ClientMessage, type ServerMessage } from './agent-messages.js';
 import { stateName } from './agent-pushes.js';
 import type { AgentSessions, Attached, Numbered } from './agent-sessions.js';
@@ -34,6 +37,9 @@ export interface AgentSocketDeps {
   chats?: ChatConversations;
   /** History, for notes; without it notes are refused. */
   history?: RpcClient<typeof HistoryServiceService>;
+  /** Media (the tab's WebRTC audio) and the SIP gateway (connecting it to calls); without them voice is refused. */
+  media?: RpcClient<typeof MediaServiceService>;
+  sipGateway?: RpcClient<typeof SipGatewayServiceService>;
   maxChatChars?: number;
   /** How long a new socket has to send its token (default 5 s). */
   authTimeoutMs?: number;
@@ -55,6 +61,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
   const sessionId = randomUUID();
   let principal: Principal | undefined;
   let attached: Attached | undefined;
+  let relay: MediaRelay | undefined;
 
   const authTimer = setTimeout(() => {
     if (!principal) socket.close(CloseCode.unauthenticated, 'authenticate first');
@@ -62,6 +69,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
   socket.on('close', () => {
     clearTimeout(authTimer);
     attached?.detach();
+    relay?.close().catch((error: unknown) => deps.logger.warn({ err: error }, 'media peer not closed'));
   });
   const io = jsonSocket<ClientMessage, ServerMessage>(
     socket,
@@ -105,11 +113,13 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
           send({ type: 'logged_in', state: stateName(answer.status?.state) });
         });
       case 'state':
+        if (message.state === 'NOT_READY' && !message.reasonId)
+          throw new Refused('bad_message', 'reasonId: NOT_READY needs one of the configured not-ready reasons');
         return audited('agent.set_state', `agent/${agentId}`, async () => {
           const answer = await deps.routing.setAgentState({
             agentId,
             state: message.state === 'AVAILABLE' ? AgentState.AGENT_STATE_AVAILABLE : AgentState.AGENT_STATE_NOT_READY,
-            notReadyReasonCode: message.reasonId ?? (message.state === 'NOT_READY' ? 'break' : ''),
+            notReadyReasonCode: message.reasonId ?? '',
             actor,
           });
           send({ type: 'state_set', state: stateName(answer.status?.state) });
@@ -121,6 +131,8 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
           send({ type: 'accepted', offerId: message.offerId, interactionId });
           if (answer.interaction?.channel === Channel.CHANNEL_CHAT && deps.chats)
             await deps.chats.agentJoined(interactionId, { id: agentId, name: caller.name });
+          if (answer.interaction?.channel === Channel.CHANNEL_VOICE && relay?.producing)
+            await connectCall(agentId, interactionId);
         });
       case 'reject':
         return audited('offer.reject', `offer/${message.offerId}`, async () => {
@@ -159,6 +171,16 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
           });
           send({ type: 'wrapped_up', interactionId: message.interactionId });
         });
+      case 'media': {
+        if (!relay) throw new Refused('unavailable', 'voice needs the media service');
+        const result = await relay.handle(message.request);
+        return send({ type: 'media_result', requestId: message.requestId, result });
+      }
+      case 'connect_call':
+        return audited('call.connect_agent', `interaction/${message.interactionId}`, async () => {
+          await assertOwnInteraction(agentId, message.interactionId);
+          await connectCall(agentId, message.interactionId);
+        });
       case 'note':
         return audited('interaction.note', `interaction/${message.interactionId}`, async () => {
           if (!deps.history) throw new Refused('unavailable', 'notes need the history service');
@@ -172,6 +194,16 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
           send({ type: 'note_added', interactionId: message.interactionId, noteId: answer.note?.id ?? '' });
         });
     }
+  }
+
+  /** The tab's audio joins the interaction's call (the SIP gateway bridges the caller with the tab's peer). */
+  async function connectCall(agentId: string, interactionId: string): Promise<void> {
+    if (!deps.sipGateway || !relay) throw new Refused('unavailable', 'voice needs the SIP gateway and media');
+    const { calls } = await deps.sipGateway.listActiveCalls(ListActiveCallsRequest.fromPartial({ interactionId }));
+    const call = calls[0];
+    if (!call) throw new Refused('no_call', `no call is in progress for interaction ${interactionId}`);
+    await deps.sipGateway.connectAgent({ callId: call.id, agentId, agentLeg: { peerId: relay.peerId } });
+    send({ type: 'call_connected', interactionId, callId: call.id });
   }
 
   function chats(): ChatConversations {
@@ -209,6 +241,12 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
       return;
     }
     clearTimeout(authTimer);
+    if (deps.media)
+      relay = new MediaRelay(
+        deps.media,
+        `agent.${principal.username}.${sessionId}`,
+        Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_AGENT, id: principal.username, displayName: principal.name }),
+      );
     // "ready" goes first, then whatever the tab missed (replayed by attach), then new messages as they come.
     const replay: Numbered[] = [];
     let live = false;

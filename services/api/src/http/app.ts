@@ -22,7 +22,7 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** What agent sockets need (routing, the offer feed); without it the socket route is not served. */
   agentSockets?: Omit<AgentSocketDeps, 'verifier'>;
-  /** Largest WebSocket frame accepted (the socket is closed above it; default 16 KiB). */
+  /** Largest WebSocket frame accepted (the socket is closed above it; default 32 KiB: a browser's RTP capabilities fit). */
   maxFrameBytes?: number;
   /** Origins whose pages may call the API from a browser (the web client's, the chat widget's hosts); none: same origin only. */
   corsOrigins?: readonly string[];
@@ -45,7 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       message: `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`,
     }),
   });
-  await app.register(websocket, { options: { maxPayload: options.maxFrameBytes ?? 16_384 } });
+  await app.register(websocket, { options: { maxPayload: options.maxFrameBytes ?? 32_768 } });
   await registerOpenApi(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { status: 404, kind: 'not-found', title: 'Not Found', detail: `no route ${request.url}` }),
