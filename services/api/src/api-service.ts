@@ -12,12 +12,16 @@ import {
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { hostname } from 'node:os';
 import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
+import { MediaServiceService } from '@parley/protos/parley/media/v1/media';
+import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { AgentSessions } from './agent-session/agent-sessions.js';
 import { ScreenPop } from './agent-session/screen-pop.js';
 import { ChatChannel } from './chat/chat-channel.js';
 import { ChatConversations } from './chat/chat-conversations.js';
 import { ChatRecords, defaultChatStorage, ensureChatStream, type ChatStorageConfig } from './chat/chat-storage.js';
 import { chatRoutes } from './chat/visitor-routes.js';
+import { adminRoutes } from './admin/admin-routes.js';
+import { supervisorRoutes } from './supervisor/supervisor-routes.js';
 import { AuditLog, defaultAuditStream, type AuditStreamConfig } from './audit/audit-log.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
@@ -67,11 +71,26 @@ export async function startApiService(options: ApiServiceOptions) {
       host.shutdown.add(`${domain} feed`, () => feed.close());
       return feed;
     });
+    // The same site's agent and queue events as one stream per domain, for supervisors' dashboards.
+    const siteFeeds = (['agent', 'queue'] as const).map((domain) => {
+      const feed = new EventFeed(
+        host.nc,
+        eventFilter(options.eventStreams ?? defaultEventStreams, domain, config.PARLEY_SITE),
+        (event) => event.site,
+        (error) => host.logger.warn({ err: error, domain }, 'unreadable event'),
+      );
+      host.shutdown.add(`site ${domain} feed`, () => feed.close());
+      return feed;
+    });
     const auditStream = options.auditStream ?? defaultAuditStream;
     await AuditLog.ensureStream(host.jsm, auditStream);
     const audit = new AuditLog(host.nc, auditStream, config.PARLEY_SITE);
     const routing = createNatsRpcClient(host.nc, RoutingServiceService, { domain: config.API_ROUTING_RPC_DOMAIN });
     const history = createNatsRpcClient(host.nc, HistoryServiceService, { domain: config.API_HISTORY_RPC_DOMAIN });
+    const media = createNatsRpcClient(host.nc, MediaServiceService, { domain: config.API_MEDIA_RPC_DOMAIN });
+    const sipGateway = createNatsRpcClient(host.nc, SipGatewayServiceService, {
+      domain: config.API_SIP_GATEWAY_RPC_DOMAIN,
+    });
     const chatStorage = options.chatStorage ?? defaultChatStorage;
     await ensureChatStream(host.jsm, chatStorage);
     const chats = new ChatConversations(
@@ -90,8 +109,9 @@ export async function startApiService(options: ApiServiceOptions) {
       host.logger,
     );
     host.shutdown.add('agent sessions', () => sessions.close());
+    const verifier = new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE });
     const app = await buildApp({
-      verifier: new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE }),
+      verifier,
       corsOrigins: config.API_CORS_ORIGINS,
       requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
       agentSockets: {
@@ -100,10 +120,23 @@ export async function startApiService(options: ApiServiceOptions) {
         audit,
         chats,
         history,
+        media,
+        sipGateway,
         logger: host.logger,
         maxChatChars: config.API_CHAT_MAX_MESSAGE_CHARS,
       },
       routes: [
+        supervisorRoutes({
+          verifier,
+          routing,
+          media,
+          sipGateway,
+          feeds: siteFeeds,
+          audit,
+          logger: host.logger,
+          site: config.PARLEY_SITE,
+        }),
+        adminRoutes({ verifier, routing, sipGateway, audit, logger: host.logger }),
         chatRoutes({
           chats,
           audit,

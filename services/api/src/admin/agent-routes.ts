@@ -16,7 +16,6 @@ import {
   type PagingQuery,
 } from './schema-parts.js';
 import { attempt, audited } from './service-call.js';
-import { rejectUnknownProperties } from './unknown-properties.js';
 
 interface AgentParams {
   agentId: string;
@@ -52,14 +51,17 @@ export function agentRoutes(app: FastifyInstance, deps: AdminDeps): void {
           },
           additionalProperties: false,
         },
-        response: responses({
-          200: {
-            description: 'A page of agents.',
-            type: 'object',
-            properties: { agents: { type: 'array', items: agentSchema }, nextPageToken: nextPageTokenSchema },
-            required: ['agents', 'nextPageToken'],
+        response: responses(
+          {
+            200: {
+              description: 'A page of agents.',
+              type: 'object',
+              properties: { agents: { type: 'array', items: agentSchema }, nextPageToken: nextPageTokenSchema },
+              required: ['agents', 'nextPageToken'],
+            },
           },
-        }),
+          [400],
+        ),
       },
     },
     async (request, reply) => {
@@ -75,7 +77,12 @@ export function agentRoutes(app: FastifyInstance, deps: AdminDeps): void {
               paging: { pageSize: pageSize ?? 0, pageToken: pageToken ?? '' },
             }),
           ),
-        { ...pagingPlaces, site_id: '/querystring/siteId', team_id: '/querystring/teamId', states: '/querystring/state' },
+        {
+          ...pagingPlaces,
+          site_id: '/querystring/siteId',
+          team_id: '/querystring/teamId',
+          states: '/querystring/state',
+        },
       );
       if (!listed.ok) return sendRpcProblem(reply, listed.problem);
       return {
@@ -91,7 +98,7 @@ export function agentRoutes(app: FastifyInstance, deps: AdminDeps): void {
       schema: {
         ...describeRoute('Read an agent', 'Configuration and live status.'),
         params,
-        response: responses({ 200: { description: 'The agent.', ...agentSchema } }, [404]),
+        response: responses({ 200: { description: 'The agent.', ...agentSchema } }, [400, 404]),
       },
     },
     async (request, reply) => {
@@ -104,7 +111,6 @@ export function agentRoutes(app: FastifyInstance, deps: AdminDeps): void {
   app.put<{ Params: AgentParams; Body: AgentBody }>(
     '/agents/:agentId',
     {
-      preValidation: rejectUnknownProperties(agentBodySchema),
       schema: {
         ...describeRoute(
           'Create or replace an agent',
@@ -113,7 +119,7 @@ export function agentRoutes(app: FastifyInstance, deps: AdminDeps): void {
         ),
         params,
         body: agentBodySchema,
-        response: responses({ 200: { description: 'The stored agent.', ...agentSchema } }, [404, 409]),
+        response: responses({ 200: { description: 'The stored agent.', ...agentSchema } }, [400, 404, 409]),
       },
     },
     async (request, reply) => {
@@ -124,7 +130,10 @@ export function agentRoutes(app: FastifyInstance, deps: AdminDeps): void {
         target: `agent/${agentId}`,
         site: settings.siteId,
         call: () =>
-          deps.routing.upsertAgent({ agent: agentFromBody(agentId, settings), expectedRevision: expectedRevision ?? 0 }),
+          deps.routing.upsertAgent({
+            agent: agentFromBody(agentId, settings),
+            expectedRevision: expectedRevision ?? 0,
+          }),
         places,
         describe: (value) => `revision ${value.agent?.revision}`,
       });
@@ -139,7 +148,7 @@ export function agentRoutes(app: FastifyInstance, deps: AdminDeps): void {
       schema: {
         ...describeRoute('Delete an agent', 'Refused (409) while the agent is logged in; history keeps their work.'),
         params,
-        response: responses({ 204: { description: 'Deleted.', type: 'null' } }, [404, 409]),
+        response: responses({ 204: { description: 'Deleted.', type: 'null' } }, [400, 404, 409]),
       },
     },
     async (request, reply) => {

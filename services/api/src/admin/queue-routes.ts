@@ -16,7 +16,6 @@ import {
   type PagingQuery,
 } from './schema-parts.js';
 import { attempt, audited } from './service-call.js';
-import { rejectUnknownProperties } from './unknown-properties.js';
 
 interface QueueParams {
   queueId: string;
@@ -37,14 +36,17 @@ export function queueRoutes(app: FastifyInstance, deps: AdminDeps): void {
           properties: { siteId: idSchema, channel: channelSchema, ...pagingQuery },
           additionalProperties: false,
         },
-        response: responses({
-          200: {
-            description: 'A page of queues.',
-            type: 'object',
-            properties: { queues: { type: 'array', items: queueSchema }, nextPageToken: nextPageTokenSchema },
-            required: ['queues', 'nextPageToken'],
+        response: responses(
+          {
+            200: {
+              description: 'A page of queues.',
+              type: 'object',
+              properties: { queues: { type: 'array', items: queueSchema }, nextPageToken: nextPageTokenSchema },
+              required: ['queues', 'nextPageToken'],
+            },
           },
-        }),
+          [400],
+        ),
       },
     },
     async (request, reply) => {
@@ -75,7 +77,7 @@ export function queueRoutes(app: FastifyInstance, deps: AdminDeps): void {
       schema: {
         ...describeRoute('Read a queue'),
         params,
-        response: responses({ 200: { description: 'The queue.', ...queueSchema } }, [404]),
+        response: responses({ 200: { description: 'The queue.', ...queueSchema } }, [400, 404]),
       },
     },
     async (request, reply) => {
@@ -88,7 +90,6 @@ export function queueRoutes(app: FastifyInstance, deps: AdminDeps): void {
   app.put<{ Params: QueueParams; Body: QueueBody }>(
     '/queues/:queueId',
     {
-      preValidation: rejectUnknownProperties(queueBodySchema),
       schema: {
         ...describeRoute(
           'Create or replace a queue',
@@ -97,7 +98,7 @@ export function queueRoutes(app: FastifyInstance, deps: AdminDeps): void {
         ),
         params,
         body: queueBodySchema,
-        response: responses({ 200: { description: 'The stored queue.', ...queueSchema } }, [404, 409]),
+        response: responses({ 200: { description: 'The stored queue.', ...queueSchema } }, [400, 404, 409]),
       },
     },
     async (request, reply) => {
@@ -129,7 +130,7 @@ export function queueRoutes(app: FastifyInstance, deps: AdminDeps): void {
           'Refused (409) while interactions wait in it or another queue overflows to it.',
         ),
         params,
-        response: responses({ 204: { description: 'Deleted.', type: 'null' } }, [404, 409]),
+        response: responses({ 204: { description: 'Deleted.', type: 'null' } }, [400, 404, 409]),
       },
     },
     async (request, reply) => {

@@ -71,9 +71,12 @@ const errorDescriptions: Record<number, string> = {
   503: 'The service is unavailable or did not answer in time; retry shortly (Retry-After).',
 };
 
-/** The success answer plus every error answer an admin route can give (`extra`: 404 and 409 where they apply). */
-export function responses(success: Record<number, object>, extra: readonly (404 | 409)[] = []) {
-  const errors = [400, 401, 403, ...extra, 429, 500, 503].map((status) => [
+/**
+ * The success answer plus every error answer the route can give: those of every admin route, and `extra` where they
+ * apply (400 for routes taking input, 404 for one item, 409 for changes).
+ */
+export function responses(success: Record<number, object>, extra: readonly (400 | 404 | 409)[] = []) {
+  const errors = [...extra, 401, 403, 429, 500, 503].map((status) => [
     status,
     { ...problemSchema, description: errorDescriptions[status] },
   ]);

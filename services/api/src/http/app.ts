@@ -32,7 +32,13 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 65_536 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes ?? 65_536,
+    // Unknown properties are refused (400 naming them), not silently dropped: a PUT replacing a whole queue must not
+    // quietly reset the setting a misspelt field meant to change.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   await app.register(helmet);
   await app.register(cors, { origin: [...(options.corsOrigins ?? [])], credentials: false, maxAge: 600 });
   await app.register(rateLimit, {
