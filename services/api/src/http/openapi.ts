@@ -19,6 +19,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
+    // @fastify/websocket hides its routes from the document; the sockets are part of the API, so they are shown
+    // (as the GET that upgrades).
+    transform: ({ schema, url, route }) => ({
+      schema: (route as { websocket?: boolean }).websocket ? { ...schema, hide: false } : schema,
+      url,
+    }),
   });
   // The UI's own page needs inline scripts and styles that the API's strict helmet policy forbids elsewhere.
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -12,7 +12,10 @@ import {
   UpsertAgentRequest,
   UpsertQueueRequest,
 } from '@parley/protos/parley/routing/v1/routing';
+import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { loadRoutingConfig } from '@parley/routing/config';
+import { loadSipGatewayConfig } from '@parley/sip-gateway/config';
+import { startSipGatewayService } from '@parley/sip-gateway/service';
 import { startRoutingReplica } from '@parley/routing/replica';
 import { namespacedRoutingResources, removeRoutingResources } from '@parley/routing/resources';
 import { startApiService } from '../../src/api-service.js';
@@ -31,6 +34,8 @@ export interface ApiStackOptions {
   users?: RealmUser[];
   /** API settings beyond the stack's own. */
   apiEnvironment?: Record<string, string>;
+  /** Run a SIP gateway too (no media; for flows). */
+  sipGateway?: boolean;
 }
 
 export async function startApiStack(options: ApiStackOptions) {
@@ -81,6 +86,33 @@ export async function startApiStack(options: ApiStackOptions) {
   );
   for (const queue of options.queues) await routingClient.upsertQueue(UpsertQueueRequest.fromPartial({ queue }));
   for (const agent of options.agents) await routingClient.upsertAgent(UpsertAgentRequest.fromPartial({ agent }));
+  const gatewayDomain = `${run}-sip-gateway`;
+  const gateway = options.sipGateway
+    ? await startSipGatewayService({
+        config: loadSipGatewayConfig({
+          ...environment,
+          SIP_HOST: '127.0.0.1',
+          SIP_PORT: '0',
+          SIP_MEDIA: 'none',
+          SIP_RPC_DOMAIN: gatewayDomain,
+          SIP_ROUTING_RPC_DOMAIN: `${run}.p0`,
+          SIP_FLOWS_BUCKET: `${run}_flows`,
+        }),
+        eventStreams: streams.config,
+        handleSignals: false,
+      })
+    : undefined;
+  if (gateway) {
+    const client = createNatsRpcClient(nc, SipGatewayServiceService, { domain: gatewayDomain });
+    await waitFor(
+      () =>
+        client.listFlows({}).then(
+          () => true,
+          () => undefined,
+        ),
+      { timeoutMs: 10_000, description: 'the gateway to answer over NATS' },
+    );
+  }
   const api = await startApiService({
     config: loadApiConfig({
       ...environment,
@@ -89,6 +121,7 @@ export async function startApiStack(options: ApiStackOptions) {
       API_OIDC_REDIRECT_URIS: TEST_REDIRECT_URI,
       API_ROUTING_RPC_DOMAIN: `${run}.p0`,
       API_HISTORY_RPC_DOMAIN: `${run}-history`,
+      API_SIP_GATEWAY_RPC_DOMAIN: gatewayDomain,
       API_OIDC_USERS: JSON.stringify([...demoUsers, ...(options.users ?? [])]),
       ...options.apiEnvironment,
     }),
@@ -109,10 +142,11 @@ export async function startApiStack(options: ApiStackOptions) {
     wsUrl: (path: string) => `${api.url.replace(/^http/, 'ws')}${path}`,
     async stop() {
       await api.stop();
+      await gateway?.stop();
       await routing.stop();
       await removeRoutingResources(nc, resources, SITE, ['p0']);
       await streams.remove();
-      for (const name of [audit.stream, chat.stream, `KV_${chat.bucket}`])
+      for (const name of [audit.stream, chat.stream, `KV_${chat.bucket}`, `KV_${run}_flows`])
         await jsm.streams.delete(name).catch(() => false);
       await closeNats(nc);
     },
