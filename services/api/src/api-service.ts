@@ -114,6 +114,7 @@ export async function startApiService(options: ApiServiceOptions) {
       verifier,
       corsOrigins: config.API_CORS_ORIGINS,
       requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
+      userRequestsPerMinute: config.API_USER_REQUESTS_PER_MINUTE,
       agentSockets: {
         routing,
         sessions,

@@ -18,8 +18,10 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   API_OIDC_AUDIENCE: z.string().min(1).default('parley-api'),
   /** Origins allowed to call the API from browsers (comma list: the web client's, the sites embedding the chat widget). */
   API_CORS_ORIGINS: env.list(''),
-  /** Requests one client address may make a minute before 429. */
-  API_REQUESTS_PER_MINUTE: env.positiveInt(600),
+  /** Requests one client address may make a minute before 429 (high: a contact center's agents share a NAT). */
+  API_REQUESTS_PER_MINUTE: env.positiveInt(20_000),
+  /** Requests one signed-in user may make a minute before 429. */
+  API_USER_REQUESTS_PER_MINUTE: env.positiveInt(600),
   /** Routing's NATS domain for this site's partition (parley.rpc.<domain>.<Method>). */
   API_ROUTING_RPC_DOMAIN: z
     .string()

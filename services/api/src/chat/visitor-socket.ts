@@ -9,7 +9,7 @@ import type { ChatConversations } from './chat-conversations.js';
 import type { ChatEntry } from './chat-entries.js';
 import type { ChatRecord } from './chat-storage.js';
 import { followWithTranscript } from './follow-chat.js';
-import { MessageRate } from './message-rate.js';
+import { TokenBucket } from '../limits/token-bucket.js';
 import { visitorMessage, type VisitorMessage, type VisitorServerMessage } from './visitor-messages.js';
 
 export interface VisitorSocketDeps {
@@ -32,7 +32,7 @@ export function serveVisitorSocket(socket: WebSocket, chatId: string, deps: Visi
   let chat: ChatRecord | undefined;
   let stopFollowing: (() => void) | undefined;
   let refused = 0;
-  const rate = new MessageRate(deps.messageBurst, deps.messageIntervalMs);
+  const rate = new TokenBucket(deps.messageBurst, deps.messageIntervalMs);
   const joinTimer = setTimeout(() => {
     if (!chat) socket.close(VisitorCloseCode.unauthenticated, 'join first');
   }, 5_000);

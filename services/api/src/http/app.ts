@@ -7,8 +7,9 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serveAgentSocket, type AgentSocketDeps } from '../agent-session/agent-socket.js';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import { KeyedRates } from '../limits/keyed-rates.js';
 import { authenticate } from './authenticate.js';
 import { registerOpenApi } from './openapi.js';
 import { sendProblem, validationProblem } from './problem.js';
@@ -26,8 +27,10 @@ export interface AppOptions {
   maxFrameBytes?: number;
   /** Origins whose pages may call the API from a browser (the web client's, the chat widget's hosts); none: same origin only. */
   corsOrigins?: readonly string[];
-  /** Requests one client address may make a minute (429 above); default 600. */
+  /** Requests one client address may make a minute (429 above); default 20,000 (a contact center's agents share a NAT). */
   requestsPerMinute?: number;
+  /** Requests one signed-in user may make a minute (429 above); default 600. */
+  userRequestsPerMinute?: number;
   routes?: readonly RouteModule[];
 }
 
@@ -41,16 +44,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(helmet);
   await app.register(cors, { origin: [...(options.corsOrigins ?? [])], credentials: false, maxAge: 600 });
+  // Routes may set their own limits (config.rateLimit, e.g. chats started per address an hour).
   await app.register(rateLimit, {
-    max: options.requestsPerMinute ?? 600,
-    timeWindow: 60_000,
-    // As a problem document, with the wait in Retry-After (set by the plugin).
+    global: false,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       code: 'too-many-requests',
-      message: `more than ${context.max} requests a minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      message: `more than ${context.max} such requests from this address; retry in ${Math.ceil(context.ttl / 1000)} s`,
     }),
   });
+  // Every request counts against its address first (before any guard: a flood of bad tokens is limited too), then
+  // against its user once a guard has said who is calling.
+  const addressLimit = options.requestsPerMinute ?? 20_000;
+  const userLimit = options.userRequestsPerMinute ?? 600;
+  const addressRates = new KeyedRates(addressLimit);
+  const userRates = new KeyedRates(userLimit);
+  app.addHook('onClose', () => {
+    addressRates.close();
+    userRates.close();
+  });
+  app.addHook('onRequest', async (request, reply) =>
+    addressRates.allow(request.ip)
+      ? undefined
+      : tooMany(reply, `more than ${addressLimit} requests a minute from this address`),
+  );
+  app.addHook('preValidation', async (request, reply) =>
+    !request.principal || userRates.allow(request.principal.subject)
+      ? undefined
+      : tooMany(reply, `more than ${userLimit} requests a minute from ${request.principal.username}`),
+  );
   await app.register(websocket, { options: { maxPayload: options.maxFrameBytes ?? 32_768 } });
   await registerOpenApi(app);
   app.setNotFoundHandler((request, reply) =>
@@ -77,7 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get(
     '/api/v1/me',
-    { preHandler: authenticate(options.verifier), schema: { tags: ['session'], security: [{ bearer: [] }] } },
+    { onRequest: authenticate(options.verifier), schema: { tags: ['session'], security: [{ bearer: [] }] } },
     async (request) => {
       const principal = request.principal!;
       return {
@@ -110,4 +132,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   for (const routes of options.routes ?? []) await routes(app);
   return app;
+}
+
+/** A 429 problem document; a bucket refills a request's worth within seconds, so Retry-After is short. */
+function tooMany(reply: FastifyReply, detail: string): FastifyReply {
+  reply.header('Retry-After', '1');
+  return sendProblem(reply, { status: 429, kind: 'too-many-requests', title: 'Too Many Requests', detail });
 }

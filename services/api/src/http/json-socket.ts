@@ -1,8 +1,16 @@
 // JSON text frames on a WebSocket, checked by a zod schema: a frame that is not JSON or not a known message is
 // answered with an error message naming the problem (the session goes on); a handler that fails answers with the
-// error's code. Shared by the agent, supervisor and chat visitor sockets.
+// error's code. Frames are rate-limited per socket (a burst, then a steady rate): above it they are refused, and a
+// socket that keeps flooding is closed (4429). Shared by the agent, supervisor and chat visitor sockets.
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
+import { TokenBucket } from '../limits/token-bucket.js';
+
+/** Frames a socket may send at once, then one per interval; refused frames in a row before the socket is closed. */
+const FRAME_BURST = 100;
+const FRAME_INTERVAL_MS = 20;
+const FLOOD_CLOSE_AFTER = 200;
+export const FLOODING_CLOSE_CODE = 4429;
 
 export interface JsonSocket<Out> {
   send(message: Out): void;
@@ -19,7 +27,16 @@ export function jsonSocket<In, Out>(
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   const fail = (code: string, message: string) => send(errorMessage(code, message));
+  const frames = new TokenBucket(FRAME_BURST, FRAME_INTERVAL_MS);
+  let refused = 0;
   socket.on('message', (data, isBinary) => {
+    if (!frames.take()) {
+      refused += 1;
+      if (refused >= FLOOD_CLOSE_AFTER) socket.close(FLOODING_CLOSE_CODE, 'too many frames');
+      else if (refused === 1) fail('rate_limited', 'too many frames; slow down');
+      return;
+    }
+    refused = 0;
     let message: In;
     try {
       if (isBinary) throw new Error('binary frame');

@@ -197,6 +197,14 @@ describe('the agent socket', () => {
     bystander.send({ type: 'reject' });
     expect(await bystander.next('error', before)).toMatchObject({ code: 'bad_message' });
     expect(bystander.socket.readyState).toBe(WebSocket.OPEN);
+    // A tab sending frames as fast as it can is told to slow down, then closed; the other tab goes on.
+    const spammer = await openTab();
+    for (let index = 0; index < 400; index += 1) spammer.send({ type: 'reject', offerId: 'x' });
+    expect((await spammer.closed).code).toBe(4429);
+    expect(spammer.messages.some((message) => message.code === 'rate_limited')).toBe(true);
+    const beforeSpam = bystander.messages.length;
+    bystander.send({ type: 'reject' });
+    expect(await bystander.next('error', beforeSpam)).toMatchObject({ code: 'bad_message' });
     bystander.socket.close();
   });
 

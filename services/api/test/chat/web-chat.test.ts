@@ -33,7 +33,11 @@ beforeAll(async () => {
         capacities: [{ channel: Channel.CHANNEL_CHAT, maxConcurrent: 3 }],
       }),
     ],
-    apiEnvironment: { API_CHAT_MESSAGE_BURST: '5', API_CHAT_MESSAGE_INTERVAL_MS: '1000' },
+    apiEnvironment: {
+      API_CHAT_MESSAGE_BURST: '5',
+      API_CHAT_MESSAGE_INTERVAL_MS: '1000',
+      API_CHAT_STARTS_PER_HOUR: '6',
+    },
   });
 }, 60_000);
 
@@ -266,5 +270,10 @@ describe('the web chat channel', () => {
       isEntry('status', (entry) => entry.state === 'ended'),
     );
     calmVisitor.socket.close();
+
+    // Chats started from one address are limited (six an hour here; five so far in this file).
+    const more = [await startChat({ name: 'Sixth' }), await startChat({ name: 'Seventh' })];
+    expect(more.map((answer) => answer.status)).toEqual([201, 429]);
+    expect(more[1]!.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
   });
 });

@@ -1,6 +1,6 @@
-// A token bucket: `burst` messages at once, then one every `intervalMs`. Keeps one chatty party from flooding the
-// other side (and the event stream) without slowing a normal conversation.
-export class MessageRate {
+// A token bucket: `burst` at once, then one every `intervalMs`. Keeps one chatty party (a chat visitor, a socket, a
+// user) from flooding the others without slowing normal use.
+export class TokenBucket {
   private tokens: number;
   private last = Date.now();
 
