@@ -10,10 +10,12 @@ import {
   type EventStreamsConfig,
 } from '@parley/kit';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import { MediaServiceService } from '@parley/protos/parley/media/v1/media';
 import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import { AgentPresence, defaultPresence, type PresenceConfig } from './agent-session/agent-presence.js';
 import { AgentSessions } from './agent-session/agent-sessions.js';
 import { ScreenPop } from './agent-session/screen-pop.js';
 import { ChatChannel } from './chat/chat-channel.js';
@@ -34,6 +36,7 @@ export interface ApiServiceOptions {
   /** Where audit records and chats go (tests use their own stream and bucket). */
   auditStream?: AuditStreamConfig;
   chatStorage?: ChatStorageConfig;
+  presence?: PresenceConfig;
   handleSignals?: boolean;
 }
 
@@ -100,6 +103,13 @@ export async function startApiService(options: ApiServiceOptions) {
       host.events,
       `api/${hostname()}`,
     );
+    const presence = await AgentPresence.open(
+      host.nc,
+      `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      options.presence ?? defaultPresence,
+      host.logger,
+    );
+    host.shutdown.add('agent presence', () => presence.close());
     const sessions = new AgentSessions(
       routing,
       agentFeeds,
@@ -107,6 +117,7 @@ export async function startApiService(options: ApiServiceOptions) {
       new ScreenPop(chats, history),
       config.API_AGENT_GRACE_MS,
       host.logger,
+      presence,
     );
     host.shutdown.add('agent sessions', () => sessions.close());
     const verifier = new TokenVerifier({ issuer, audience: config.API_OIDC_AUDIENCE });

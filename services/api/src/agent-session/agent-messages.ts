@@ -90,7 +90,16 @@ export type AgentPush =
 
 export type ServerMessage =
   /** `seq`: the session's latest message number; `replayed`: messages resent; `gap`: some were lost, reload. */
-  | { type: 'ready'; agentId: string; username: string; seq: number; replayed: number; gap: boolean }
+  | {
+      type: 'ready';
+      agentId: string;
+      username: string;
+      seq: number;
+      replayed: number;
+      gap: boolean;
+      /** Routing's view now (state, held interactions, pending offers), for a tab starting afresh. */
+      status: { state: string; reason: string; interactionIds: string[]; offerIds: string[] };
+    }
   | { type: 'logged_in'; state: string }
   /** The answer to a state change (the `state` push follows when routing has made it). */
   | { type: 'state_set'; state: string }

@@ -11,6 +11,7 @@ import type { RoutingServiceService } from '@parley/protos/parley/routing/v1/rou
 import type { ChatConversations } from '../chat/chat-conversations.js';
 import { followWithTranscript } from '../chat/follow-chat.js';
 import type { AgentPush } from './agent-messages.js';
+import type { AgentPresence } from './agent-presence.js';
 import { pushFor } from './agent-pushes.js';
 import type { ScreenPop } from './screen-pop.js';
 
@@ -56,6 +57,8 @@ export class AgentSessions {
     private readonly screenPop: ScreenPop | undefined,
     private readonly graceMs: number,
     private readonly logger: Logger,
+    /** Tabs on other replicas (without it, this replica alone decides). */
+    private readonly presence?: AgentPresence,
   ) {}
 
   /** A tab of the agent opens; `resumeFrom` is the last number it saw before reconnecting. */
@@ -78,6 +81,9 @@ export class AgentSessions {
       }
     }
     session.tabs.add(deliver);
+    this.presence
+      ?.here(agentId)
+      .catch((error: unknown) => this.logger.warn({ err: error, agentId }, 'agent presence not recorded'));
     return { detach: () => this.detach(agentId, session, deliver), seq: session.seq, replayed, gap };
   }
 
@@ -86,9 +92,12 @@ export class AgentSessions {
     return this.sessions.get(agentId)?.chats.has(interactionId) ?? false;
   }
 
-  close(): void {
+  /** Shutting down: this replica's tabs are gone (their agents' presence here too, so others need not wait). */
+  async close(): Promise<void> {
+    const agents = [...this.sessions.keys()];
     for (const session of this.sessions.values()) this.stop(session);
     this.sessions.clear();
+    await Promise.all(agents.map((agentId) => this.presence?.gone(agentId).catch(() => undefined)));
   }
 
   private open(agentId: string): Session {
@@ -182,18 +191,41 @@ export class AgentSessions {
     session.logout = setTimeout(() => {
       this.stop(session);
       this.sessions.delete(agentId);
-      this.routing
-        .logoutAgent({
-          agentId,
-          force: true,
-          actor: Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'api' }),
-        })
-        .then(
-          () => this.logger.info({ agentId }, 'last tab gone: agent logged out of routing'),
-          (error: unknown) => this.logger.warn({ err: error, agentId }, 'could not log out an agent without tabs'),
-        );
+      this.logOutUnlessElsewhere(agentId).catch((error: unknown) =>
+        this.logger.warn({ err: error, agentId }, 'could not log out an agent without tabs'),
+      );
     }, this.graceMs);
     session.logout.unref();
+  }
+
+  /** The last tab here is gone for good: log the agent out, unless a tab of theirs is open on another replica. */
+  private async logOutUnlessElsewhere(agentId: string, recheck = true): Promise<void> {
+    if (this.sessions.has(agentId)) return; // a tab came back here meanwhile
+    if (this.presence) {
+      await this.presence.gone(agentId);
+      if (await this.presence.elsewhere(agentId)) {
+        this.logger.info({ agentId }, 'last tab here gone; the agent still has one on another replica');
+        // That replica logs the agent out when its own last tab goes; one look later covers a replica that died
+        // (its entry expires) before it could.
+        if (recheck) {
+          const later = setTimeout(
+            () =>
+              this.logOutUnlessElsewhere(agentId, false).catch((error: unknown) =>
+                this.logger.warn({ err: error, agentId }, 'could not log out an agent without tabs'),
+              ),
+            this.presence.ttlMs + 1_000,
+          );
+          later.unref();
+        }
+        return;
+      }
+    }
+    await this.routing.logoutAgent({
+      agentId,
+      force: true,
+      actor: Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_SYSTEM, id: 'api' }),
+    });
+    this.logger.info({ agentId }, 'last tab gone: agent logged out of routing');
   }
 
   private stop(session: Session): void {

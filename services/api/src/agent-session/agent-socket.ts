@@ -226,6 +226,18 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
       throw new Refused('forbidden', 'this is not your interaction');
   }
 
+  /** Where the agent stands at routing now: what a new tab (or one told of a gap) starts from. */
+  async function agentStatus(agentId: string) {
+    const answer = await deps.routing.getAgent({ agentId }).catch(() => undefined);
+    const status = answer?.agent?.status;
+    return {
+      state: stateName(status?.state),
+      reason: status?.notReadyReason?.code ?? '',
+      interactionIds: status?.interactionIds ?? [],
+      offerIds: status?.offerIds ?? [],
+    };
+  }
+
   async function authenticate(token: string, resumeFrom: number | undefined): Promise<void> {
     if (principal) return io.fail('already_authenticated', 'this socket is authenticated already');
     try {
@@ -263,6 +275,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
       seq: attached.seq,
       replayed: attached.replayed,
       gap: attached.gap,
+      status: await agentStatus(principal.username),
     });
     for (const message of replay) forward(message);
     live = true;

@@ -113,23 +113,32 @@ export async function startApiStack(options: ApiStackOptions) {
       { timeoutMs: 10_000, description: 'the gateway to answer over NATS' },
     );
   }
-  const api = await startApiService({
-    config: loadApiConfig({
-      ...environment,
-      API_PORT: '0',
-      API_OIDC_PORT: '0',
-      API_OIDC_REDIRECT_URIS: TEST_REDIRECT_URI,
-      API_ROUTING_RPC_DOMAIN: `${run}.p0`,
-      API_HISTORY_RPC_DOMAIN: `${run}-history`,
-      API_SIP_GATEWAY_RPC_DOMAIN: gatewayDomain,
-      API_OIDC_USERS: JSON.stringify([...demoUsers, ...(options.users ?? [])]),
-      ...options.apiEnvironment,
-    }),
-    eventStreams: streams.config,
-    auditStream: audit,
-    chatStorage: chat,
-    handleSignals: false,
-  });
+  const presence = { bucket: `${run}_presence`, ttlMs: 3_000 };
+  /**
+   * An API replica; every replica of the stack shares routing, streams, chat storage and presence. More replicas
+   * trust the first one's embedded provider (API_OIDC_ISSUER), as replicas behind one load balancer trust Keycloak.
+   */
+  const startReplica = (more: Record<string, string> = {}) =>
+    startApiService({
+      config: loadApiConfig({
+        ...environment,
+        API_PORT: '0',
+        API_OIDC_PORT: '0',
+        API_OIDC_REDIRECT_URIS: TEST_REDIRECT_URI,
+        API_ROUTING_RPC_DOMAIN: `${run}.p0`,
+        API_HISTORY_RPC_DOMAIN: `${run}-history`,
+        API_SIP_GATEWAY_RPC_DOMAIN: gatewayDomain,
+        API_OIDC_USERS: JSON.stringify([...demoUsers, ...(options.users ?? [])]),
+        ...options.apiEnvironment,
+        ...more,
+      }),
+      eventStreams: streams.config,
+      auditStream: audit,
+      chatStorage: chat,
+      presence,
+      handleSignals: false,
+    });
+  const api = await startReplica();
   return {
     nc,
     jsm,
@@ -139,6 +148,7 @@ export async function startApiStack(options: ApiStackOptions) {
     routing,
     routingClient,
     api,
+    startReplica,
     wsUrl: (path: string) => `${api.url.replace(/^http/, 'ws')}${path}`,
     async stop() {
       await api.stop();
@@ -146,7 +156,7 @@ export async function startApiStack(options: ApiStackOptions) {
       await routing.stop();
       await removeRoutingResources(nc, resources, SITE, ['p0']);
       await streams.remove();
-      for (const name of [audit.stream, chat.stream, `KV_${chat.bucket}`, `KV_${run}_flows`])
+      for (const name of [audit.stream, chat.stream, `KV_${chat.bucket}`, `KV_${run}_flows`, `KV_${presence.bucket}`])
         await jsm.streams.delete(name).catch(() => false);
       await closeNats(nc);
     },
