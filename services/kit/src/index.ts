@@ -46,6 +46,7 @@ export { createGrpcRpcClient, type GrpcClientOptions, type ClosableRpcClient } f
 export {
   defaultEventStreams,
   ensureEventStreams,
+  upsertStream,
   deleteEventStreams,
   type EventStreamsConfig,
 } from './events/event-streams.js';

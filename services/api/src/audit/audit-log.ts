@@ -4,7 +4,7 @@
 // and a record that cannot be stored fails the call rather than going unrecorded.
 import { nanos } from '@nats-io/transport-node';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
-import { publishToStream, type NatsConnection } from '@parley/kit';
+import { publishToStream, upsertStream, type NatsConnection } from '@parley/kit';
 import { ulid } from 'ulid';
 import type { Principal } from '../auth/principal.js';
 
@@ -57,21 +57,15 @@ export class AuditLog {
   ) {}
 
   static async ensureStream(jsm: JetStreamManager, config: AuditStreamConfig = defaultAuditStream): Promise<void> {
-    const stream = {
+    await upsertStream(jsm, {
+      name: config.stream,
       subjects: [`${config.subjectPrefix}.>`],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
       max_age: nanos(config.maxAgeMs),
       duplicate_window: nanos(2 * 60 * 1000),
-    };
-    const existing = await jsm.streams.info(config.stream).catch(() => undefined);
-    if (existing) await jsm.streams.update(config.stream, stream);
-    else
-      await jsm.streams.add({
-        name: config.stream,
-        storage: StorageType.File,
-        retention: RetentionPolicy.Limits,
-        discard: DiscardPolicy.Old,
-        ...stream,
-      });
+    });
   }
 
   /** Stores the record; resolves once JetStream has it. */

@@ -4,7 +4,7 @@
 // read back by subject and live entries reach every replica's sockets through plain subscriptions.
 import { nanos } from '@nats-io/transport-node';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
-import { openKeyValue, type KV, type NatsConnection } from '@parley/kit';
+import { openKeyValue, upsertStream, type KV, type NatsConnection } from '@parley/kit';
 import type { ChatState } from './chat-entries.js';
 
 export interface ChatStorageConfig {
@@ -74,21 +74,15 @@ export class ChatRecords {
 
 /** The stream of chat entries; created or updated on start by every replica. */
 export async function ensureChatStream(jsm: JetStreamManager, config: ChatStorageConfig): Promise<void> {
-  const stream = {
+  await upsertStream(jsm, {
+    name: config.stream,
     subjects: [`${config.subjectPrefix}.*.*.stored`],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
     // Transcripts are read with direct gets (any replica of the stream answers, no consumer is made).
     allow_direct: true,
     max_age: nanos(config.maxAgeMs),
     duplicate_window: nanos(2 * 60 * 1000),
-  };
-  const existing = await jsm.streams.info(config.stream).catch(() => undefined);
-  if (existing) await jsm.streams.update(config.stream, stream);
-  else
-    await jsm.streams.add({
-      name: config.stream,
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      discard: DiscardPolicy.Old,
-      ...stream,
-    });
+  });
 }

@@ -3,137 +3,41 @@
 // and receives routing's offer as soon as an interaction is enqueued, then accepts it; bad frames get error messages
 // without harming the session or others; a frame over the limit closes only its socket; a missing or wrong token,
 // or a token without the agent role, closes the socket with a 44xx code.
-import { jetstreamManager } from '@nats-io/jetstream';
-import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
-import { createTestEventStreams, testNatsUrl, uniqueName, waitFor, type TestEventStreams } from '@parley/kit/testing';
-import { Agent, AgentState } from '@parley/protos/parley/common/v1/agent';
+import { waitFor } from '@parley/kit/testing';
+import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
 import { Interaction } from '@parley/protos/parley/common/v1/interaction';
-import { Queue } from '@parley/protos/parley/common/v1/queue';
-import {
-  ListQueuesRequest,
-  RoutingServiceService,
-  UpsertAgentRequest,
-  UpsertQueueRequest,
-} from '@parley/protos/parley/routing/v1/routing';
-import { loadRoutingConfig } from '@parley/routing/config';
-import { startRoutingReplica } from '@parley/routing/replica';
-import { namespacedRoutingResources, removeRoutingResources } from '@parley/routing/resources';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startApiService } from '../../src/api-service.js';
-import { loadApiConfig } from '../../src/config.js';
-import { demoUsers } from '../../src/oidc/realm.js';
-import { loginAt, TEST_REDIRECT_URI } from '../support/oidc-login.js';
+import { Agent, Queue, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { openJsonSocket } from '../support/json-socket-client.js';
+import { loginAt } from '../support/oidc-login.js';
 
-const SITE = 'waw';
-const run = uniqueName('api-agent');
-const resources = namespacedRoutingResources(run);
-const environment = {
-  NATS_URL: testNatsUrl,
-  LOG_LEVEL: 'silent',
-  GRPC_HOST: '127.0.0.1',
-  HTTP_HOST: '127.0.0.1',
-  GRPC_PORT: '0',
-  HTTP_PORT: '0',
-  PARLEY_SITE: SITE,
-};
-
-let nc: NatsConnection;
-let streams: TestEventStreams;
-let routing: Awaited<ReturnType<typeof startRoutingReplica>>;
-let api: Awaited<ReturnType<typeof startApiService>>;
-const routingClient = () => createNatsRpcClient(nc, RoutingServiceService, { domain: `${run}.p0` });
-
+let stack: ApiStack;
+let api: ApiStack['api'];
+const routingClient = () => stack.routingClient;
 /** A tab: the socket, every message it got, and a way to wait for one. */
-async function openTab() {
-  const socket = new WebSocket(`${api.url.replace(/^http/, 'ws')}/api/v1/agent/socket`);
-  const messages: Record<string, unknown>[] = [];
-  socket.on('message', (data) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  const next = (type: string, after = 0) =>
-    waitFor(() => messages.slice(after).find((message) => message.type === type), {
-      timeoutMs: 5_000,
-      description: `a "${type}" message`,
-    });
-  return { socket, messages, closed, next, send: (message: unknown) => socket.send(JSON.stringify(message)) };
-}
+const openTab = () => openJsonSocket(stack.wsUrl('/api/v1/agent/socket'));
 
 beforeAll(async () => {
-  nc = await connectNats({
-    servers: [testNatsUrl],
-    name: 'api-agent-test',
-    logger: createLogger({ service: 't', level: 'silent' }),
+  const voice = [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }];
+  stack = await startApiStack({
+    queues: [Queue.fromPartial({ id: 'support', displayName: 'Support', channels: [Channel.CHANNEL_VOICE] })],
+    // Anna takes the first test's call; Bartek's tabs come and go; Celina gets an offer while no tab is open.
+    agents: ['anna', 'bartek', 'celina'].map((id) =>
+      Agent.fromPartial({ id, displayName: id, siteId: SITE, capacities: voice }),
+    ),
+    users: [
+      { username: 'bartek', password: 'bartek-demo-pass', name: 'Bartek', roles: ['agent'], site: SITE },
+      { username: 'celina', password: 'celina-demo-pass', name: 'Celina', roles: ['agent'], site: SITE },
+    ],
+    apiEnvironment: { API_AGENT_GRACE_MS: '1500' },
   });
-  streams = await createTestEventStreams(await jetstreamManager(nc));
-  routing = await startRoutingReplica({
-    config: loadRoutingConfig(environment),
-    eventStreams: streams.config,
-    handleSignals: false,
-    resources,
-  });
-  await waitFor(() => routing.isOwner(), { timeoutMs: 10_000, description: 'routing to own its state' });
-  await waitFor(
-    () =>
-      routingClient()
-        .listQueues(ListQueuesRequest.fromPartial({}))
-        .then(
-          () => true,
-          () => undefined,
-        ),
-    { timeoutMs: 10_000, description: 'routing to answer over NATS' },
-  );
-  await routingClient().upsertQueue(
-    UpsertQueueRequest.fromPartial({
-      queue: Queue.fromPartial({ id: 'support', displayName: 'Support', channels: [Channel.CHANNEL_VOICE] }),
-    }),
-  );
-  // Anna takes the first test's call; Bartek's tabs come and go; Celina gets an offer while no tab is open.
-  for (const id of ['anna', 'bartek', 'celina']) {
-    await routingClient().upsertAgent(
-      UpsertAgentRequest.fromPartial({
-        agent: Agent.fromPartial({
-          id,
-          displayName: id,
-          siteId: SITE,
-          capacities: [{ channel: Channel.CHANNEL_VOICE, maxConcurrent: 1 }],
-        }),
-      }),
-    );
-  }
-  api = await startApiService({
-    config: loadApiConfig({
-      ...environment,
-      API_PORT: '0',
-      API_OIDC_PORT: '0',
-      API_OIDC_REDIRECT_URIS: TEST_REDIRECT_URI,
-      API_ROUTING_RPC_DOMAIN: `${run}.p0`,
-      API_AGENT_GRACE_MS: '1500',
-      API_OIDC_USERS: JSON.stringify([
-        ...demoUsers,
-        { username: 'bartek', password: 'bartek-demo-pass', name: 'Bartek', roles: ['agent'], site: SITE },
-        { username: 'celina', password: 'celina-demo-pass', name: 'Celina', roles: ['agent'], site: SITE },
-      ]),
-    }),
-    eventStreams: streams.config,
-    handleSignals: false,
-  });
+  api = stack.api;
 }, 60_000);
 
-afterAll(async () => {
-  await api?.stop();
-  await routing?.stop();
-  await removeRoutingResources(nc, resources, SITE, ['p0']);
-  await streams?.remove();
-  await closeNats(nc);
-});
+afterAll(() => stack?.stop());
 
 describe('the agent socket', () => {
   it('authenticates the tab, logs the agent in, pushes the offer on enqueue and takes the accept', async () => {

@@ -57,7 +57,11 @@ export async function ensureEventStreams(
   });
 }
 
-async function upsertStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+/** Creates the stream, or updates what may change of an existing one (storage and retention are fixed at creation). */
+export async function upsertStream(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<void> {
   const existing = await jsm.streams.info(config.name).catch(() => undefined);
   if (!existing) {
     await jsm.streams.add(config);
