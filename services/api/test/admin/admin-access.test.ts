@@ -1,107 +1,35 @@
 // Who may use the admin REST, what it says when a service is away, and how the OpenAPI document describes it: no
 // token or a bad one is 401 and an agent's or supervisor's token 403 on every route (before the body is looked at);
 // a service that does not answer is a 503 with Retry-After (a change is still audited, as failed); /docs/json
-// lists every admin path with its tag, bearer security, schemas and problem answers. No service runs here: the
-// clients point at NATS domains nobody serves. The embedded OpenID provider issues the tokens.
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
-import { testNatsUrl, uniqueName } from '@parley/kit/testing';
-import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
-import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
-import type { FastifyInstance } from 'fastify';
+// lists every admin path with its tag, bearer security, schemas and problem answers. The shared API stack runs, but
+// its API is pointed at routing and gateway NATS domains nobody serves. The embedded OpenID provider issues tokens.
+import { uniqueName } from '@parley/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRoutes } from '../../src/admin/admin-routes.js';
-import { AuditLog, type AuditRecord, type AuditStreamConfig } from '../../src/audit/audit-log.js';
-import { TokenVerifier } from '../../src/auth/token-verifier.js';
-import { buildApp } from '../../src/http/app.js';
-import { startLocalProvider, type LocalProvider } from '../../src/oidc/local-provider.js';
-import { API_AUDIENCE, demoUsers } from '../../src/oidc/realm.js';
-import { loginAt, TEST_REDIRECT_URI } from '../support/oidc-login.js';
+import { adminClient, type AdminCall, type Json } from '../support/admin-client.js';
+import { SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { auditRecords } from '../support/audit-records.js';
+import { loginAt } from '../support/oidc-login.js';
 
-const SITE = 'waw';
-const run = uniqueName('api-admin-access');
-const auditStream: AuditStreamConfig = {
-  stream: `${run}_AUDIT`.toUpperCase(),
-  subjectPrefix: `${run}.audit`,
-  maxAgeMs: 60 * 60 * 1000,
-};
-
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-let provider: LocalProvider;
-let app: FastifyInstance;
-let base: string;
-const tokens: Record<'admin' | 'agent' | 'supervisor', string> = { admin: '', agent: '', supervisor: '' };
+const nobody = uniqueName('api-admin-access');
+let stack: ApiStack;
+let call: AdminCall;
+const tokens: Record<'agent' | 'supervisor', string> = { agent: '', supervisor: '' };
 
 beforeAll(async () => {
-  nc = await connectNats({
-    servers: [testNatsUrl],
-    name: 'api-admin-access-test',
-    logger: createLogger({ service: 't', level: 'silent' }),
+  stack = await startApiStack({
+    queues: [],
+    agents: [],
+    apiEnvironment: {
+      API_ROUTING_RPC_DOMAIN: `${nobody}-no-routing`,
+      API_SIP_GATEWAY_RPC_DOMAIN: `${nobody}-no-gateway`,
+    },
   });
-  jsm = await jetstreamManager(nc);
-  await AuditLog.ensureStream(jsm, auditStream);
-  provider = await startLocalProvider({
-    host: '127.0.0.1',
-    port: 0,
-    users: demoUsers,
-    redirectUris: [TEST_REDIRECT_URI],
-  });
-  const verifier = new TokenVerifier({ issuer: provider.issuer, audience: API_AUDIENCE });
-  app = await buildApp({
-    verifier,
-    routes: [
-      adminRoutes({
-        verifier,
-        routing: createNatsRpcClient(nc, RoutingServiceService, { domain: `${run}-no-routing` }),
-        sipGateway: createNatsRpcClient(nc, SipGatewayServiceService, { domain: `${run}-no-gateway` }),
-        audit: new AuditLog(nc, auditStream, SITE),
-      }),
-    ],
-  });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-  tokens.admin = (await loginAt(provider.issuer, 'admin', 'admin-demo-pass')).access_token;
-  tokens.agent = (await loginAt(provider.issuer, 'anna', 'anna-demo-pass')).access_token;
-  tokens.supervisor = (await loginAt(provider.issuer, 'marek', 'marek-demo-pass')).access_token;
+  call = await adminClient(stack.api);
+  tokens.agent = (await loginAt(stack.api.issuer, 'anna', 'anna-demo-pass')).access_token;
+  tokens.supervisor = (await loginAt(stack.api.issuer, 'marek', 'marek-demo-pass')).access_token;
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await provider?.close();
-  await jsm?.streams.delete(auditStream.stream).catch(() => false);
-  await closeNats(nc);
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked by expect(), not by types
-type Json = any;
-
-async function call(method: string, path: string, body?: unknown, token: string | null = tokens.admin) {
-  const response = await fetch(`${base}/api/v1/admin${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    retryAfter: response.headers.get('retry-after'),
-    body: (text ? JSON.parse(text) : undefined) as Json,
-  };
-}
-
-async function auditRecords(): Promise<AuditRecord[]> {
-  const { state } = await jsm.streams.info(auditStream.stream);
-  const records: AuditRecord[] = [];
-  for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq += 1) {
-    const stored = await jsm.streams.getMessage(auditStream.stream, { seq });
-    if (stored) records.push(stored.json<AuditRecord>());
-  }
-  return records;
-}
+afterAll(() => stack?.stop());
 
 describe('admin access', () => {
   const routes: [method: string, path: string, body?: unknown][] = [
@@ -124,7 +52,7 @@ describe('admin access', () => {
   ];
 
   it('answers 401 without a token or with a bad one, and 403 to agents and supervisors, on every route', async () => {
-    const recordedBefore = (await auditRecords()).length;
+    const recordedBefore = (await auditRecords(stack.nc, stack.audit)).length;
     for (const [method, path, body] of routes) {
       const anonymous = await call(method, path, body, null);
       expect([method, path, anonymous.status]).toEqual([method, path, 401]);
@@ -139,7 +67,7 @@ describe('admin access', () => {
     // The role is checked before the body: no hints about bodies to those who may not send them.
     expect((await call('PUT', '/agents/anna', { nonsense: true }, tokens.supervisor)).status).toBe(403);
     // Nobody got through, so no change was asked of a service, and nothing was recorded.
-    expect(await auditRecords()).toHaveLength(recordedBefore);
+    expect(await auditRecords(stack.nc, stack.audit)).toHaveLength(recordedBefore);
   });
 
   it('answers 503 with Retry-After when a service does not answer, and audits the change that failed', async () => {
@@ -152,7 +80,7 @@ describe('admin access', () => {
     }
     const stored = await call('PUT', '/queues/support', { displayName: 'Support', channels: ['voice'] });
     expect(stored.status).toBe(503);
-    expect(await auditRecords()).toEqual([
+    expect(await auditRecords(stack.nc, stack.audit)).toEqual([
       expect.objectContaining({
         action: 'queue.upsert',
         target: 'queue/support',
@@ -164,7 +92,7 @@ describe('admin access', () => {
   });
 
   it('describes every admin route in the OpenAPI document: tag, bearer security, schemas, problem answers', async () => {
-    const document = (await (await fetch(`${base}/docs/json`)).json()) as { paths: Record<string, Json> };
+    const document = (await (await fetch(`${stack.api.url}/docs/json`)).json()) as { paths: Record<string, Json> };
     const adminPaths = Object.keys(document.paths).filter((path) => path.startsWith('/api/v1/admin/'));
     expect(adminPaths.sort()).toEqual(
       [

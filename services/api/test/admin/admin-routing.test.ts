@@ -1,155 +1,29 @@
-// The admin REST over routing, every part real: a routing replica in-process (its own namespaced resources and RPC
-// domain), the embedded OpenID provider for the admin's token, the API app with the admin routes, and an audit
-// stream of the test's own that every change is read back from. Queues and agents go through create / read / list /
-// replace / delete; wrap-up codes, not-ready reasons and sites are listed and set; bad bodies are 400s naming the
-// field (Fastify's schema or routing's own checks); unknown ids 404; refusals 409.
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsConnection } from '@parley/kit';
-import { createTestEventStreams, testNatsUrl, uniqueName, waitFor, type TestEventStreams } from '@parley/kit/testing';
+// The admin REST over routing, every part real (the shared API stack: routing, NATS, the embedded OpenID provider
+// for the admin's token, an audit stream of the test's own that every change is read back from). Queues and agents
+// go through create / read / list / replace / delete; wrap-up codes, not-ready reasons and sites are listed and set;
+// bad bodies are 400s naming the field (Fastify's schema or routing's own checks); unknown ids 404; refusals 409.
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { OverflowAction, RoutingStrategy } from '@parley/protos/parley/common/v1/queue';
-import { ListQueuesRequest, LoginAgentRequest, RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
-import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
-import { loadRoutingConfig } from '@parley/routing/config';
-import { startRoutingReplica } from '@parley/routing/replica';
-import { namespacedRoutingResources, removeRoutingResources } from '@parley/routing/resources';
-import type { FastifyInstance } from 'fastify';
+import { LoginAgentRequest } from '@parley/protos/parley/routing/v1/routing';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRoutes } from '../../src/admin/admin-routes.js';
-import { AuditLog, type AuditRecord, type AuditStreamConfig } from '../../src/audit/audit-log.js';
-import { TokenVerifier } from '../../src/auth/token-verifier.js';
-import { buildApp } from '../../src/http/app.js';
-import { startLocalProvider, type LocalProvider } from '../../src/oidc/local-provider.js';
-import { API_AUDIENCE, demoUsers } from '../../src/oidc/realm.js';
-import { loginAt, TEST_REDIRECT_URI } from '../support/oidc-login.js';
+import { adminClient, type AdminAnswer, type AdminCall } from '../support/admin-client.js';
+import { SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { auditRecords } from '../support/audit-records.js';
 
-const SITE = 'waw';
-const run = uniqueName('api-admin');
-const resources = namespacedRoutingResources(run);
-const auditStream: AuditStreamConfig = {
-  stream: `${run}_AUDIT`.toUpperCase(),
-  subjectPrefix: `${run}.audit`,
-  maxAgeMs: 60 * 60 * 1000,
-};
-
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-let streams: TestEventStreams;
-let routing: Awaited<ReturnType<typeof startRoutingReplica>>;
-let provider: LocalProvider;
-let app: FastifyInstance;
-let base: string;
-let adminToken: string;
-const routingClient = () => createNatsRpcClient(nc, RoutingServiceService, { domain: `${run}.p0` });
+let stack: ApiStack;
+let call: AdminCall;
 
 beforeAll(async () => {
-  nc = await connectNats({
-    servers: [testNatsUrl],
-    name: 'api-admin-test',
-    logger: createLogger({ service: 't', level: 'silent' }),
-  });
-  jsm = await jetstreamManager(nc);
-  streams = await createTestEventStreams(jsm);
-  routing = await startRoutingReplica({
-    config: loadRoutingConfig({
-      NATS_URL: testNatsUrl,
-      LOG_LEVEL: 'silent',
-      GRPC_HOST: '127.0.0.1',
-      HTTP_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      HTTP_PORT: '0',
-      PARLEY_SITE: SITE,
-    }),
-    eventStreams: streams.config,
-    handleSignals: false,
-    resources,
-  });
-  await waitFor(() => routing.isOwner(), { timeoutMs: 10_000, description: 'routing to own its state' });
-  await waitFor(
-    () =>
-      routingClient()
-        .listQueues(ListQueuesRequest.fromPartial({}))
-        .then(
-          () => true,
-          () => undefined,
-        ),
-    { timeoutMs: 10_000, description: 'routing to answer over NATS' },
-  );
-  await AuditLog.ensureStream(jsm, auditStream);
-  provider = await startLocalProvider({
-    host: '127.0.0.1',
-    port: 0,
-    users: demoUsers,
-    redirectUris: [TEST_REDIRECT_URI],
-  });
-  const verifier = new TokenVerifier({ issuer: provider.issuer, audience: API_AUDIENCE });
-  app = await buildApp({
-    verifier,
-    routes: [
-      adminRoutes({
-        verifier,
-        routing: routingClient(),
-        // Not called here (flows have their own test file, with a gateway); no one answers on this domain.
-        sipGateway: createNatsRpcClient(nc, SipGatewayServiceService, { domain: `${run}-no-gateway` }),
-        audit: new AuditLog(nc, auditStream, SITE),
-      }),
-    ],
-  });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-  adminToken = (await loginAt(provider.issuer, 'admin', 'admin-demo-pass')).access_token;
+  stack = await startApiStack({ queues: [], agents: [] });
+  call = await adminClient(stack.api);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await provider?.close();
-  await routing?.stop();
-  await removeRoutingResources(nc, resources, SITE, ['p0']);
-  await streams?.remove();
-  await jsm?.streams.delete(auditStream.stream).catch(() => false);
-  await closeNats(nc);
-});
+afterAll(() => stack?.stop());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked by expect(), not by types
-type Json = any;
-
-interface Answer {
-  status: number;
-  contentType: string | null;
-  body: Json;
-}
-
-/** An admin's request; the answer's JSON parsed. */
-async function call(method: string, path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${base}/api/v1/admin${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    body: text ? JSON.parse(text) : undefined,
-  };
-}
-
-/** Every record the audit stream holds, oldest first. */
-async function auditRecords(): Promise<AuditRecord[]> {
-  const { state } = await jsm.streams.info(auditStream.stream);
-  const records: AuditRecord[] = [];
-  for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq += 1) {
-    const stored = await jsm.streams.getMessage(auditStream.stream, { seq });
-    if (stored) records.push(stored.json<AuditRecord>());
-  }
-  return records;
-}
-
-const recordsFor = async (target: string) => (await auditRecords()).filter((record) => record.target === target);
+const recordsFor = async (target: string) =>
+  (await auditRecords(stack.nc, stack.audit)).filter((record) => record.target === target);
 
 const adminActor = { username: 'admin', subject: 'admin', roles: ['admin'], site: SITE };
 
@@ -182,7 +56,7 @@ describe('admin queues', () => {
     expect(Date.parse(created.body.createdAt)).toBeGreaterThan(Date.now() - 60_000);
 
     // Routing holds the proto's enums, not the words.
-    const stored = (await routingClient().getQueue({ queueId: 'billing' })).queue!;
+    const stored = (await stack.routingClient.getQueue({ queueId: 'billing' })).queue!;
     expect(stored.channels).toEqual([Channel.CHANNEL_VOICE, Channel.CHANNEL_CHAT]);
     expect(stored.strategy).toBe(RoutingStrategy.ROUTING_STRATEGY_MOST_SKILLED);
     expect(stored.businessHours?.whenClosed?.action).toBe(OverflowAction.OVERFLOW_ACTION_VOICEMAIL);
@@ -301,7 +175,7 @@ describe('admin agents', () => {
       status: { state: 'offline', device: 'browser', interactionIds: [] },
       revision: 1,
     });
-    const stored = (await routingClient().getAgent({ agentId: 'bob' })).agent!;
+    const stored = (await stack.routingClient.getAgent({ agentId: 'bob' })).agent!;
     expect(stored.capacities[0]).toEqual({
       channel: Channel.CHANNEL_VOICE,
       maxConcurrent: 1,
@@ -309,7 +183,7 @@ describe('admin agents', () => {
     });
 
     expect(await call('GET', '/agents/bob')).toMatchObject({ status: 200, body: created.body });
-    const ids = (answer: Answer) => answer.body.agents.map((agent: { id: string }) => agent.id);
+    const ids = (answer: AdminAnswer) => answer.body.agents.map((agent: { id: string }) => agent.id);
     expect(ids(await call('GET', `/agents?siteId=${SITE}&teamId=billing-team&state=offline`))).toEqual(['bob']);
     expect(ids(await call('GET', '/agents?state=available&state=busy'))).toEqual([]);
 
@@ -326,7 +200,7 @@ describe('admin agents', () => {
     });
 
     // Logged in, the agent cannot be deleted; logged out, they can.
-    await routingClient().loginAgent(
+    await stack.routingClient.loginAgent(
       LoginAgentRequest.fromPartial({
         agentId: 'bob',
         sessionId: ulid(),
@@ -337,7 +211,7 @@ describe('admin agents', () => {
     const refused = await call('DELETE', '/agents/bob');
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toContain('logged in');
-    await routingClient().logoutAgent({ agentId: 'bob', force: true });
+    await stack.routingClient.logoutAgent({ agentId: 'bob', force: true });
     expect((await call('DELETE', '/agents/bob')).status).toBe(204);
     expect((await call('GET', '/agents/bob')).status).toBe(404);
 
@@ -434,7 +308,7 @@ describe('admin catalogue', () => {
       body: { id: 'sale', displayName: 'Sale', category: 'sales', active: true },
     });
     expect((await call('PUT', '/wrap-up-codes/legacy', { displayName: 'Legacy', active: false })).status).toBe(200);
-    const codes = (answer: Answer) => answer.body.wrapUpCodes.map((code: { id: string }) => code.id);
+    const codes = (answer: AdminAnswer) => answer.body.wrapUpCodes.map((code: { id: string }) => code.id);
     expect(codes(await call('GET', '/wrap-up-codes'))).toEqual(['sale']);
     expect(codes(await call('GET', '/wrap-up-codes?includeInactive=true')).sort()).toEqual(['legacy', 'sale']);
 
