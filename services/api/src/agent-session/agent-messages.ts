@@ -7,7 +7,16 @@ import { mediaMessage, type MediaAnswer } from '../media/media-messages.js';
 
 const id = z.string().min(1).max(128);
 
+/** The schema for a chat length limit, built once per process (each one is ~90 KiB of zod objects). */
 export function agentClientMessage(maxChatChars: number) {
+  let schema = agentSchemas.get(maxChatChars);
+  if (!schema) agentSchemas.set(maxChatChars, (schema = buildAgentClientMessage(maxChatChars)));
+  return schema;
+}
+
+const agentSchemas = new Map<number, ReturnType<typeof buildAgentClientMessage>>();
+
+function buildAgentClientMessage(maxChatChars: number) {
   return z.discriminatedUnion('type', [
     /**
      * First message: the access token (browsers cannot set headers on a WebSocket) and, after a reconnect, the last
@@ -54,7 +63,7 @@ export function agentClientMessage(maxChatChars: number) {
   ]);
 }
 
-export type ClientMessage = z.output<ReturnType<typeof agentClientMessage>>;
+export type ClientMessage = z.output<ReturnType<typeof buildAgentClientMessage>>;
 
 /** Pushed to every tab of the agent, numbered (`seq`) and kept for the grace period so a resuming tab gets them. */
 export type AgentPush =

@@ -13,7 +13,8 @@ export interface TokenVerifierOptions {
 }
 
 export class TokenVerifier {
-  private keys: JWTVerifyGetKey | undefined;
+  /** One discovery at a time: tokens checked together on a cold start share it; a failed one is tried again. */
+  private keys: Promise<JWTVerifyGetKey> | undefined;
 
   constructor(private readonly options: TokenVerifierOptions) {}
 
@@ -34,14 +35,20 @@ export class TokenVerifier {
   }
 
   /** The issuer's JWKS, found through its discovery document once. */
-  private async keySet(): Promise<JWTVerifyGetKey> {
-    if (this.keys) return this.keys;
+  private keySet(): Promise<JWTVerifyGetKey> {
+    this.keys ??= this.discover().catch((error: unknown) => {
+      this.keys = undefined;
+      throw error;
+    });
+    return this.keys;
+  }
+
+  private async discover(): Promise<JWTVerifyGetKey> {
     const response = await fetch(`${this.options.issuer}/.well-known/openid-configuration`);
     if (!response.ok) throw new Error(`the issuer's discovery document answered ${response.status}`);
     const { jwks_uri: jwksUri } = (await response.json()) as { jwks_uri?: string };
     if (!jwksUri) throw new Error('the discovery document names no jwks_uri');
-    this.keys = createRemoteJWKSet(new URL(jwksUri));
-    return this.keys;
+    return createRemoteJWKSet(new URL(jwksUri));
   }
 }
 

@@ -5,7 +5,16 @@ import type { ChatEntry, ChatState } from './chat-entries.js';
 /** Message ids are ULIDs the sender makes: a message sent twice (a retry after a lost connection) is kept once. */
 export const messageId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 
+/** The schema for a message length limit, built once per process (not per socket: zod schemas are heavy). */
 export function visitorMessage(maxChars: number) {
+  let schema = visitorSchemas.get(maxChars);
+  if (!schema) visitorSchemas.set(maxChars, (schema = buildVisitorMessage(maxChars)));
+  return schema;
+}
+
+const visitorSchemas = new Map<number, ReturnType<typeof buildVisitorMessage>>();
+
+function buildVisitorMessage(maxChars: number) {
   return z.discriminatedUnion('type', [
     /** First message: the key handed out when the chat started (proves this is the same visitor). */
     z.strictObject({ type: z.literal('join'), key: z.string().min(16).max(128) }),
@@ -17,7 +26,7 @@ export function visitorMessage(maxChars: number) {
   ]);
 }
 
-export type VisitorMessage = z.output<ReturnType<typeof visitorMessage>>;
+export type VisitorMessage = z.output<ReturnType<typeof buildVisitorMessage>>;
 
 export type VisitorServerMessage =
   | { type: 'joined'; chatId: string; state: ChatState; agentName: string | null; transcript: ChatEntry[] }
