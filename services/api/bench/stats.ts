@@ -43,9 +43,9 @@ export function round(value: number, digits = 2): number {
 export const mib = (bytes: number) => round(bytes / 2 ** 20, 1);
 export const kib = (bytes: number) => round(bytes / 1024, 1);
 
-export function describeLatency(name: string, summary: LatencySummary): string {
+export function describeLatency(name: string, summary: LatencySummary, path = 'publish → socket'): string {
   return (
-    `${name}: ${summary.received}/${summary.sent} received (${summary.lost} lost); publish → socket p50 ` +
+    `${name}: ${summary.received}/${summary.sent} received (${summary.lost} lost); ${path} p50 ` +
     `${summary.p50Ms} ms, p95 ${summary.p95Ms} ms, p99 ${summary.p99Ms} ms, max ${summary.maxMs} ms`
   );
 }

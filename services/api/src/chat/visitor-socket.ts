@@ -99,8 +99,17 @@ export function serveVisitorSocket(socket: WebSocket, chatId: string, deps: Visi
     stopFollowing = await followWithTranscript(
       deps.chats.channel,
       joined,
-      (transcript) =>
-        send({ type: 'joined', chatId: joined.chatId, state: joined.state, agentName: joined.agentName, transcript }),
+      (transcript) => {
+        // The transcript is newer than the record read before following: its last status wins.
+        const status = transcript.findLast((entry) => entry.kind === 'status');
+        send({
+          type: 'joined',
+          chatId: joined.chatId,
+          state: status?.state ?? joined.state,
+          agentName: status?.agentName ?? joined.agentName,
+          transcript,
+        });
+      },
       (entry) => deliver(joined, entry),
       (error) => deps.logger.warn({ err: error, chatId }, 'unreadable chat entry'),
     );
