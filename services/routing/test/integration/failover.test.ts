@@ -144,7 +144,11 @@ describe('routing failover', () => {
               interaction: { id: `${run}-${i}`, channel: Channel.CHANNEL_CHAT, siteId: 'waw', queueId: 'q' },
             }),
           ),
-        ),
+        ).catch((error: unknown) => {
+          // A retry whose first attempt was logged (its reply lost with the killed owner) can reach the new owner
+          // after the desk already finished the interaction: the contract's answer is "ended", and it was enqueued.
+          if ((error as { code?: string }).code !== 'PARLEY_ROUTING_INTERACTION_ENDED') throw error;
+        }),
       );
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
