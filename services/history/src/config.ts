@@ -15,6 +15,8 @@ export const historyConfigSchema = baseServiceConfigSchema.extend({
     .string()
     .regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits and _')
     .default('parley_history'),
+  /** The NATS domain the contract is served on (parley.rpc.<domain>.<Method>): one per site sharing a NATS account; tests. */
+  HISTORY_RPC_DOMAIN: env.subjectToken('history'),
   /** Events per ingest transaction. */
   HISTORY_INGEST_BATCH: env.positiveInt(1_000),
   /** How often a standby replica asks to take over the ingest (one replica ingests at a time). */

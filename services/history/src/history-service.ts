@@ -78,6 +78,7 @@ export async function startHistoryService(options: HistoryServiceOptions) {
         databaseUrl: url,
         exports: { maxConcurrent: config.HISTORY_MAX_EXPORTS, chunkSize: 500 },
       }),
+      { domain: config.HISTORY_RPC_DOMAIN },
     );
     const ports = await host.listen();
     return { host, pool, ingest, ports, stop: () => host.stop() };

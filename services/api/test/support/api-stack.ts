@@ -149,6 +149,8 @@ export async function startApiStack(options: ApiStackOptions) {
     routingClient,
     api,
     startReplica,
+    /** The NATS domains the API calls other services on (a test may serve one). */
+    domains: { history: `${run}-history`, sipGateway: gatewayDomain },
     wsUrl: (path: string) => `${api.url.replace(/^http/, 'ws')}${path}`,
     async stop() {
       await api.stop();
