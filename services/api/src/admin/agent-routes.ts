@@ -4,7 +4,7 @@ import { ListAgentsRequest } from '@parley/protos/parley/routing/v1/routing';
 import type { FastifyInstance } from 'fastify';
 import type { AdminDeps } from './admin-deps.js';
 import { agentBodySchema, agentFromBody, agentSchema, agentState, agentToJson, type AgentBody } from './agent-json.js';
-import { sendRpcProblem } from './rpc-problem.js';
+import { sendRpcProblem } from '../http/rpc-problem.js';
 import {
   describeRoute,
   idParams,

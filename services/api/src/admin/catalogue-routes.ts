@@ -15,7 +15,7 @@ import {
   type NotReadyReasonBody,
   type WrapUpCodeBody,
 } from './catalogue-json.js';
-import { sendRpcProblem } from './rpc-problem.js';
+import { sendRpcProblem } from '../http/rpc-problem.js';
 import { describeRoute, idParams, idSchema, responses } from './schema-parts.js';
 import { attempt, audited } from './service-call.js';
 

@@ -14,7 +14,7 @@ import {
   flowToJson,
   type FlowBody,
 } from './flow-json.js';
-import { sendRpcProblem } from './rpc-problem.js';
+import { sendRpcProblem } from '../http/rpc-problem.js';
 import {
   describeRoute,
   idParams,

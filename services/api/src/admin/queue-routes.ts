@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdminDeps } from './admin-deps.js';
 import { channel, channelSchema } from './channel-json.js';
 import { queueBodySchema, queueFromBody, queueSchema, queueToJson, type QueueBody } from './queue-json.js';
-import { sendRpcProblem } from './rpc-problem.js';
+import { sendRpcProblem } from '../http/rpc-problem.js';
 import {
   describeRoute,
   idParams,

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Problem } from '../http/problem.js';
 import { auditCaller } from '../http/audit-request.js';
 import type { AdminDeps } from './admin-deps.js';
-import { rpcProblem, type FieldPlaces } from './rpc-problem.js';
+import { rpcProblem, type FieldPlaces } from '../http/rpc-problem.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 

@@ -7,12 +7,14 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serveAgentSocket, type AgentSocketDeps } from '../agent-session/agent-socket.js';
+import { ParleyError } from '@parley/kit';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { KeyedRates } from '../limits/keyed-rates.js';
 import { authenticate } from './authenticate.js';
 import { registerOpenApi } from './openapi.js';
 import { sendProblem, validationProblem } from './problem.js';
+import { rpcProblem, sendRpcProblem } from './rpc-problem.js';
 
 /** A set of routes registered after the common plugins (so the OpenAPI document and error handling cover them). */
 export type RouteModule = (app: FastifyInstance) => Promise<void> | void;
@@ -88,6 +90,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     };
     if (Array.isArray(error.validation))
       return sendProblem(reply, validationProblem(error.validation, error.message, error.validationContext));
+    // A service refused or could not be reached (routing restarting: 503 with Retry-After, not a 500).
+    if (thrown instanceof ParleyError) return sendRpcProblem(reply, rpcProblem(thrown));
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     return sendProblem(reply, {
       status,

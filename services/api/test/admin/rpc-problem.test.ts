@@ -5,7 +5,7 @@ import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { OverflowAction, RoutingStrategy } from '@parley/protos/parley/common/v1/queue';
 import { describe, expect, it } from 'vitest';
 import { jsonEnum } from '../../src/admin/json-enum.js';
-import { requestPointer, rpcProblem } from '../../src/admin/rpc-problem.js';
+import { requestPointer, rpcProblem } from '../../src/http/rpc-problem.js';
 
 const failed = (status: Status, message = 'it failed') => new RpcError('/parley.test.v1.T/M', status, message);
 

@@ -36,13 +36,16 @@ export interface ApiStackOptions {
   apiEnvironment?: Record<string, string>;
   /** Run a SIP gateway too (no media; for flows). */
   sipGateway?: boolean;
+  /** Another NATS than the machine's (a private server a test restarts). */
+  natsUrl?: string;
 }
 
 export async function startApiStack(options: ApiStackOptions) {
   const run = uniqueName('api');
   const resources = namespacedRoutingResources(run);
+  const natsUrl = options.natsUrl ?? testNatsUrl;
   const environment = {
-    NATS_URL: testNatsUrl,
+    NATS_URL: natsUrl,
     LOG_LEVEL: 'silent',
     GRPC_HOST: '127.0.0.1',
     HTTP_HOST: '127.0.0.1',
@@ -51,7 +54,7 @@ export async function startApiStack(options: ApiStackOptions) {
     PARLEY_SITE: SITE,
   };
   const nc: NatsConnection = await connectNats({
-    servers: [testNatsUrl],
+    servers: [natsUrl],
     name: `${run}-test`,
     logger: createLogger({ service: 't', level: 'silent' }),
   });

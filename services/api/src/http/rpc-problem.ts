@@ -1,9 +1,9 @@
-// A failed service call as the problem document the admin REST answers: the gRPC status as an HTTP status, the
+// A failed service call as the problem document a route answers (any route: the app's error handler uses it too): the gRPC status as an HTTP status, the
 // service's message as the detail, and its field violations named by the request's JSON pointers
 // ("agent.capacities[0].max_concurrent" → "/body/capacities/0/maxConcurrent"), like Fastify's own validation errors.
 import { httpStatusFor, ParleyError, Status } from '@parley/kit';
 import type { FastifyReply } from 'fastify';
-import { sendProblem, type Problem } from '../http/problem.js';
+import { sendProblem, type Problem } from './problem.js';
 
 /**
  * Where the request carries each proto field: proto path prefix → JSON pointer, matched longest first, e.g.
