@@ -1,7 +1,10 @@
 // The screen-pop for an offer: who the customer is (a chat's visitor from the chat record; anyone else from
 // history's record of the interaction) and their recent contacts from history. History may be missing or slow:
-// the offer has gone out already, and the screen-pop follows when (and if) it is known.
+// the offer has gone out already, and the screen-pop follows when (and if) it is known. Look-ups run a few at a
+// time: a burst of offers (a backlog handed to idle agents) must not become a burst of requests that stalls the
+// process while the offers themselves wait to be written.
 import type { RpcClient } from '@parley/kit';
+import pLimit from 'p-limit';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { CustomerIdentity } from '@parley/protos/parley/common/v1/interaction';
 import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
@@ -11,13 +14,19 @@ import type { AgentPush } from './agent-messages.js';
 export type ScreenPopPush = Extract<AgentPush, { type: 'screen_pop' }>;
 
 export class ScreenPop {
+  private readonly limit = pLimit(16);
+
   constructor(
     private readonly chats: ChatConversations | undefined,
     private readonly history: RpcClient<typeof HistoryServiceService> | undefined,
     private readonly timeoutMs = 1_500,
   ) {}
 
-  async contextFor(interactionId: string): Promise<ScreenPopPush | undefined> {
+  contextFor(interactionId: string): Promise<ScreenPopPush | undefined> {
+    return this.limit(() => this.lookUp(interactionId));
+  }
+
+  private async lookUp(interactionId: string): Promise<ScreenPopPush | undefined> {
     const known = await this.identityOf(interactionId);
     if (!known) return undefined;
     const context = await this.history
