@@ -5,8 +5,9 @@
 // releases what exists.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { closeNats, connectNats, createLogger, type ShutdownStack } from '@parley/kit';
-import { createTestEventStreams, testNatsUrl, uniqueName } from '@parley/kit/testing';
-import type { ApiProcessReply, ApiProcessRequest, BenchStreams } from './api-process.js';
+import { testNatsUrl, uniqueName } from '@parley/kit/testing';
+import type { ApiProcessReply, ApiProcessRequest } from './api-process.js';
+import { createBenchStreams } from './bench-streams.js';
 import { BenchChild } from './bench-child.js';
 import { startBenchIssuer, type BenchIssuer } from './bench-issuer.js';
 import type { PublisherReply, PublisherRequest, PublisherSettings } from './publisher-process.js';
@@ -38,29 +39,8 @@ export async function startBenchRun(
   });
   shutdown.add('nats', () => closeNats(nc));
   const jsm = await jetstreamManager(nc);
-  const events = await createTestEventStreams(jsm);
-  const streams: BenchStreams = {
-    events: events.config,
-    audit: { stream: `${site.toUpperCase()}_AUDIT`, subjectPrefix: `${site}.audit`, maxAgeMs: 3_600_000 },
-    chat: {
-      stream: `${site.toUpperCase()}_CHATS`,
-      subjectPrefix: `${site}.chat`,
-      bucket: `${site}_chats`,
-      maxAgeMs: 3_600_000,
-    },
-    presence: { bucket: `${site}_presence`, ttlMs: options.presenceTtlMs },
-  };
-  shutdown.add('streams', async () => {
-    await events.remove();
-    // The API made these; a KV bucket is the stream KV_<bucket>.
-    const made = [
-      streams.audit.stream,
-      streams.chat.stream,
-      `KV_${streams.chat.bucket}`,
-      `KV_${streams.presence.bucket}`,
-    ];
-    for (const name of made) await jsm.streams.delete(name).catch(() => false);
-  });
+  const { streams, remove } = await createBenchStreams(jsm, site, options.presenceTtlMs);
+  shutdown.add('streams', remove);
 
   const { child: api, ready: apiReady } = await BenchChild.start<ApiProcessRequest, ApiProcessReply, 'started'>({
     file: 'api-process.ts',
@@ -92,7 +72,7 @@ export async function startBenchRun(
   });
   shutdown.add('API process', () => api.stop());
 
-  const settings: PublisherSettings = { natsUrl: testNatsUrl, streams: events.config, site, agents: options.sockets };
+  const settings: PublisherSettings = { natsUrl: testNatsUrl, streams: streams.events, site, agents: options.sockets };
   const { child: publisher } = await BenchChild.start<PublisherRequest, PublisherReply, 'ready'>({
     file: 'publisher-process.ts',
     args: [JSON.stringify(settings)],

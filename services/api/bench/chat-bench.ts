@@ -8,7 +8,7 @@
 import { cpus, loadavg } from 'node:os';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { closeNats, connectNats, createLogger, ShutdownStack } from '@parley/kit';
-import { createTestEventStreams, testNatsUrl, uniqueName, waitFor } from '@parley/kit/testing';
+import { testNatsUrl, uniqueName, waitFor } from '@parley/kit/testing';
 import { Agent } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { Queue } from '@parley/protos/parley/common/v1/queue';
@@ -19,7 +19,8 @@ import { namespacedRoutingResources, removeRoutingResources } from '@parley/rout
 import { createNatsRpcClient } from '@parley/kit';
 import { RoutingServiceService } from '@parley/protos/parley/routing/v1/routing';
 import { ulid } from 'ulid';
-import type { ApiProcessReply, ApiProcessRequest, BenchStreams } from './api-process.js';
+import type { ApiProcessReply, ApiProcessRequest } from './api-process.js';
+import { createBenchStreams } from './bench-streams.js';
 import { BenchChild } from './bench-child.js';
 import { startBenchIssuer } from './bench-issuer.js';
 import { BenchAgent, BenchVisitor, type ChatReceipts } from './chat-parties.js';
@@ -54,28 +55,8 @@ async function main(): Promise<void> {
   });
   shutdown.add('nats', () => closeNats(nc));
   const jsm = await jetstreamManager(nc);
-  const events = await createTestEventStreams(jsm);
-  const streams: BenchStreams = {
-    events: events.config,
-    audit: { stream: `${site.toUpperCase()}_AUDIT`, subjectPrefix: `${site}.audit`, maxAgeMs: 3_600_000 },
-    chat: {
-      stream: `${site.toUpperCase()}_CHATS`,
-      subjectPrefix: `${site}.chat`,
-      bucket: `${site}_chats`,
-      maxAgeMs: 3_600_000,
-    },
-    presence: { bucket: `${site}_presence`, ttlMs: 30_000 },
-  };
-  shutdown.add('streams', async () => {
-    await events.remove();
-    for (const name of [
-      streams.audit.stream,
-      streams.chat.stream,
-      `KV_${streams.chat.bucket}`,
-      `KV_${streams.presence.bucket}`,
-    ])
-      await jsm.streams.delete(name).catch(() => false);
-  });
+  const { streams, remove } = await createBenchStreams(jsm, site);
+  shutdown.add('streams', remove);
 
   // Routing, here: it only routes the chats at the start; messages do not pass through it.
   const resources = namespacedRoutingResources(site);
@@ -90,7 +71,7 @@ async function main(): Promise<void> {
   };
   const routing = await startRoutingReplica({
     config: loadRoutingConfig(environment),
-    eventStreams: events.config,
+    eventStreams: streams.events,
     handleSignals: false,
     resources,
   });

@@ -4,12 +4,12 @@
 import { loadHistoryConfig } from '@parley/history/config';
 import { startHistoryService } from '@parley/history/service';
 import { createNatsRpcClient } from '@parley/kit';
-import { testDatabaseAdminUrl, testNatsUrl, uniqueName, waitFor } from '@parley/kit/testing';
-import { Channel } from '@parley/protos/parley/common/v1/channel';
+import { testDatabaseAdminUrl, uniqueName, waitFor } from '@parley/kit/testing';
+
 import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, Queue, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { type ApiStack, chatDesk, serviceEnvironment, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket, type JsonSocketClient } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
 
@@ -19,35 +19,14 @@ let history: Awaited<ReturnType<typeof startHistoryService>>;
 
 beforeAll(async () => {
   stack = await startApiStack({
-    queues: [
-      Queue.fromPartial({
-        id: 'chat',
-        displayName: 'Web chat',
-        channels: [Channel.CHANNEL_CHAT],
-        wrapUp: { timeoutMs: 60_000, autoAvailable: true },
-      }),
-    ],
-    agents: [
-      Agent.fromPartial({
-        id: 'anna',
-        displayName: 'Anna',
-        siteId: SITE,
-        capacities: [{ channel: Channel.CHANNEL_CHAT, maxConcurrent: 2 }],
-      }),
-    ],
+    ...chatDesk(2, { wrapUp: true }),
   });
   history = await startHistoryService({
     config: loadHistoryConfig({
-      NATS_URL: testNatsUrl,
+      ...serviceEnvironment(),
       DATABASE_URL: testDatabaseAdminUrl,
       HISTORY_DATABASE_NAME: databaseName,
       HISTORY_RPC_DOMAIN: stack.domains.history,
-      GRPC_PORT: '0',
-      HTTP_PORT: '0',
-      GRPC_HOST: '127.0.0.1',
-      HTTP_HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      PARLEY_SITE: SITE,
     }),
     eventStreams: stack.streams.config,
     handleSignals: false,

@@ -2,10 +2,10 @@
 // agent's sockets stay open, the conversation carries on once NATS is back (the chat record and its transcript were
 // in JetStream), and a new chat is offered to the agent as before.
 import { startPrivateNatsServer, waitFor, type PrivateNatsServer } from '@parley/kit/testing';
-import { Channel } from '@parley/protos/parley/common/v1/channel';
+
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, Queue, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { type ApiStack, chatDesk, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket, type Received } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
 
@@ -16,15 +16,7 @@ beforeAll(async () => {
   nats = await startPrivateNatsServer();
   stack = await startApiStack({
     natsUrl: nats.url,
-    queues: [Queue.fromPartial({ id: 'chat', displayName: 'Web chat', channels: [Channel.CHANNEL_CHAT] })],
-    agents: [
-      Agent.fromPartial({
-        id: 'anna',
-        displayName: 'Anna',
-        siteId: SITE,
-        capacities: [{ channel: Channel.CHANNEL_CHAT, maxConcurrent: 3 }],
-      }),
-    ],
+    ...chatDesk(),
   });
 }, 60_000);
 

@@ -9,7 +9,7 @@ import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, Queue, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { type ApiStack, chatDesk, SITE, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket, type Received } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
 
@@ -17,22 +17,7 @@ let stack: ApiStack;
 
 beforeAll(async () => {
   stack = await startApiStack({
-    queues: [
-      Queue.fromPartial({
-        id: 'chat',
-        displayName: 'Web chat',
-        channels: [Channel.CHANNEL_CHAT],
-        wrapUp: { timeoutMs: 60_000, autoAvailable: true },
-      }),
-    ],
-    agents: [
-      Agent.fromPartial({
-        id: 'anna',
-        displayName: 'Anna',
-        siteId: SITE,
-        capacities: [{ channel: Channel.CHANNEL_CHAT, maxConcurrent: 3 }],
-      }),
-    ],
+    ...chatDesk(3, { wrapUp: true }),
     apiEnvironment: {
       API_CHAT_MESSAGE_BURST: '5',
       API_CHAT_MESSAGE_INTERVAL_MS: '1000',

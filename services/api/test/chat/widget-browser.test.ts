@@ -4,11 +4,11 @@
 // rejoins the same conversation and shows what was said.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Channel } from '@parley/protos/parley/common/v1/channel';
+
 import { chromium, type Browser } from 'playwright-core';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, Queue, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { type ApiStack, chatDesk, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket, type Received } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
 
@@ -29,15 +29,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
   stack = await startApiStack({
-    queues: [Queue.fromPartial({ id: 'chat', displayName: 'Web chat', channels: [Channel.CHANNEL_CHAT] })],
-    agents: [
-      Agent.fromPartial({
-        id: 'anna',
-        displayName: 'Anna',
-        siteId: SITE,
-        capacities: [{ channel: Channel.CHANNEL_CHAT, maxConcurrent: 3 }],
-      }),
-    ],
+    ...chatDesk(),
     apiEnvironment: { API_CORS_ORIGINS: shopUrl },
   });
   browser = await chromium.launch({

@@ -7,10 +7,10 @@ import { loadMediaConfig } from '@parley/media/config';
 import { startMediaService } from '@parley/media/service';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, Queue, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { Agent, type ApiStack, Queue, serviceEnvironment, SITE, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket, type JsonSocketClient } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
-import { testNatsUrl, uniqueName } from '@parley/kit/testing';
+import { uniqueName } from '@parley/kit/testing';
 
 const mediaDomain = uniqueName('api-media');
 let stack: ApiStack;
@@ -24,13 +24,7 @@ beforeAll(async () => {
   });
   media = await startMediaService({
     config: loadMediaConfig({
-      NATS_URL: testNatsUrl,
-      GRPC_PORT: '0',
-      HTTP_PORT: '0',
-      GRPC_HOST: '127.0.0.1',
-      HTTP_HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      PARLEY_SITE: SITE,
+      ...serviceEnvironment(),
       MEDIA_WORKERS: '1',
       MEDIA_RPC_DOMAIN: mediaDomain,
       MEDIA_RTP_MIN_PORT: '51000',

@@ -6,6 +6,7 @@ import { closeNats, connectNats, createLogger, createNatsRpcClient, type NatsCon
 import { createTestEventStreams, testNatsUrl, uniqueName, waitFor } from '@parley/kit/testing';
 import { Agent } from '@parley/protos/parley/common/v1/agent';
 import { Queue } from '@parley/protos/parley/common/v1/queue';
+import { Channel } from '@parley/protos/parley/common/v1/channel';
 import {
   ListQueuesRequest,
   RoutingServiceService,
@@ -40,11 +41,9 @@ export interface ApiStackOptions {
   natsUrl?: string;
 }
 
-export async function startApiStack(options: ApiStackOptions) {
-  const run = uniqueName('api');
-  const resources = namespacedRoutingResources(run);
-  const natsUrl = options.natsUrl ?? testNatsUrl;
-  const environment = {
+/** What every service a test starts in-process is given: loopback, any free port, quiet logs, the test site. */
+export function serviceEnvironment(natsUrl = testNatsUrl) {
+  return {
     NATS_URL: natsUrl,
     LOG_LEVEL: 'silent',
     GRPC_HOST: '127.0.0.1',
@@ -53,6 +52,31 @@ export async function startApiStack(options: ApiStackOptions) {
     HTTP_PORT: '0',
     PARLEY_SITE: SITE,
   };
+}
+
+/** The web chat desk most chat tests use: a queue "chat" (with a minute of wrap-up if asked), and Anna taking up to
+ * `chats` at once. */
+export function chatDesk(chats = 3, options: { wrapUp?: boolean } = {}) {
+  const queue = Queue.fromPartial({ id: 'chat', displayName: 'Web chat', channels: [Channel.CHANNEL_CHAT] });
+  if (options.wrapUp) queue.wrapUp = { timeoutMs: 60_000, autoAvailable: true, codeRequired: false, wrapUpCodeIds: [] };
+  return {
+    queues: [queue],
+    agents: [
+      Agent.fromPartial({
+        id: 'anna',
+        displayName: 'Anna',
+        siteId: SITE,
+        capacities: [{ channel: Channel.CHANNEL_CHAT, maxConcurrent: chats }],
+      }),
+    ],
+  };
+}
+
+export async function startApiStack(options: ApiStackOptions) {
+  const run = uniqueName('api');
+  const resources = namespacedRoutingResources(run);
+  const natsUrl = options.natsUrl ?? testNatsUrl;
+  const environment = serviceEnvironment(natsUrl);
   const nc: NatsConnection = await connectNats({
     servers: [natsUrl],
     name: `${run}-test`,
