@@ -12,6 +12,16 @@ const FRAME_INTERVAL_MS = 20;
 const FLOOD_CLOSE_AFTER = 200;
 export const FLOODING_CLOSE_CODE = 4429;
 
+/** A request the socket refuses, answered as {"type":"error","code":…}. */
+export class Refused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface JsonSocket<Out> {
   send(message: Out): void;
   fail(code: string, message: string): void;

@@ -12,11 +12,12 @@ import { ulid } from 'ulid';
 import type { WebSocket } from 'ws';
 import { stateName } from '../agent-session/agent-pushes.js';
 import type { AuditCaller, AuditLog } from '../audit/audit-log.js';
+import { audited } from '../audit/audited.js';
 import { InvalidTokenError } from '../auth/invalid-token.js';
 import { canSuperviseSite } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { jsonSocket } from '../http/json-socket.js';
+import { jsonSocket, Refused } from '../http/json-socket.js';
 import { MediaRelay } from '../media/media-relay.js';
 import { forceAgentState, supervisorActor } from './force-agent-state.js';
 import { queueStatsView, siteSnapshot } from './site-views.js';
@@ -43,15 +44,6 @@ const modes = {
   whisper: SupervisionMode.SUPERVISION_MODE_WHISPER,
   barge: SupervisionMode.SUPERVISION_MODE_BARGE,
 } as const;
-
-class Refused extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function serveSupervisorSocket(
   socket: WebSocket,
@@ -84,28 +76,18 @@ export function serveSupervisorSocket(
     if (message.type === 'auth') return authenticate(message.token);
     if (!principal) return io.fail('unauthenticated', 'send {"type":"auth","token":…} first');
     const caller = principal;
-    const audited = async (action: string, target: string, work: () => Promise<void>) => {
-      const who = { ...from, principal: caller };
-      try {
-        await work();
-      } catch (error) {
-        await deps.audit
-          .record(who, { action, target, outcome: 'failed', detail: String(error) })
-          .catch(() => undefined);
-        throw error;
-      }
-      await deps.audit.record(who, { action, target, outcome: 'ok' });
-    };
+    const audit = (action: string, target: string, work: () => Promise<void>) =>
+      audited(deps.audit, { ...from, principal: caller }, action, target, work);
     switch (message.type) {
       case 'refresh':
         return sendSnapshot();
       case 'force_state':
-        return audited('agent.force_state', `agent/${message.agentId}`, async () => {
+        return audit('agent.force_state', `agent/${message.agentId}`, async () => {
           await forceAgentState(deps.routing, caller, message);
           io.send({ type: 'state_forced', agentId: message.agentId, state: message.state });
         });
       case 'supervise':
-        return audited(`call.${message.mode}`, `interaction/${message.interactionId}`, async () => {
+        return audit(`call.${message.mode}`, `interaction/${message.interactionId}`, async () => {
           if (!deps.sipGateway || !deps.media || !relay)
             throw new Refused('unavailable', 'supervision needs the SIP gateway and media');
           const { calls } = await deps.sipGateway.listActiveCalls(
@@ -143,7 +125,7 @@ export function serveSupervisorSocket(
           });
         });
       case 'stop_supervising':
-        return audited('call.stop_supervising', `supervision/${message.supervisionId}`, async () => {
+        return audit('call.stop_supervising', `supervision/${message.supervisionId}`, async () => {
           if (!supervisions.has(message.supervisionId)) throw new Refused('forbidden', 'not your supervision');
           await deps.media!.stopSupervision({ supervisionId: message.supervisionId, actor: supervisorActor(caller) });
           supervisions.delete(message.supervisionId);
