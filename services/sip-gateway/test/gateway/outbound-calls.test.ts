@@ -9,7 +9,7 @@ import type { OutboundDialogEvents } from '../../src/outbound/outbound-dialog.js
 import { trunksSchema } from '../../src/trunks/trunk-config.js';
 import { TrunkDirectory } from '../../src/trunks/trunk-directory.js';
 import { startLocalEndpoint } from '../support/local-endpoint.js';
-import { runSipp, sippPort, udpPortBound } from '../support/sipp.js';
+import { runSipp, sippMediaPort, sippPort, udpPortBound } from '../support/sipp.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 const OFFER =
@@ -42,7 +42,7 @@ function recorder() {
 
 /** A far end scenario (sipp as the carrier's UAS) on `port`, one call. */
 function farEnd(scenario: string, port: number, timeoutMs = 20_000) {
-  return sippPort().then((mediaPort) =>
+  return sippMediaPort().then((mediaPort) =>
     runSipp(['-sf', path.join(scenarios, scenario), '-m', '1', '-mp', String(mediaPort)], timeoutMs, port),
   );
 }

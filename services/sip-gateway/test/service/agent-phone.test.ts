@@ -10,7 +10,7 @@ import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { Queue } from '@parley/protos/parley/common/v1/queue';
 import { SipTransport } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSipp, sippPort } from '../support/sipp.js';
+import { runSipp, sippMediaPort, sippPort } from '../support/sipp.js';
 import { startVoiceStack, type VoiceStack } from '../support/voice-stack.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
@@ -107,7 +107,7 @@ describe('an agent on a SIP phone', () => {
     });
 
     // The phone now waits for calls on the port it registered from.
-    const mediaPort = await sippPort();
+    const mediaPort = await sippMediaPort();
     const phone = runSipp(
       ['-sf', path.join(scenarios, 'phone-answers-then-hangs-up.xml'), '-m', '1', '-mp', String(mediaPort)],
       45_000,

@@ -13,7 +13,7 @@ import { Queue } from '@parley/protos/parley/common/v1/queue';
 import { AudioCodec, CreateRtpEndpointRequest } from '@parley/protos/parley/media/v1/media';
 import { CallState, OriginateKind } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSipp, sippPort, udpPortBound } from '../support/sipp.js';
+import { runSipp, sippMediaPort, sippPort, udpPortBound } from '../support/sipp.js';
 import { startVoiceStack, type VoiceStack } from '../support/voice-stack.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
@@ -118,7 +118,7 @@ describe('callbacks', () => {
   it('calls the customer back through the trunk for the agent who accepts, bridged with the agent, until she hangs up', async () => {
     expect(callbackInteraction).toBeDefined();
     const interactionId = callbackInteraction!;
-    const mediaPort = await sippPort();
+    const mediaPort = await sippMediaPort();
     const farEnd = runSipp(
       ['-sf', path.join(scenarios, 'far-end-answers.xml'), '-m', '1', '-mp', String(mediaPort)],
       40_000,

@@ -13,7 +13,7 @@ import { TransferMode } from '@parley/protos/parley/common/v1/interaction';
 import { Queue } from '@parley/protos/parley/common/v1/queue';
 import { CallState } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSipp, sippPort } from '../support/sipp.js';
+import { runSipp, sippMediaPort, sippPort } from '../support/sipp.js';
 import { startVoiceStack, type VoiceStack } from '../support/voice-stack.js';
 
 const scenarios = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
@@ -40,7 +40,7 @@ const dialTrunk = (scenario: string, timeoutMs: number, did = DID) =>
 
 /** The consulted or transferred-to number: a sipp far end that answers, talks 4.7 s and waits for our BYE. */
 async function farEndAnswers() {
-  const mediaPort = await sippPort();
+  const mediaPort = await sippMediaPort();
   return runSipp(
     ['-sf', path.join(scenarios, 'far-end-answers.xml'), '-m', '1', '-mp', String(mediaPort)],
     50_000,
@@ -169,7 +169,7 @@ describe('transferring a connected call', () => {
 
   it('transfers the caller blind to an external number: a trunk leg bridged at media, audio both ways', async () => {
     const olaOffers = stack.offersSeen('ola');
-    const mediaPort = await sippPort();
+    const mediaPort = await sippMediaPort();
     const farEnd = runSipp(
       ['-sf', path.join(scenarios, 'far-end-answers.xml'), '-m', '1', '-mp', String(mediaPort)],
       50_000,
@@ -347,7 +347,7 @@ describe('transferring a connected call', () => {
     const olaPhone = await RtpPeer.open(0x0c3);
     const olaOffers = stack.offersSeen('ola');
     // The number answers, talks 4.7 s and hangs up 7 s after answering (the same sipp party as a phone that answers).
-    const mediaPort = await sippPort();
+    const mediaPort = await sippMediaPort();
     const farEnd = runSipp(
       ['-sf', path.join(scenarios, 'phone-answers-then-hangs-up.xml'), '-m', '1', '-mp', String(mediaPort)],
       50_000,

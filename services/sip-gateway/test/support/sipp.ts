@@ -32,25 +32,59 @@ export async function sippPort(): Promise<number> {
   }
 }
 
+/**
+ * The first of four UDP ports for sipp's media sockets (audio RTP/RTCP, video RTP/RTCP): even, random in
+ * 30000–32763, a range of their own (sipp's signalling ports are 20000–29999, the kernel's ephemeral ones start at
+ * 32768), all four checked free. Left to itself sipp picks media ports that can collide with another sipp's.
+ */
+export async function sippMediaPort(): Promise<number> {
+  for (;;) {
+    const first = 30_000 + 2 * Math.floor(Math.random() * 1_382);
+    const sockets = [0, 1, 2, 3].map(() => createSocket('udp4'));
+    const free = await Promise.all(
+      sockets.map(
+        (socket, offset) =>
+          new Promise<boolean>((resolve) => {
+            socket.once('error', () => resolve(false));
+            socket.bind(first + offset, '127.0.0.1', () => resolve(true));
+          }),
+      ),
+    );
+    for (const socket of sockets) socket.close();
+    if (free.every(Boolean)) return first;
+  }
+}
+
 /** `port`: where sipp listens (a far end the gateway calls must be known before it runs); default any free one. */
 export async function runSipp(args: string[], timeoutMs = 60_000, port?: number): Promise<SippRun> {
   if (port !== undefined) return runSippOnce(args, timeoutMs, port);
   // A port chosen here can still be taken by another test file in the moment before sipp binds it: try another.
   for (let attempt = 1; ; attempt += 1) {
     const run = await runSippOnce(args, timeoutMs, await sippPort());
-    if (!run.output.includes('Unable to bind main socket') || attempt >= 3) return run;
+    if (!run.output.includes('Unable to bind') || attempt >= 3) return run;
   }
 }
 
 async function runSippOnce(args: string[], timeoutMs: number, port: number): Promise<SippRun> {
   // sipp writes its error and statistics files next to where it runs: a directory of its own.
+  const mediaPort = await sippMediaPort();
   const directory = await mkdtemp(path.join(tmpdir(), 'sipp-'));
   await symlink(DEBIAN_PCAPS, path.join(directory, 'pcap'));
   try {
     return await new Promise((resolve, reject) => {
       execFile(
         'sipp',
-        ['-i', '127.0.0.1', '-p', String(port), '-nostdin', '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, ...args],
+        [
+          '-i',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          ...(args.includes('-mp') ? [] : ['-mp', String(mediaPort)]),
+          '-nostdin',
+          '-timeout',
+          `${Math.ceil(timeoutMs / 1000)}s`,
+          ...args,
+        ],
         { cwd: directory, timeout: timeoutMs + 5_000, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout, stderr) => {
           if (error?.code === 'ENOENT') {
