@@ -85,6 +85,14 @@ export async function startApiService(options: ApiServiceOptions) {
       host.shutdown.add(`site ${domain} feed`, () => feed.close());
       return feed;
     });
+    // Consumers media makes for browser peers by itself, by peer: each goes to the tab or dashboard owning the peer.
+    const mediaConsumers = new EventFeed(
+      host.nc,
+      eventFilter(options.eventStreams ?? defaultEventStreams, 'media', config.PARLEY_SITE),
+      (event) => event.mediaPeerConsumerCreated?.peerId ?? '',
+      (error) => host.logger.warn({ err: error }, 'unreadable media event'),
+    );
+    host.shutdown.add('media consumer feed', () => mediaConsumers.close());
     const auditStream = options.auditStream ?? defaultAuditStream;
     await AuditLog.ensureStream(host.jsm, auditStream);
     const audit = new AuditLog(host.nc, auditStream, config.PARLEY_SITE);
@@ -134,6 +142,7 @@ export async function startApiService(options: ApiServiceOptions) {
         history,
         media,
         sipGateway,
+        mediaConsumers,
         logger: host.logger,
         maxChatChars: config.API_CHAT_MAX_MESSAGE_CHARS,
       },
@@ -144,6 +153,7 @@ export async function startApiService(options: ApiServiceOptions) {
           media,
           sipGateway,
           feeds: siteFeeds,
+          mediaConsumers,
           audit,
           logger: host.logger,
           site: config.PARLEY_SITE,

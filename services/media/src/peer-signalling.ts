@@ -28,7 +28,11 @@ export class PeerSignalling {
     return this.engine.pool.leastLoaded().router.rtpCapabilities;
   }
 
-  async createTransport(peerId: string, direction: PeerDirection, owner: Actor | undefined) {
+  /** `rtpCapabilitiesJson` (a receive transport's Device capabilities) lets media make consumers for the peer itself. */
+  async createTransport(peerId: string, direction: PeerDirection, owner: Actor | undefined, rtpCapabilitiesJson = '') {
+    const rtpCapabilities = rtpCapabilitiesJson
+      ? parseJsonObject<types.RtpCapabilities>(rtpCapabilitiesJson, 'rtp_capabilities_json')
+      : undefined;
     const graph = this.engine.graph;
     let peer = graph.peers.get(peerId);
     if (peer?.transports[direction] && !peer.transports[direction].closed) {
@@ -39,6 +43,20 @@ export class PeerSignalling {
     }
     if (!peer) {
       peer = new BrowserPeer(peerId, this.engine.pool.leastLoaded(), owner);
+      const created = peer;
+      created.onConsumer = (consumer) =>
+        this.options.publish(
+          mediaEvents.peerConsumerCreated(
+            { site: this.options.site },
+            {
+              peerId,
+              consumerId: consumer.id,
+              producerId: consumer.producerId,
+              transportId: created.transports.recv?.id ?? '',
+              rtpParametersJson: JSON.stringify(consumer.rtpParameters),
+            },
+          ),
+        );
       graph.peers.set(peerId, peer);
       graph.addLeg(peer);
     }
@@ -53,6 +71,7 @@ export class PeerSignalling {
       enableUdp: true,
     });
     peer.transports[direction] = transport;
+    if (rtpCapabilities) peer.rtpCapabilities = rtpCapabilities;
     graph.transports.set(transport.id, { peer, direction });
     this.options.publish(
       mediaEvents.endpointCreated(
@@ -113,7 +132,7 @@ export class PeerSignalling {
     if (!peer.slot.router.canConsume({ producerId, rtpCapabilities })) {
       throw failedPrecondition(MediaErrorCode.CANNOT_CONSUME, "the browser cannot receive this producer's codec");
     }
-    const consumer = await peer.hear(producerId, rtpCapabilities);
+    const consumer = await peer.hear(producerId, rtpCapabilities, true);
     this.engine.graph.trackPeerConsumer(peer, consumer);
     await peer.listening.add(`consume:${consumer.id}`, 'partner', consumer, true);
     return { consumer, source };

@@ -5,7 +5,7 @@
 // and never end other sessions; a tab that does not authenticate within 5 s, or sends frames above the size limit,
 // is closed. A reconnecting tab gets what it missed, and an agent whose last tab stays gone is logged out
 // (agent-sessions.ts). Every state-changing request is audited.
-import type { Logger, RpcClient } from '@parley/kit';
+import type { EventFeed, Logger, RpcClient } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import type { MediaServiceService } from '@parley/protos/parley/media/v1/media';
@@ -38,6 +38,8 @@ export interface AgentSocketDeps {
   /** Media (the tab's WebRTC audio) and the SIP gateway (connecting it to calls); without them voice is refused. */
   media?: RpcClient<typeof MediaServiceService>;
   sipGateway?: RpcClient<typeof SipGatewayServiceService>;
+  /** Media's peer consumer events for the site, keyed by peer id (the consumers a call's bridge makes for a tab). */
+  mediaConsumers?: EventFeed;
   maxChatChars?: number;
   /** How long a new socket has to send its token (default 5 s). */
   authTimeoutMs?: number;
@@ -51,6 +53,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
   let principal: Principal | undefined;
   let attached: Attached | undefined;
   let relay: MediaRelay | undefined;
+  let stopConsumers: (() => void) | undefined;
 
   const authTimer = setTimeout(() => {
     if (!principal) socket.close(CloseCode.unauthenticated, 'authenticate first');
@@ -58,6 +61,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
   socket.on('close', () => {
     clearTimeout(authTimer);
     attached?.detach();
+    stopConsumers?.();
     relay?.close().catch((error: unknown) => deps.logger.warn({ err: error }, 'media peer not closed'));
   });
   const io = jsonSocket<ClientMessage, ServerMessage>(
@@ -113,6 +117,7 @@ export function serveAgentSocket(socket: WebSocket, deps: AgentSocketDeps, from:
         `agent.${principal.username}.${sessionId}`,
         Actor.fromPartial({ kind: ActorKind.ACTOR_KIND_AGENT, id: principal.username, displayName: principal.name }),
       );
+    if (relay && deps.mediaConsumers) stopConsumers = relay.followConsumers(deps.mediaConsumers, send);
     commands = new AgentCommands(deps, principal, from, sessionId, relay, send);
     // "ready" goes first, then whatever the tab missed (replayed by attach), then new messages as they come.
     const replay: Numbered[] = [];

@@ -9,7 +9,12 @@ const json = z.record(z.string(), z.unknown());
 export const mediaRequest = z.discriminatedUnion('op', [
   /** The router's RTP capabilities, to load the Device. */
   z.strictObject({ op: z.literal('capabilities') }),
-  z.strictObject({ op: z.literal('create_transport'), direction: z.enum(['send', 'recv']) }),
+  /** A receive transport names the Device's capabilities, so media can give the tab a call's audio by itself. */
+  z.strictObject({
+    op: z.literal('create_transport'),
+    direction: z.enum(['send', 'recv']),
+    rtpCapabilities: json.optional(),
+  }),
   z.strictObject({ op: z.literal('connect_transport'), transportId: id, dtlsParameters: json }),
   z.strictObject({ op: z.literal('produce'), transportId: id, rtpParameters: json }),
   z.strictObject({ op: z.literal('consume'), transportId: id, producerId: id, rtpCapabilities: json }),
@@ -25,4 +30,10 @@ export const mediaMessage = z.strictObject({
   request: mediaRequest,
 });
 
-export type MediaAnswer = { type: 'media_result'; requestId: string; result: Record<string, unknown> };
+export type MediaAnswer =
+  | { type: 'media_result'; requestId: string; result: Record<string, unknown> }
+  /** Media made a consumer for the tab by itself (the call was bridged to it…): consume it, then resume it. */
+  | {
+      type: 'media_consumer';
+      consumer: { consumerId: string; producerId: string; transportId: string; kind: 'audio'; rtpParameters: unknown };
+    };

@@ -1,10 +1,10 @@
 // One socket's media peer at the media service: the socket's requests relayed to media over NATS, under a peer id
 // the API chose (a browser cannot act on another's peer), and only on the transports and consumers this socket
 // created. The peer is closed with the socket.
-import type { RpcClient } from '@parley/kit';
+import type { EventFeed, RpcClient } from '@parley/kit';
 import type { Actor } from '@parley/protos/parley/common/v1/actor';
 import { MediaKind, TransportDirection, type MediaServiceService } from '@parley/protos/parley/media/v1/media';
-import type { MediaRequest } from './media-messages.js';
+import type { MediaAnswer, MediaRequest } from './media-messages.js';
 
 export class NotYours extends Error {
   readonly code = 'forbidden';
@@ -41,9 +41,11 @@ export class MediaRelay {
               ? TransportDirection.TRANSPORT_DIRECTION_SEND
               : TransportDirection.TRANSPORT_DIRECTION_RECV,
           owner: this.owner,
+          rtpCapabilitiesJson: request.rtpCapabilities ? JSON.stringify(request.rtpCapabilities) : '',
         });
         this.transports.add(answer.transportId);
         return {
+          peerId: this.peerId,
           transportId: answer.transportId,
           iceParameters: JSON.parse(answer.iceParametersJson) as unknown,
           iceCandidates: JSON.parse(answer.iceCandidatesJson) as unknown,
@@ -83,6 +85,25 @@ export class MediaRelay {
         await this.media.resumeConsumer({ consumerId: request.consumerId });
         return {};
     }
+  }
+
+  /** Follows the consumers media makes for this peer by itself; each becomes the socket's own to resume. */
+  followConsumers(feed: EventFeed, tell: (message: Extract<MediaAnswer, { type: 'media_consumer' }>) => void) {
+    return feed.listen(this.peerId, (event) => {
+      const created = event.mediaPeerConsumerCreated;
+      if (!created) return;
+      this.consumers.add(created.consumerId);
+      tell({
+        type: 'media_consumer',
+        consumer: {
+          consumerId: created.consumerId,
+          producerId: created.producerId,
+          transportId: created.transportId,
+          kind: 'audio',
+          rtpParameters: JSON.parse(created.rtpParametersJson || '{}') as unknown,
+        },
+      });
+    });
   }
 
   /** Consumers media made for this peer on its own (supervision): the socket may resume them. */

@@ -34,6 +34,8 @@ export interface SupervisorSocketDeps {
   sipGateway?: RpcClient<typeof SipGatewayServiceService>;
   /** The site's agent.* and queue.* events (keyed by site). */
   feeds: readonly EventFeed[];
+  /** Media's peer consumer events, keyed by peer id (what a supervision makes for the dashboard). */
+  mediaConsumers?: EventFeed;
   audit: AuditLog;
   logger: Logger;
   site: string;

@@ -3,9 +3,18 @@
 // producer and resuming the consumer — what mediasoup-client in the web client asks, with mediasoup's own JSON. A
 // tab cannot touch another tab's transports or consumers, and closing the tab closes its peer at media. (The audio
 // itself is proven in media's browser tests with Chromium.)
+import { createNatsRpcClient } from '@parley/kit';
 import { loadMediaConfig } from '@parley/media/config';
+import { RtpPeer } from '@parley/media/testing';
 import { startMediaService } from '@parley/media/service';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
+import {
+  AudioCodec,
+  BridgeLegsRequest,
+  CreateRtpEndpointRequest,
+  MediaServiceService,
+} from '@parley/protos/parley/media/v1/media';
+import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, type ApiStack, Queue, serviceEnvironment, SITE, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket, type JsonSocketClient } from '../support/json-socket-client.js';
@@ -128,5 +137,51 @@ describe('mediasoup signalling on the agent socket', () => {
     ).rejects.toThrow(/producer|not found/i);
     probe.socket.close();
     other.socket.close();
+  });
+
+  it("tells the tab of the consumers a call's bridge makes for it, which it may then resume", async () => {
+    const tab = await agentTab();
+    const { rtpCapabilities } = await signal(tab, { op: 'capabilities' });
+    const send = await signal(tab, { op: 'create_transport', direction: 'send' });
+    await signal(tab, { op: 'connect_transport', transportId: send.transportId, dtlsParameters });
+    await signal(tab, { op: 'produce', transportId: send.transportId, rtpParameters: pcmuParameters });
+    // The receive transport carries the Device's capabilities: media can make consumers for the tab by itself.
+    const recv = await signal(tab, { op: 'create_transport', direction: 'recv', rtpCapabilities });
+    expect(recv.peerId).toMatch(/^agent\.anna\./);
+
+    // A caller's RTP endpoint bridged to the tab's peer, as the SIP gateway does when the agent accepts.
+    const phone = await RtpPeer.open(0x7001);
+    const mediaClient = createNatsRpcClient(stack.nc, MediaServiceService, { domain: mediaDomain });
+    try {
+      const { endpoint } = await mediaClient.createRtpEndpoint(
+        CreateRtpEndpointRequest.fromPartial({
+          endpointId: ulid(),
+          callId: 'call-relay',
+          interactionId: 'interaction-relay',
+          offeredCodecs: [{ codec: AudioCodec.AUDIO_CODEC_PCMU, payloadType: 0 }],
+          remoteAddress: '127.0.0.1',
+          remotePort: phone.port,
+        }),
+      );
+      const bridged = await mediaClient.bridgeLegs(
+        BridgeLegsRequest.fromPartial({
+          bridgeId: ulid(),
+          interactionId: 'interaction-relay',
+          legA: { rtpEndpointId: endpoint!.id },
+          legB: { peerId: String(recv.peerId) },
+        }),
+      );
+      const told = await tab.next('media_consumer');
+      expect(told.consumer).toMatchObject({
+        consumerId: bridged.consumers[0]?.consumerId,
+        transportId: recv.transportId,
+        kind: 'audio',
+        rtpParameters: { codecs: [expect.objectContaining({ mimeType: 'audio/PCMU' })] },
+      });
+      await signal(tab, { op: 'resume_consumer', consumerId: (told.consumer as { consumerId: string }).consumerId });
+    } finally {
+      phone.close();
+      tab.socket.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   MediaDtmfReceived,
   MediaEndpointClosed,
   MediaEndpointCreated,
+  MediaPeerConsumerCreated,
   MediaPromptFinished,
   MediaSupervisionStarted,
   MediaSupervisionStopped,
@@ -73,4 +74,9 @@ export const mediaEvents = {
     }),
   workerDied: (context: EventContext, fields: Partial<MediaWorkerDied>) =>
     envelope(context, { type: 'media.worker_died', mediaWorkerDied: MediaWorkerDied.fromPartial(fields) }),
+  peerConsumerCreated: (context: EventContext, fields: Partial<MediaPeerConsumerCreated>) =>
+    envelope(context, {
+      type: 'media.peer_consumer_created',
+      mediaPeerConsumerCreated: MediaPeerConsumerCreated.fromPartial(fields),
+    }),
 };

@@ -16,8 +16,10 @@ export class BrowserPeer implements Leg {
   readonly listening = new LegListening(true);
   readonly transports: Partial<Record<PeerDirection, types.WebRtcTransport>> = {};
   audio: types.Producer | undefined;
-  /** The Device's capabilities, learnt from the first Consume or BridgeLegs that names them. */
+  /** The Device's capabilities, from the receive transport's creation or the first Consume that names them. */
   rtpCapabilities: types.RtpCapabilities | undefined;
+  /** Told of every consumer media makes for this peer by itself (not on the browser's own Consume). */
+  onConsumer: ((consumer: types.Consumer) => void) | undefined;
   private ended = false;
 
   constructor(
@@ -37,11 +39,17 @@ export class BrowserPeer implements Leg {
     return this.audio && !this.audio.closed ? this.audio : undefined;
   }
 
-  /** Consumers start paused: the browser resumes them once its side is ready (ResumeConsumer). */
-  async hear(producerId: string, rtpCapabilities = this.rtpCapabilities): Promise<types.Consumer> {
+  /**
+   * Consumers start paused: the browser resumes them once its side is ready (ResumeConsumer). One media makes by
+   * itself (a bridge, a conference…) is announced, so the edge can tell the browser; one the browser asked for
+   * (`requested`) is in the Consume answer.
+   */
+  async hear(producerId: string, rtpCapabilities = this.rtpCapabilities, requested = false): Promise<types.Consumer> {
     const recv = this.transports.recv;
     if (!recv || recv.closed || !rtpCapabilities) throw new Error('peer has no receive transport or capabilities');
-    return recv.consume({ producerId, rtpCapabilities, paused: true });
+    const consumer = await recv.consume({ producerId, rtpCapabilities, paused: true });
+    if (!requested) this.onConsumer?.(consumer);
+    return consumer;
   }
 
   close(): void {

@@ -120,7 +120,7 @@ export function createMediaHandlers(engine: MediaEngine, peers: PeerSignalling):
             ? 'recv'
             : undefined;
       if (!direction) throw invalidArgument('direction', 'must be SEND or RECV');
-      const created = await peers.createTransport(peerId, direction, request.owner);
+      const created = await peers.createTransport(peerId, direction, request.owner, request.rtpCapabilitiesJson);
       return {
         transportId: created.transportId,
         iceParametersJson: JSON.stringify(created.iceParameters),

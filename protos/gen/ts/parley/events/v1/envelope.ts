@@ -34,6 +34,7 @@ import {
   MediaDtmfReceived,
   MediaEndpointClosed,
   MediaEndpointCreated,
+  MediaPeerConsumerCreated,
   MediaPromptFinished,
   MediaSupervisionStarted,
   MediaSupervisionStopped,
@@ -267,6 +268,10 @@ export interface Envelope {
   mediaWorkerDied?:
     | MediaWorkerDied
     | undefined;
+  /** media.peer_consumer_created */
+  mediaPeerConsumerCreated?:
+    | MediaPeerConsumerCreated
+    | undefined;
   /** recording.started */
   recordingStarted?:
     | RecordingStarted
@@ -355,6 +360,7 @@ function createBaseEnvelope(): Envelope {
     mediaSupervisionStarted: undefined,
     mediaSupervisionStopped: undefined,
     mediaWorkerDied: undefined,
+    mediaPeerConsumerCreated: undefined,
     recordingStarted: undefined,
     recordingPaused: undefined,
     recordingResumed: undefined,
@@ -529,6 +535,9 @@ export const Envelope: MessageFns<Envelope> = {
     }
     if (message.mediaWorkerDied !== undefined) {
       MediaWorkerDied.encode(message.mediaWorkerDied, writer.uint32(3266).fork()).join();
+    }
+    if (message.mediaPeerConsumerCreated !== undefined) {
+      MediaPeerConsumerCreated.encode(message.mediaPeerConsumerCreated, writer.uint32(3274).fork()).join();
     }
     if (message.recordingStarted !== undefined) {
       RecordingStarted.encode(message.recordingStarted, writer.uint32(4002).fork()).join();
@@ -1002,6 +1011,14 @@ export const Envelope: MessageFns<Envelope> = {
             message.mediaWorkerDied = MediaWorkerDied.decode(reader, reader.uint32());
             continue;
           }
+          case 409: {
+            if (tag !== 3274) {
+              break;
+            }
+
+            message.mediaPeerConsumerCreated = MediaPeerConsumerCreated.decode(reader, reader.uint32());
+            continue;
+          }
           case 500: {
             if (tag !== 4002) {
               break;
@@ -1334,6 +1351,11 @@ export const Envelope: MessageFns<Envelope> = {
         : isSet(object.media_worker_died)
         ? MediaWorkerDied.fromJSON(object.media_worker_died)
         : undefined,
+      mediaPeerConsumerCreated: isSet(object.mediaPeerConsumerCreated)
+        ? MediaPeerConsumerCreated.fromJSON(object.mediaPeerConsumerCreated)
+        : isSet(object.media_peer_consumer_created)
+        ? MediaPeerConsumerCreated.fromJSON(object.media_peer_consumer_created)
+        : undefined,
       recordingStarted: isSet(object.recordingStarted)
         ? RecordingStarted.fromJSON(object.recordingStarted)
         : isSet(object.recording_started)
@@ -1541,6 +1563,9 @@ export const Envelope: MessageFns<Envelope> = {
     if (message.mediaWorkerDied !== undefined) {
       obj.mediaWorkerDied = MediaWorkerDied.toJSON(message.mediaWorkerDied);
     }
+    if (message.mediaPeerConsumerCreated !== undefined) {
+      obj.mediaPeerConsumerCreated = MediaPeerConsumerCreated.toJSON(message.mediaPeerConsumerCreated);
+    }
     if (message.recordingStarted !== undefined) {
       obj.recordingStarted = RecordingStarted.toJSON(message.recordingStarted);
     }
@@ -1715,6 +1740,10 @@ export const Envelope: MessageFns<Envelope> = {
     message.mediaWorkerDied = (object.mediaWorkerDied !== undefined && object.mediaWorkerDied !== null)
       ? MediaWorkerDied.fromPartial(object.mediaWorkerDied)
       : undefined;
+    message.mediaPeerConsumerCreated =
+      (object.mediaPeerConsumerCreated !== undefined && object.mediaPeerConsumerCreated !== null)
+        ? MediaPeerConsumerCreated.fromPartial(object.mediaPeerConsumerCreated)
+        : undefined;
     message.recordingStarted = (object.recordingStarted !== undefined && object.recordingStarted !== null)
       ? RecordingStarted.fromPartial(object.recordingStarted)
       : undefined;

@@ -218,6 +218,24 @@ export interface MediaWorkerDied {
   legs: MediaLeg[];
 }
 
+/**
+ * "media.peer_consumer_created": media made a consumer for a browser peer by itself — a bridge, a conference, a
+ * supervision, hold music or a prompt — rather than on the browser's own Consume. The edge tells the browser, which
+ * consumes it (mediasoup-client) and calls ResumeConsumer: consumers start paused.
+ */
+export interface MediaPeerConsumerCreated {
+  /** The browser peer. */
+  peerId: string;
+  /** The consumer, on the peer's receive transport. */
+  consumerId: string;
+  /** What it carries. */
+  producerId: string;
+  /** The peer's receive transport. */
+  transportId: string;
+  /** mediasoup RtpParameters as JSON, for mediasoup-client's consume(). */
+  rtpParametersJson: string;
+}
+
 function createBaseMediaEndpointCreated(): MediaEndpointCreated {
   return { leg: undefined, transportId: "", localAddress: "", localPort: 0, codec: "", workerId: "" };
 }
@@ -1485,6 +1503,159 @@ export const MediaWorkerDied: MessageFns<MediaWorkerDied> = {
     message.error = object.error ?? "";
     message.interactionIds = object.interactionIds?.map((e) => e) || [];
     message.legs = object.legs?.map((e) => MediaLeg.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMediaPeerConsumerCreated(): MediaPeerConsumerCreated {
+  return { peerId: "", consumerId: "", producerId: "", transportId: "", rtpParametersJson: "" };
+}
+
+export const MediaPeerConsumerCreated: MessageFns<MediaPeerConsumerCreated> = {
+  encode(message: MediaPeerConsumerCreated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.peerId !== "") {
+      writer.uint32(10).string(message.peerId);
+    }
+    if (message.consumerId !== "") {
+      writer.uint32(18).string(message.consumerId);
+    }
+    if (message.producerId !== "") {
+      writer.uint32(26).string(message.producerId);
+    }
+    if (message.transportId !== "") {
+      writer.uint32(34).string(message.transportId);
+    }
+    if (message.rtpParametersJson !== "") {
+      writer.uint32(42).string(message.rtpParametersJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MediaPeerConsumerCreated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMediaPeerConsumerCreated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.peerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.consumerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.producerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.transportId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.rtpParametersJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MediaPeerConsumerCreated {
+    return {
+      peerId: isSet(object.peerId)
+        ? globalThis.String(object.peerId)
+        : isSet(object.peer_id)
+        ? globalThis.String(object.peer_id)
+        : "",
+      consumerId: isSet(object.consumerId)
+        ? globalThis.String(object.consumerId)
+        : isSet(object.consumer_id)
+        ? globalThis.String(object.consumer_id)
+        : "",
+      producerId: isSet(object.producerId)
+        ? globalThis.String(object.producerId)
+        : isSet(object.producer_id)
+        ? globalThis.String(object.producer_id)
+        : "",
+      transportId: isSet(object.transportId)
+        ? globalThis.String(object.transportId)
+        : isSet(object.transport_id)
+        ? globalThis.String(object.transport_id)
+        : "",
+      rtpParametersJson: isSet(object.rtpParametersJson)
+        ? globalThis.String(object.rtpParametersJson)
+        : isSet(object.rtp_parameters_json)
+        ? globalThis.String(object.rtp_parameters_json)
+        : "",
+    };
+  },
+
+  toJSON(message: MediaPeerConsumerCreated): unknown {
+    const obj: any = {};
+    if (message.peerId !== "") {
+      obj.peerId = message.peerId;
+    }
+    if (message.consumerId !== "") {
+      obj.consumerId = message.consumerId;
+    }
+    if (message.producerId !== "") {
+      obj.producerId = message.producerId;
+    }
+    if (message.transportId !== "") {
+      obj.transportId = message.transportId;
+    }
+    if (message.rtpParametersJson !== "") {
+      obj.rtpParametersJson = message.rtpParametersJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MediaPeerConsumerCreated>, I>>(base?: I): MediaPeerConsumerCreated {
+    return MediaPeerConsumerCreated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MediaPeerConsumerCreated>, I>>(object: I): MediaPeerConsumerCreated {
+    const message = createBaseMediaPeerConsumerCreated();
+    message.peerId = object.peerId ?? "";
+    message.consumerId = object.consumerId ?? "";
+    message.producerId = object.producerId ?? "";
+    message.transportId = object.transportId ?? "";
+    message.rtpParametersJson = object.rtpParametersJson ?? "";
     return message;
   },
 };

@@ -261,7 +261,15 @@ export interface CreateWebRtcTransportRequest {
   /** Send or receive. */
   direction: TransportDirection;
   /** Whose browser this is (agent or supervisor), for placement and audit. */
-  owner?: Actor | undefined;
+  owner?:
+    | Actor
+    | undefined;
+  /**
+   * The Device's RtpCapabilities as JSON (mediasoup-client's device.rtpCapabilities), for a receive transport: media
+   * can then make consumers for the peer by itself (bridges, conferences, supervision), announced as
+   * media.peer_consumer_created. Optional; a Consume also names them.
+   */
+  rtpCapabilitiesJson: string;
 }
 
 /** Response of MediaService.CreateWebRtcTransport. */
@@ -1876,7 +1884,7 @@ export const GetRouterRtpCapabilitiesResponse: MessageFns<GetRouterRtpCapabiliti
 };
 
 function createBaseCreateWebRtcTransportRequest(): CreateWebRtcTransportRequest {
-  return { peerId: "", direction: 0, owner: undefined };
+  return { peerId: "", direction: 0, owner: undefined, rtpCapabilitiesJson: "" };
 }
 
 export const CreateWebRtcTransportRequest: MessageFns<CreateWebRtcTransportRequest> = {
@@ -1889,6 +1897,9 @@ export const CreateWebRtcTransportRequest: MessageFns<CreateWebRtcTransportReque
     }
     if (message.owner !== undefined) {
       Actor.encode(message.owner, writer.uint32(26).fork()).join();
+    }
+    if (message.rtpCapabilitiesJson !== "") {
+      writer.uint32(34).string(message.rtpCapabilitiesJson);
     }
     return writer;
   },
@@ -1930,6 +1941,14 @@ export const CreateWebRtcTransportRequest: MessageFns<CreateWebRtcTransportReque
             message.owner = Actor.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.rtpCapabilitiesJson = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1951,6 +1970,11 @@ export const CreateWebRtcTransportRequest: MessageFns<CreateWebRtcTransportReque
         : "",
       direction: isSet(object.direction) ? transportDirectionFromJSON(object.direction) : 0,
       owner: isSet(object.owner) ? Actor.fromJSON(object.owner) : undefined,
+      rtpCapabilitiesJson: isSet(object.rtpCapabilitiesJson)
+        ? globalThis.String(object.rtpCapabilitiesJson)
+        : isSet(object.rtp_capabilities_json)
+        ? globalThis.String(object.rtp_capabilities_json)
+        : "",
     };
   },
 
@@ -1965,6 +1989,9 @@ export const CreateWebRtcTransportRequest: MessageFns<CreateWebRtcTransportReque
     if (message.owner !== undefined) {
       obj.owner = Actor.toJSON(message.owner);
     }
+    if (message.rtpCapabilitiesJson !== "") {
+      obj.rtpCapabilitiesJson = message.rtpCapabilitiesJson;
+    }
     return obj;
   },
 
@@ -1976,6 +2003,7 @@ export const CreateWebRtcTransportRequest: MessageFns<CreateWebRtcTransportReque
     message.peerId = object.peerId ?? "";
     message.direction = object.direction ?? 0;
     message.owner = (object.owner !== undefined && object.owner !== null) ? Actor.fromPartial(object.owner) : undefined;
+    message.rtpCapabilitiesJson = object.rtpCapabilitiesJson ?? "";
     return message;
   },
 };
