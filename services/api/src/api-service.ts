@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import { MediaServiceService } from '@parley/protos/parley/media/v1/media';
 import { SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import { agentRoutes } from './agent-session/agent-routes.js';
 import { AgentPresence, defaultPresence, type PresenceConfig } from './agent-session/agent-presence.js';
 import { AgentSessions } from './agent-session/agent-sessions.js';
 import { ScreenPop } from './agent-session/screen-pop.js';
@@ -28,6 +29,7 @@ import { AuditLog, defaultAuditStream, type AuditStreamConfig } from './audit/au
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { ApiConfig } from './config.js';
 import { buildApp } from './http/app.js';
+import { webClientRoutes } from './http/web-client.js';
 import { startLocalProvider } from './oidc/local-provider.js';
 
 export interface ApiServiceOptions {
@@ -134,6 +136,7 @@ export async function startApiService(options: ApiServiceOptions) {
       corsOrigins: config.API_CORS_ORIGINS,
       requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
       userRequestsPerMinute: config.API_USER_REQUESTS_PER_MINUTE,
+      connectOrigins: [new URL(issuer).origin],
       agentSockets: {
         routing,
         sessions,
@@ -147,6 +150,7 @@ export async function startApiService(options: ApiServiceOptions) {
         maxChatChars: config.API_CHAT_MAX_MESSAGE_CHARS,
       },
       routes: [
+        agentRoutes({ verifier, routing, history, chats, logger: host.logger }),
         supervisorRoutes({
           verifier,
           routing,
@@ -171,6 +175,12 @@ export async function startApiService(options: ApiServiceOptions) {
           startsPerHour: config.API_CHAT_STARTS_PER_HOUR,
           socketsPerAddress: config.API_CHAT_SOCKETS_PER_ADDRESS,
           allowedOrigins: config.API_CORS_ORIGINS,
+        }),
+        webClientRoutes({
+          dir: config.API_WEB_DIR || undefined,
+          issuer,
+          clientId: config.API_OIDC_WEB_CLIENT_ID,
+          site: config.PARLEY_SITE,
         }),
       ],
     });

@@ -1,5 +1,6 @@
 // The API's configuration: the only place that reads the environment.
 import { apiPublicPort, baseServiceConfigSchema, env, loadConfig, servicePorts } from '@parley/kit';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { demoUsers, realmUserSchema } from './oidc/realm.js';
 
@@ -47,6 +48,10 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   API_OIDC_USERS: env
     .json(z.array(realmUserSchema).min(1), 'an array of users')
     .transform((users) => users ?? demoUsers),
+  /** The web client's production build (`pnpm --filter @parley/web build`), served at `/`; empty: not served. */
+  API_WEB_DIR: z.string().default(fileURLToPath(new URL('../../../web/dist', import.meta.url))),
+  /** The OpenID client the web client logs in as (Keycloak: the realm export's public client). */
+  API_OIDC_WEB_CLIENT_ID: z.string().min(1).default('parley-web'),
   API_OIDC_REDIRECT_URIS: env.list(
     'http://127.0.0.1:8080/callback,http://localhost:8080/callback,http://127.0.0.1:5173/callback',
   ),

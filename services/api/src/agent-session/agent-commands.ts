@@ -1,10 +1,13 @@
-// What an authenticated agent's tab asks, carried out: routing (login, state, accept, reject, end, wrap-up), the chat
-// channel (messages, typing, read, joining on accept), history (notes), the tab's audio (mediasoup signalling, and
-// connecting it to the call it took). Agents act only on themselves and on what they hold; each change is audited.
+// What an authenticated agent's tab asks, carried out: routing (login, state, accept, reject, end, wrap-up, chat
+// transfers), the chat channel (messages, typing, read, joining on accept), history (notes), the SIP gateway (hold,
+// resume, DTMF, call transfers, hanging up) and the tab's audio (mediasoup signalling, and connecting it to the call
+// it took). Agents act only on themselves and on what they hold; each change is audited.
+import { ParleyError, Status } from '@parley/kit';
 import { Actor, ActorKind } from '@parley/protos/parley/common/v1/actor';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
-import { ListActiveCallsRequest } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
+import { TransferMode, TransferTarget } from '@parley/protos/parley/common/v1/interaction';
+import { ListActiveCallsRequest, type Call } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { LoginAgentRequest } from '@parley/protos/parley/routing/v1/routing';
 import { ulid } from 'ulid';
 import type { AuditCaller } from '../audit/audit-log.js';
@@ -104,7 +107,11 @@ export class AgentCommands {
             await this.chats().end(chat, 'agent', agentId);
           } else {
             await this.assertOwnInteraction(agentId, message.interactionId);
-            await deps.routing.endInteraction({ interactionId: message.interactionId, actor });
+            // A call is hung up at the gateway, which ends the interaction at routing too; without one (or without
+            // a gateway) routing alone is told.
+            const call = await this.liveCallIfAny(message.interactionId);
+            if (call) await this.gateway().hangUpCall({ callId: call.id, actor, q850Cause: 0 });
+            else await deps.routing.endInteraction({ interactionId: message.interactionId, actor });
           }
           send({ type: 'ended', interactionId: message.interactionId });
         });
@@ -140,6 +147,92 @@ export class AgentCommands {
           });
           send({ type: 'note_added', interactionId: message.interactionId, noteId: answer.note?.id ?? '' });
         });
+      case 'hold':
+        return audit('call.hold', `interaction/${message.interactionId}`, async () => {
+          await this.assertOwnInteraction(agentId, message.interactionId);
+          const call = await this.callOf(message.interactionId);
+          await this.gateway().holdCall({ callId: call.id, musicPrompt: '', actor });
+          send({ type: 'held', interactionId: message.interactionId, callId: call.id });
+        });
+      case 'resume':
+        return audit('call.resume', `interaction/${message.interactionId}`, async () => {
+          await this.assertOwnInteraction(agentId, message.interactionId);
+          const call = await this.callOf(message.interactionId);
+          await this.gateway().resumeCall({ callId: call.id, actor });
+          send({ type: 'resumed', interactionId: message.interactionId, callId: call.id });
+        });
+      case 'dtmf':
+        // The digits stay out of the audit record: callers key in PINs and card numbers.
+        return audit('call.dtmf', `interaction/${message.interactionId}`, async () => {
+          await this.assertOwnInteraction(agentId, message.interactionId);
+          const call = await this.callOf(message.interactionId);
+          await this.gateway().sendDtmf({ callId: call.id, digits: message.digits, digitDurationMs: 0 });
+          send({ type: 'dtmf_sent', interactionId: message.interactionId, digits: message.digits });
+        });
+      case 'transfer':
+        return audit('interaction.transfer', `interaction/${message.interactionId}`, async () => {
+          const { interactionId, target } = message;
+          const to = TransferTarget.fromPartial(
+            target.number !== undefined
+              ? { phoneNumber: target.number }
+              : target.agentId !== undefined
+                ? { agentId: target.agentId }
+                : { queueId: target.queueId },
+          );
+          const chat = deps.chats && (await deps.chats.get(interactionId));
+          if (chat && to.phoneNumber !== undefined)
+            throw new Refused('bad_message', 'target.number: only calls can be transferred to a number');
+          await this.assertOwnInteraction(agentId, interactionId);
+          if (chat) {
+            await deps.routing.transferInteraction({
+              interactionId,
+              target: to,
+              priorityBoost: 0,
+              fromAgentId: agentId,
+              actor,
+            });
+            deps.sessions.leftChat(agentId, interactionId);
+            await this.chats().transferred(interactionId, agentId);
+          } else {
+            // Blind: the gateway takes queue and agent targets through routing and dials numbers through a trunk.
+            const call = await this.callOf(interactionId);
+            await this.gateway().transferCall({
+              callId: call.id,
+              mode: TransferMode.TRANSFER_MODE_BLIND,
+              target: to,
+              priorityBoost: 0,
+              actor,
+            });
+          }
+          send({ type: 'transferred', interactionId, target });
+        });
+    }
+  }
+
+  private gateway() {
+    if (!this.deps.sipGateway) throw new Refused('unavailable', 'calls need the SIP gateway');
+    return this.deps.sipGateway;
+  }
+
+  /** The interaction's live call at the SIP gateway; refused when there is none. */
+  private async callOf(interactionId: string): Promise<Call> {
+    const { calls } = await this.gateway().listActiveCalls(ListActiveCallsRequest.fromPartial({ interactionId }));
+    const call = calls[0];
+    if (!call) throw new Refused('no_call', `no call is in progress for interaction ${interactionId}`);
+    return call;
+  }
+
+  /** The interaction's live call, if any; none either when no gateway serves (a site without voice). */
+  private async liveCallIfAny(interactionId: string): Promise<Call | undefined> {
+    if (!this.deps.sipGateway) return undefined;
+    try {
+      const { calls } = await this.deps.sipGateway.listActiveCalls(
+        ListActiveCallsRequest.fromPartial({ interactionId }),
+      );
+      return calls[0];
+    } catch (error) {
+      if (error instanceof ParleyError && error.status === Status.UNAVAILABLE) return undefined;
+      throw error;
     }
   }
 
@@ -147,9 +240,7 @@ export class AgentCommands {
   private async connectCall(agentId: string, interactionId: string): Promise<void> {
     const { deps, relay } = this;
     if (!deps.sipGateway || !relay) throw new Refused('unavailable', 'voice needs the SIP gateway and media');
-    const { calls } = await deps.sipGateway.listActiveCalls(ListActiveCallsRequest.fromPartial({ interactionId }));
-    const call = calls[0];
-    if (!call) throw new Refused('no_call', `no call is in progress for interaction ${interactionId}`);
+    const call = await this.callOf(interactionId);
     await deps.sipGateway.connectAgent({ callId: call.id, agentId, agentLeg: { peerId: relay.peerId } });
     this.send({ type: 'call_connected', interactionId, callId: call.id });
   }

@@ -7,6 +7,23 @@ import { mediaMessage, type MediaAnswer } from '../media/media-messages.js';
 
 const id = z.string().min(1).max(128);
 
+/** Where a transfer goes: exactly one of a queue, an agent, or (calls only) an E.164 number. */
+const transferTarget = z
+  .strictObject({
+    queueId: id.optional(),
+    agentId: id.optional(),
+    number: z
+      .string()
+      .regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number, e.g. +48221234567')
+      .optional(),
+  })
+  .refine(
+    (target) => [target.queueId, target.agentId, target.number].filter((kind) => kind !== undefined).length === 1,
+    'must name exactly one of queueId, agentId or number',
+  );
+
+export type TransferTargetJson = z.output<typeof transferTarget>;
+
 /** The schema for a chat length limit, built once per process (each one is ~90 KiB of zod objects). */
 export function agentClientMessage(maxChatChars: number) {
   let schema = agentSchemas.get(maxChatChars);
@@ -60,6 +77,20 @@ function buildAgentClientMessage(maxChatChars: number) {
     z.strictObject({ type: z.literal('connect_call'), interactionId: id }),
     /** A note on the interaction, kept in its history. */
     z.strictObject({ type: z.literal('note'), interactionId: id, text: z.string().trim().min(1).max(10_000) }),
+    /** Calls: the customer on hold (music) and back, on the interaction's call at the SIP gateway. */
+    z.strictObject({ type: z.literal('hold'), interactionId: id }),
+    z.strictObject({ type: z.literal('resume'), interactionId: id }),
+    /** Calls: DTMF towards the customer's side (e.g. another company's IVR). */
+    z.strictObject({
+      type: z.literal('dtmf'),
+      interactionId: id,
+      digits: z.string().regex(/^[0-9*#A-D]{1,32}$/, 'must be 1–32 of 0-9 * # A B C D'),
+    }),
+    /**
+     * Blind transfer: a call through the SIP gateway (queue, agent or number), a chat through routing (queue or
+     * agent). The interaction leaves the agent at once (routing gives a transfer no wrap-up).
+     */
+    z.strictObject({ type: z.literal('transfer'), interactionId: id, target: transferTarget }),
   ]);
 }
 
@@ -121,4 +152,8 @@ export type ServerMessage =
   | { type: 'note_added'; interactionId: string; noteId: string }
   | MediaAnswer
   | { type: 'call_connected'; interactionId: string; callId: string }
+  | { type: 'held'; interactionId: string; callId: string }
+  | { type: 'resumed'; interactionId: string; callId: string }
+  | { type: 'dtmf_sent'; interactionId: string; digits: string }
+  | { type: 'transferred'; interactionId: string; target: TransferTargetJson }
   | { type: 'error'; code: string; message: string };

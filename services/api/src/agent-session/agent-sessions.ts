@@ -92,6 +92,16 @@ export class AgentSessions {
     return this.sessions.get(agentId)?.chats.has(interactionId) ?? false;
   }
 
+  /**
+   * The agent handed the chat on (a transfer): no longer followed or written in here. (Routing's
+   * interaction.transferred names no agent, so the event alone cannot say whose chat it was.)
+   */
+  leftChat(agentId: string, interactionId: string): void {
+    const session = this.sessions.get(agentId);
+    session?.chats.get(interactionId)?.();
+    session?.chats.delete(interactionId);
+  }
+
   /** Shutting down: this replica's tabs are gone (their agents' presence here too, so others need not wait). */
   async close(): Promise<void> {
     const agents = [...this.sessions.keys()];

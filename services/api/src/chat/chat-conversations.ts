@@ -132,6 +132,16 @@ export class ChatConversations {
     return chat;
   }
 
+  /** The agent transferred the chat (routing has moved it): it waits for its next agent, and the visitor is told. */
+  async transferred(chatId: string, fromAgentId: string): Promise<void> {
+    const chat = await this.records.update(chatId, (record) =>
+      record.state === 'connected' && record.agentId === fromAgentId
+        ? { ...record, state: 'waiting', agentId: null, agentName: null }
+        : record,
+    );
+    if (chat?.state === 'waiting') await this.channel.publish(chat.site, chatId, status('waiting'));
+  }
+
   /** Either side closed the conversation; routing ends the interaction (abandoned while waiting, else wrap-up). */
   async end(chat: ChatRecord, by: ChatParty, actorId: string): Promise<void> {
     const actor = Actor.fromPartial({

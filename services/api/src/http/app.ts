@@ -34,6 +34,8 @@ export interface AppOptions {
   /** Requests one signed-in user may make a minute (429 above); default 600. */
   userRequestsPerMinute?: number;
   routes?: readonly RouteModule[];
+  /** Origins the web client's pages may fetch from besides their own (the OpenID provider's token endpoint). */
+  connectOrigins?: readonly string[];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -44,7 +46,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // quietly reset the setting a misspelt field meant to change.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  await app.register(helmet);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        // 'self' covers the API's sockets too (CSP 3); keycloak-js exchanges the login code at the provider.
+        connectSrc: ["'self'", ...(options.connectOrigins ?? [])],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
   await app.register(cors, { origin: [...(options.corsOrigins ?? [])], credentials: false, maxAge: 600 });
   // Routes may set their own limits (config.rateLimit, e.g. chats started per address an hour).
   await app.register(rateLimit, {

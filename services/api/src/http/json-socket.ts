@@ -61,7 +61,10 @@ export function jsonSocket<In, Out>(
     }
     handle(message).catch((error: unknown) => {
       const detail = error as { code?: string; message?: string };
-      fail(detail.code ?? 'failed', detail.message ?? 'the request failed');
+      const answer = errorMessage(detail.code ?? 'failed', detail.message ?? 'the request failed');
+      // A request that names itself (media signalling) gets its failure by the same name, not a timeout.
+      const requestId = (message as { requestId?: unknown }).requestId;
+      send(typeof requestId === 'string' ? { ...answer, requestId } : answer);
     });
   });
   return { send, fail };

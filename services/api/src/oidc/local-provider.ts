@@ -108,6 +108,16 @@ export async function startLocalProvider(options: LocalProviderOptions): Promise
       return grant;
     },
     interactions: { url: (_ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
+    // Keycloak's endpoint paths: keycloak-js builds them from the realm URL instead of reading discovery.
+    routes: {
+      authorization: '/protocol/openid-connect/auth',
+      token: '/protocol/openid-connect/token',
+      jwks: '/protocol/openid-connect/certs',
+      userinfo: '/protocol/openid-connect/userinfo',
+      end_session: '/protocol/openid-connect/logout',
+      revocation: '/protocol/openid-connect/revoke',
+      introspection: '/protocol/openid-connect/token/introspect',
+    },
     ttl: { AccessToken: options.accessTokenSeconds ?? 300 },
   };
   const provider = new Provider(issuer, configuration);

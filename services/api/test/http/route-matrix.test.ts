@@ -2,7 +2,9 @@
 // OpenID provider): no token, a malformed one and another issuer's token get 401; each realm role the route does not
 // admit gets 403; each role it admits gets its 2xx. The matrix is checked against the OpenAPI document, so a route
 // added without a line here fails this test. Sockets authenticate in their first message: 4401 / 4403 / ready.
+import type { NatsRpcServer } from '@parley/kit';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
+import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import { AgentState } from '@parley/protos/parley/common/v1/agent';
 import { LoginAgentRequest } from '@parley/protos/parley/routing/v1/routing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { demoUsers, type RealmRole } from '../../src/oidc/realm.js';
 import { Agent, Queue, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
 import { openJsonSocket } from '../support/json-socket-client.js';
 import { loginAt, TEST_REDIRECT_URI } from '../support/oidc-login.js';
+import { serveStandIn } from '../support/stand-in-service.js';
 
 interface Case {
   /** Roles admitted; the others get 403. */
@@ -32,6 +35,8 @@ const flow = {
 /** Keyed "METHOD /openapi/path". */
 const matrix: Record<string, Case> = {
   'GET /api/v1/me': { roles: everyone, path: '/api/v1/me', ok: 200 },
+  'GET /api/v1/agent/catalogue': { roles: ['agent'], path: '/api/v1/agent/catalogue', ok: 200 },
+  'GET /api/v1/agent/history': { roles: ['agent'], path: '/api/v1/agent/history?limit=5', ok: 200 },
   'GET /api/v1/supervisor/snapshot': { roles: ['supervisor', 'admin'], path: '/api/v1/supervisor/snapshot', ok: 200 },
   'PUT /api/v1/supervisor/agents/{agentId}/state': {
     roles: ['supervisor', 'admin'],
@@ -79,9 +84,16 @@ const sockets: Record<string, readonly RealmRole[]> = {
 };
 
 /** Public on purpose: the chat widget's visitors have no account. */
-const publicRoutes = ['GET /chat/widget.js', 'POST /chat/v1/chats', 'GET /chat/v1/chats/{chatId}/socket'];
+const publicRoutes = [
+  'GET /api/v1/client-config',
+  'GET /chat/widget.js',
+  'POST /chat/v1/chats',
+  'GET /chat/v1/chats/{chatId}/socket',
+];
 
 let stack: ApiStack;
+/** History answering an empty search (the agent's history route; its own test runs the real one). */
+let history: NatsRpcServer;
 const tokens = {} as Record<RealmRole, string>;
 let foreignToken: string;
 
@@ -92,6 +104,9 @@ beforeAll(async () => {
     ],
     agents: [Agent.fromPartial({ id: 'anna', displayName: 'Anna', siteId: SITE })],
     sipGateway: true,
+  });
+  history = await serveStandIn(stack.nc, HistoryServiceService, stack.domains.history, {
+    searchInteractions: async () => ({ hits: [], pageInfo: { nextPageToken: '', totalSize: 0 } }),
   });
   await stack.routingClient.loginAgent(
     LoginAgentRequest.fromPartial({
@@ -120,7 +135,10 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await history?.close();
+  await stack?.stop();
+});
 
 async function request(method: string, path: string, token?: string, body?: unknown) {
   const response = await fetch(`${stack.api.url}${path}`, {

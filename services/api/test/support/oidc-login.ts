@@ -35,7 +35,7 @@ export async function loginAt(issuer: string, username: string, password: string
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const state = randomBytes(8).toString('hex');
-  const authorize = new URL(`${issuer}/auth`);
+  const authorize = new URL(`${issuer}/protocol/openid-connect/auth`);
   for (const [key, value] of Object.entries({
     client_id: 'parley-web',
     response_type: 'code',
@@ -67,7 +67,7 @@ export async function loginAt(issuer: string, username: string, password: string
   }
   const back = new URL(location);
   if (back.searchParams.get('state') !== state) throw new Error(`no code came back: ${location}`);
-  const token = await fetch(`${issuer}/token`, {
+  const token = await fetch(`${issuer}/protocol/openid-connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
