@@ -1,6 +1,8 @@
 // ESLint for the whole workspace: typescript-eslint's recommended rules, formatting left to Prettier.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -50,6 +52,12 @@ export default tseslint.config(
         crypto: 'readonly',
       },
     },
+  },
+  {
+    // The web client runs in browsers: their globals, and React's rules of hooks.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    ...reactHooks.configs.flat.recommended,
   },
   prettier,
 );

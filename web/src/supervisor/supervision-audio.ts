@@ -1,0 +1,105 @@
+// The supervisor's browser as the audio device of supervisions: one VoiceSession per supervisor socket connection,
+// receiving only (monitor) until whisper or barge needs the microphone, taking only the consumers made for it.
+// It lives as long as the connection, not one supervision: the API gives each socket one media peer, and media
+// refuses that peer a second receive transport while the first is open (nothing closes it short of the socket).
+import type { LiveSocket } from '../api/live-socket';
+import { VoiceSession, type AudioStats, type ConsumerOffer } from '../voice/voice-session';
+
+declare global {
+  interface Window {
+    /** End-to-end tests read what the supervisor's tab hears here (counted from the current supervision's start). */
+    parleySupervision?: { stats: () => Promise<AudioStats> };
+  }
+}
+
+const NOTHING: AudioStats = { packetsSent: 0, packetsReceived: 0, inboundLevel: 0, totalInboundEnergy: 0 };
+
+export class SupervisionAudio {
+  private readonly voice: VoiceSession;
+  private receiveTransportId = '';
+  private readonly received = new Set<string>();
+  private readonly exposed: { stats: () => Promise<AudioStats> };
+  private baseline: Promise<AudioStats> = Promise.resolve(NOTHING);
+  private closed = false;
+
+  constructor(socket: LiveSocket) {
+    this.voice = new VoiceSession(tapReceiveTransport(socket, (id) => (this.receiveTransportId = id)));
+    this.exposed = { stats: () => this.stats() };
+    window.parleySupervision = this.exposed;
+  }
+
+  /** A supervision starts: counters start from here; loads the Device and the receive transport the first time. */
+  async begin(): Promise<void> {
+    this.baseline = this.voice.stats().catch(() => NOTHING);
+    await this.voice.prepare();
+  }
+
+  get rtpCapabilities(): VoiceSession['rtpCapabilities'] {
+    return this.voice.rtpCapabilities;
+  }
+
+  /**
+   * On (whisper, barge): starts the microphone if it is not live (the browser may ask; throws a readable error if
+   * refused) and sends it. Off (monitor, or the supervision ended): pauses it and releases the device, so nothing of
+   * the supervisor leaves the tab and the browser stops showing the microphone in use.
+   */
+  async speak(on: boolean): Promise<void> {
+    const live = this.voice.microphoneStream?.getAudioTracks().some((track) => track.readyState === 'live') ?? false;
+    if (on && !(live && this.voice.producing)) await this.voice.start();
+    this.voice.setMuted(!on);
+    if (!on) this.voice.microphoneStream?.getTracks().forEach((track) => track.stop());
+  }
+
+  /** Consumes and resumes the consumers made for this tab, each once; others (the agent tab's, for whisper) pass. */
+  async receive(offers: readonly unknown[]): Promise<void> {
+    for (const each of offers) {
+      const offer = each as Partial<ConsumerOffer> & { transportId?: string };
+      if (!offer.consumerId || !offer.producerId || this.received.has(offer.consumerId)) continue;
+      // `supervising` lists every consumer the supervision made, those on the agent's tab too (whisper, barge).
+      if (this.receiveTransportId && offer.transportId && offer.transportId !== this.receiveTransportId) continue;
+      this.received.add(offer.consumerId);
+      await this.voice.receive({
+        consumerId: offer.consumerId,
+        producerId: offer.producerId,
+        kind: 'audio',
+        rtpParameters: offer.rtpParameters,
+      });
+    }
+  }
+
+  /** What the tab sent and heard since the current supervision began; the level is the current one. */
+  async stats(): Promise<AudioStats> {
+    const [base, now] = await Promise.all([this.baseline, this.voice.stats().catch(() => NOTHING)]);
+    return {
+      packetsSent: Math.max(0, now.packetsSent - base.packetsSent),
+      packetsReceived: Math.max(0, now.packetsReceived - base.packetsReceived),
+      inboundLevel: now.inboundLevel,
+      totalInboundEnergy: Math.max(0, now.totalInboundEnergy - base.totalInboundEnergy),
+    };
+  }
+
+  /** The connection is gone (the server closed the media peer with it) or the console is leaving. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.voice.close();
+    if (window.parleySupervision === this.exposed) delete window.parleySupervision;
+  }
+}
+
+/**
+ * The socket as VoiceSession sees it, noting the id of the receive transport it creates: VoiceSession does not
+ * expose it, and it is what tells this tab's consumers from the agent tab's. Everything else is the socket itself.
+ */
+function tapReceiveTransport(socket: LiveSocket, seen: (transportId: string) => void): LiveSocket {
+  const tapped = Object.create(socket) as LiveSocket;
+  tapped.request = async (message) => {
+    const answer = await socket.request(message);
+    const request = message['request'] as { op?: unknown; direction?: unknown } | undefined;
+    const result = answer['result'] as { transportId?: unknown } | undefined;
+    if (request?.op === 'create_transport' && request.direction === 'recv' && typeof result?.transportId === 'string')
+      seen(result.transportId);
+    return answer;
+  };
+  return tapped;
+}
