@@ -17,6 +17,13 @@ export interface RunnerConfig {
   readonly postgresPort: number;
   readonly servicesDir: string;
   readonly site: string;
+  /** Whether to seed the demo queues, agents and IVR flow once the services answer (PARLEY_DEMO_DATA). */
+  readonly demoData: boolean;
+  /**
+   * Where the services the runner starts can be reached, read from the variables those services read (with their
+   * defaults), so the demo step talks to the same ones and its hint names the right ports.
+   */
+  readonly services: ServiceAddresses;
   /** Whether the runner colours its output (a TTY, no NO_COLOR; FORCE_COLOR wins). */
   readonly color: boolean;
   /** PATH entries, to look for nats-server. */
@@ -26,6 +33,24 @@ export interface RunnerConfig {
   /** The environment every child starts from: the runner's own, minus the package-manager variables of its script. */
   readonly baseEnv: Readonly<Record<string, string>>;
 }
+
+export interface ServiceAddresses {
+  /** Routing's NATS domain as the SIP gateway calls it (SIP_ROUTING_RPC_DOMAIN, default `routing.p0`). */
+  readonly routingRpcDomain: string;
+  /** The SIP gateway's NATS domain (SIP_RPC_DOMAIN, default `sip-gateway`). */
+  readonly sipGatewayRpcDomain: string;
+  /** Where the gateway takes calls (SIP_HOST:SIP_PORT, default 127.0.0.1:5060, UDP and TCP). */
+  readonly sipHost: string;
+  readonly sipPort: number;
+  /** The web client and REST API (API_HOST:API_PORT, default 127.0.0.1:8080). */
+  readonly apiHost: string;
+  readonly apiPort: number;
+  /** SIP_TRUNKS is set: only the trunks' numbers are answered, each with its own flow. */
+  readonly sipTrunks: boolean;
+}
+
+/** The demo users' site (services/api/src/oidc/realm.ts): supervisors may act only on their own site's API. */
+export const DEFAULT_SITE = 'waw';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SITE_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -69,10 +94,20 @@ export function loadConfig(
     problems.push(`PARLEY_LOCAL_NATS_PORT and PARLEY_LOCAL_PG_PORT must differ (both are ${natsPort})`);
   }
 
-  const site = read('PARLEY_SITE') ?? 'local';
+  const site = read('PARLEY_SITE') ?? DEFAULT_SITE;
   if (!SITE_PATTERN.test(site)) {
     problems.push(`PARLEY_SITE must be lower-case letters, digits and inner dashes, at most 63 (got "${site}")`);
   }
+  const demoData = readBoolean('PARLEY_DEMO_DATA', read('PARLEY_DEMO_DATA'), true, problems);
+  const services: ServiceAddresses = {
+    routingRpcDomain: readDomain('SIP_ROUTING_RPC_DOMAIN', read('SIP_ROUTING_RPC_DOMAIN'), 'routing.p0', problems),
+    sipGatewayRpcDomain: readDomain('SIP_RPC_DOMAIN', read('SIP_RPC_DOMAIN'), 'sip-gateway', problems),
+    sipHost: read('SIP_HOST') ?? '127.0.0.1',
+    sipPort: readPort('SIP_PORT', read('SIP_PORT'), 5060, problems),
+    apiHost: read('API_HOST') ?? '127.0.0.1',
+    apiPort: readPort('API_PORT', read('API_PORT'), 8080, problems),
+    sipTrunks: read('SIP_TRUNKS') !== undefined,
+  };
 
   if (problems.length > 0) {
     throw new LocalRunnerError(
@@ -95,6 +130,8 @@ export function loadConfig(
     postgresPort,
     servicesDir,
     site,
+    demoData,
+    services,
     color: wantsColor(env, inputs.stdoutIsTTY),
     searchPath: (env['PATH'] ?? '').split(path.delimiter).filter((dir) => dir !== ''),
     pnpmExecPath,
@@ -110,6 +147,25 @@ function readPort(name: string, raw: string | undefined, fallback: number, probl
     return fallback;
   }
   return port;
+}
+
+function readBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+// The services' own rule for these (NATS subject tokens joined by dots).
+function readDomain(name: string, raw: string | undefined, fallback: string, problems: string[]): string {
+  if (raw === undefined) return fallback;
+  if (!/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/.test(raw)) {
+    problems.push(`${name} must be NATS subject tokens joined by dots (got "${raw}")`);
+    return fallback;
+  }
+  return raw;
 }
 
 function checkUrl(value: string, protocols: readonly string[]): string | undefined {

@@ -1,7 +1,9 @@
 // `pnpm start`: brings up NATS and PostgreSQL (external ones when NATS_URL / DATABASE_URL are set, local ones
-// otherwise), then every service package, and stops them all, in reverse, on Ctrl-C.
+// otherwise), then every service package, seeds the demo data once they answer, and stops them all, in reverse, on
+// Ctrl-C.
 import path from 'node:path';
 import { describeExit } from './child-process-group.js';
+import { runDemoStep } from './demo-step.js';
 import { loadConfig, redact } from './config.js';
 import type { RunnerConfig } from './config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
@@ -106,6 +108,18 @@ async function startAll(config: RunnerConfig, output: Output, shutdown: Shutdown
     `parley local runner ready: ${services.length} services (${names}) | NATS ${redact(natsUrl)} | ` +
       `PostgreSQL ${shownDatabaseUrl}`,
   );
+
+  if (shutdown.signal.aborted) return;
+  try {
+    await runDemoStep({ config, natsUrl, running, output, signal: shutdown.signal });
+  } catch (error) {
+    if (shutdown.signal.aborted) return;
+    // The stack is still worth having (and its logs are what explains the failure): report, keep running.
+    report(output, error);
+    output.error(
+      'the services keep running without (all of) the demo data; restart once fixed, or PARLEY_DEMO_DATA=false',
+    );
+  }
 }
 
 /** Registers a server for shutdown and turns its unexpected exit into a stop of everything. */

@@ -16,17 +16,35 @@ function configError(env: NodeJS.ProcessEnv): LocalRunnerError {
 }
 
 describe('local runner config', () => {
-  it('defaults to local servers, the repo data folder and site "local"', () => {
+  it('defaults to local servers, the repo data folder, demo data and site "waw" (the demo users\' site)', () => {
     const config = load({ PATH: '/usr/bin:/bin' });
     expect(config.natsUrl).toBeUndefined();
     expect(config.databaseUrl).toBeUndefined();
     expect(config.natsPort).toBe(4322);
     expect(config.postgresPort).toBe(5433);
-    expect(config.site).toBe('local');
+    expect(config.site).toBe('waw');
+    expect(config.demoData).toBe(true);
+    expect(config.services).toEqual({
+      routingRpcDomain: 'routing.p0',
+      sipGatewayRpcDomain: 'sip-gateway',
+      sipHost: '127.0.0.1',
+      sipPort: 5060,
+      apiHost: '127.0.0.1',
+      apiPort: 8080,
+      sipTrunks: false,
+    });
     expect(config.dataDir).toBe(path.join(config.repoRoot, '.parley', 'data'));
     expect(config.servicesDir).toBe(path.join(config.repoRoot, 'services'));
     expect(config.searchPath).toEqual(['/usr/bin', '/bin']);
     expect(config.pnpmExecPath).toBeUndefined();
+  });
+
+  it("switches the demo data off, and follows the services' own address variables", () => {
+    const config = load({ PARLEY_DEMO_DATA: 'false', SIP_PORT: '5070', API_PORT: '8090', SIP_RPC_DOMAIN: 'gw-waw' });
+    expect(config.demoData).toBe(false);
+    expect(config.services).toMatchObject({ sipPort: 5070, apiPort: 8090, sipGatewayRpcDomain: 'gw-waw' });
+    expect(load({ PARLEY_DEMO_DATA: '0' }).demoData).toBe(false);
+    expect(load({ PARLEY_DEMO_DATA: 'yes' }).demoData).toBe(true);
   });
 
   it('treats empty variables as unset', () => {
@@ -40,9 +58,21 @@ describe('local runner config', () => {
       PARLEY_LOCAL_NATS_PORT: 'abc',
       PARLEY_LOCAL_PG_PORT: '70000',
       PARLEY_SITE: 'Not_A_Site',
+      PARLEY_DEMO_DATA: 'maybe',
+      SIP_PORT: 'sip',
+      SIP_RPC_DOMAIN: 'Not A Domain',
     });
     expect(error.code).toBe('PARLEY_LOCAL_CONFIG_INVALID');
-    for (const name of ['NATS_URL', 'DATABASE_URL', 'PARLEY_LOCAL_NATS_PORT', 'PARLEY_LOCAL_PG_PORT', 'PARLEY_SITE']) {
+    for (const name of [
+      'NATS_URL',
+      'DATABASE_URL',
+      'PARLEY_LOCAL_NATS_PORT',
+      'PARLEY_LOCAL_PG_PORT',
+      'PARLEY_SITE',
+      'PARLEY_DEMO_DATA',
+      'SIP_PORT',
+      'SIP_RPC_DOMAIN',
+    ]) {
       expect(error.message).toContain(name);
     }
   });

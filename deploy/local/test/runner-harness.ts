@@ -30,6 +30,13 @@ const RUNNER_VARS = [
   'PARLEY_LOCAL_PG_PORT',
   'PARLEY_SERVICES_DIR',
   'PARLEY_SITE',
+  'PARLEY_DEMO_DATA',
+  'SIP_ROUTING_RPC_DOMAIN',
+  'SIP_RPC_DOMAIN',
+  'SIP_HOST',
+  'SIP_PORT',
+  'API_HOST',
+  'API_PORT',
   'FORCE_COLOR',
   'INIT_CWD',
 ];
@@ -41,7 +48,8 @@ export function spawnRunner(env: Record<string, string>): RunnerUnderTest {
     // plain sh path so they behave the same however they are launched.
     if (value !== undefined && !RUNNER_VARS.includes(key) && !key.startsWith('npm_')) childEnv[key] = value;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // As package.json's start script: workspace packages (@parley/kit) load from their TypeScript sources.
+  const child = spawn(process.execPath, ['--conditions=parley-source', '--import', 'tsx', 'src/main.ts'], {
     cwd: PACKAGE_DIR,
     env: { ...childEnv, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
