@@ -1,6 +1,8 @@
 // The supervisor console's reducer and wallboard figures: what the screen shows for each message of the supervisor
 // socket, and how thresholds colour a queue tile.
 import { describe, expect, it } from 'vitest';
+import { actionLines } from '../src/supervisor/action-lines';
+import { actionWords, auditReadSince, MAX_AUDIT_ENTRIES } from '../src/supervisor/audit-entries';
 import {
   agentsInOrder,
   initialModel,
@@ -180,7 +182,24 @@ describe('supervisor model', () => {
       switching,
     );
     expect(whisper.supervision).toMatchObject({ phase: 'active', mode: 'whisper', since: T0 });
-    expect(run([server({ type: 'supervision_stopped', supervisionId: 'S1' })], whisper).supervision).toBeUndefined();
+    const stopped = run([server({ type: 'supervision_stopped', supervisionId: 'S1', reason: 'stopped' })], whisper);
+    expect(stopped.supervision).toBeUndefined();
+    expect(stopped.notices).toEqual([]);
+  });
+
+  it('lets go of a supervision the server ended with its call, and says so', () => {
+    const active = run([
+      snapshot(),
+      { type: 'supervision_requested', agentId: 'anna', agentName: 'Anna Nowak', mode: 'monitor', at: T0 },
+      server({ type: 'supervising', supervisionId: 'S1', interactionId: '01CALL', mode: 'monitor', consumers: [] }),
+    ]);
+    const other = run([server({ type: 'supervision_stopped', supervisionId: 'S0', reason: 'call_ended' })], active);
+    expect(other.supervision).toMatchObject({ supervisionId: 'S1' });
+    const ended = run([server({ type: 'supervision_stopped', supervisionId: 'S1', reason: 'call_ended' })], active);
+    expect(ended.supervision).toBeUndefined();
+    expect(ended.notices).toEqual([
+      expect.objectContaining({ kind: 'info', text: 'The call Anna Nowak was on has ended.' }),
+    ]);
   });
 
   it('drops a supervision that failed to start, keeps the mode of one that failed to switch', () => {
@@ -247,6 +266,120 @@ describe('supervisor model', () => {
       [2, 'failed', 'Bob Kim is not on a call'],
       [1, 'ok', 'anna'],
     ]);
+  });
+});
+
+/** A record as GET /api/v1/supervisor/audit answers it. */
+function record(id: string, at: number, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    at: new Date(at).toISOString(),
+    action: 'agent.force_state',
+    target: 'agent/anna',
+    outcome: 'ok',
+    site: 'waw',
+    actor: { subject: 's', username: 'sam', roles: ['supervisor'], site: 'waw' },
+    ...overrides,
+  };
+}
+
+const read = (records: unknown[], at: number, more: { incremental?: boolean; complete?: boolean } = {}) =>
+  ({
+    type: 'audit_read',
+    records,
+    complete: more.complete ?? true,
+    incremental: more.incremental ?? false,
+    at,
+  }) as const;
+
+describe('the action list (the audit log and own commands)', () => {
+  it('lists the server’s records newest first on this browser’s clock, merging later reads by id', () => {
+    // The browser's clock runs 2 s ahead of the server's.
+    const start = run([snapshot({}, T0), snapshot({ takenAt: new Date(T0 - 2_000).toISOString() }, T0)]);
+    const first = run(
+      [read([record('A2', T0 - 1_000), record('A1', T0 - 5_000, { actor: { visitorId: 'v' } })], T0)],
+      start,
+    );
+    expect(first.audit.map((entry) => [entry.id, entry.at, entry.who])).toEqual([
+      ['A2', T0 + 1_000, 'sam'],
+      ['A1', T0 - 3_000, 'visitor'],
+    ]);
+    expect(first.auditReadAt).toBe(T0);
+    // The next read asks from a little before the newest record, in the server's time.
+    expect(auditReadSince(first.audit, T0, 3_600_000)).toBe(new Date(T0 - 1_000 - 10_000).toISOString());
+    expect(auditReadSince([], T0, 3_600_000)).toBe(new Date(T0 - 3_600_000).toISOString());
+    const later = run([read([record('A3', T0), record('A2', T0 - 1_000)], T0 + 5_000, { incremental: true })], first);
+    expect(later.audit.map((entry) => entry.id)).toEqual(['A3', 'A2', 'A1']);
+    // More came than one read lists: the list starts again from it rather than keep a gap.
+    const flood = run([read([record('A9', T0 + 1)], T0 + 10_000, { incremental: true, complete: false })], later);
+    expect(flood.audit.map((entry) => entry.id)).toEqual(['A9']);
+    // Malformed records are left out; the list keeps its size.
+    const junk = run([read([{ id: 'X' }, null, record('B1', T0, { outcome: 'maybe' })], T0)], start);
+    expect(junk.audit).toEqual([]);
+    const many = Array.from({ length: MAX_AUDIT_ENTRIES + 5 }, (_, index) => record(`M${index}`, T0 - index));
+    expect(run([read(many, T0)], start).audit).toHaveLength(MAX_AUDIT_ENTRIES);
+    expect(run([{ type: 'audit_failed', text: 'offline' }], first)).toMatchObject({ auditError: 'offline' });
+  });
+
+  it('shows own commands until the log lists them, and ones that never reached the server after', () => {
+    const model = run([
+      snapshot(),
+      {
+        type: 'action_started',
+        id: 1,
+        who: 'sam',
+        what: 'Force not ready',
+        target: 'Anna Nowak',
+        audit: { action: 'agent.force_state', target: 'agent/anna' },
+        at: T0,
+      },
+      {
+        type: 'action_started',
+        id: 2,
+        who: 'sam',
+        what: 'Monitor',
+        target: 'Bob Kim',
+        audit: { action: 'call.monitor' },
+        at: T0 + 1,
+      },
+      {
+        type: 'action_started',
+        id: 3,
+        who: 'sam',
+        what: 'Whisper',
+        target: 'Anna Nowak',
+        audit: { action: 'call.whisper' },
+        at: T0 + 2,
+      },
+      { type: 'action_finished', id: 1, ok: true, detail: 'anna' },
+      { type: 'action_finished', id: 2, ok: false, detail: 'the microphone was refused' },
+    ]);
+    const listed = run(
+      [
+        read(
+          [
+            // Another supervisor's, then this one's force: it stands for the command, which leaves the list.
+            record('R2', T0 + 500, { detail: 'NOT_READY' }),
+            record('R1', T0 + 400, { actor: { username: 'kim' }, action: 'agent.login', target: 'agent/bob' }),
+          ],
+          T0 + 1_000,
+        ),
+      ],
+      model,
+    );
+    expect(listed.actions.map((action) => action.id)).toEqual([3, 2]);
+    expect(
+      actionLines(listed).map((line) => [line.who, line.what, line.target, line.outcome, line.detail, line.own]),
+    ).toEqual([
+      ['sam', 'Force state', 'Anna Nowak', 'ok', 'NOT_READY', false],
+      ['kim', 'agent login', 'Bob Kim', 'ok', '', false],
+      ['sam', 'Whisper', 'Anna Nowak', 'pending', '', true],
+      ['sam', 'Monitor', 'Bob Kim', 'failed', 'the microphone was refused', true],
+    ]);
+    // A pending command is not taken by an older record of the same action.
+    const pending = run([read([record('R3', T0 - 60_000, { action: 'call.whisper' })], T0 + 2_000)], listed);
+    expect(pending.actions.map((action) => action.id)).toEqual([3, 2]);
+    expect(actionWords('call.stop_supervising')).toBe('Stop supervising');
   });
 });
 

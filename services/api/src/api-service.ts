@@ -60,6 +60,7 @@ export async function startApiService(options: ApiServiceOptions) {
         port: config.API_OIDC_PORT,
         users: config.API_OIDC_USERS,
         redirectUris: config.API_OIDC_REDIRECT_URIS,
+        accessTokenSeconds: config.API_OIDC_ACCESS_TOKEN_SECONDS,
       });
       host.shutdown.add('embedded OpenID provider', () => provider.close());
       issuer = provider.issuer;
@@ -91,7 +92,7 @@ export async function startApiService(options: ApiServiceOptions) {
     const mediaConsumers = new EventFeed(
       host.nc,
       eventFilter(options.eventStreams ?? defaultEventStreams, 'media', config.PARLEY_SITE),
-      (event) => event.mediaPeerConsumerCreated?.peerId ?? '',
+      (event) => event.mediaPeerConsumerCreated?.peerId ?? event.mediaSupervisionStopped?.supervisionId ?? '',
       (error) => host.logger.warn({ err: error }, 'unreadable media event'),
     );
     host.shutdown.add('media consumer feed', () => mediaConsumers.close());

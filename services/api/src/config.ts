@@ -45,6 +45,11 @@ export const apiConfigSchema = baseServiceConfigSchema.extend({
   API_AGENT_GRACE_MS: env.positiveInt(30_000),
   /** The embedded provider's port (0: any), its users (JSON, default the demo users) and the web client's callbacks. */
   API_OIDC_PORT: env.port(8081),
+  /**
+   * How long the embedded provider's access tokens last: a shift, since it cannot give keycloak-js a refresh token
+   * (Keycloak can: with Keycloak, its own 5-minute tokens are renewed by the web client).
+   */
+  API_OIDC_ACCESS_TOKEN_SECONDS: env.positiveInt(36_000),
   API_OIDC_USERS: env
     .json(z.array(realmUserSchema).min(1), 'an array of users')
     .transform((users) => users ?? demoUsers),

@@ -219,7 +219,7 @@ export class PartitionOwner {
 
   /** Appends the operation just applied (pipelined) and takes what must follow it: events, maybe a snapshot. */
   private logApplied(state: RoutingStateMachine, method: string, request: unknown, at: number): LoggedEntry {
-    const events = state.engine.drainEvents();
+    const events = state.drainEvents();
     this.decisionHooks.dispatch(state.engine.drainDecisionRequests());
     const appended = this.log.append({
       method,

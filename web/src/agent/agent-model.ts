@@ -10,6 +10,7 @@ export interface Offer {
   channel: Channel;
   queueId: string;
   attributes: Record<string, string>;
+  customer: { name: string; phoneNumber: string; email: string };
   receivedAt: number;
   expiresAt: number;
 }
@@ -126,6 +127,7 @@ function serverMessage(model: AgentModel, message: Record<string, unknown>, at: 
         channel: text('channel'),
         queueId: text('queueId'),
         attributes: (message['attributes'] as Record<string, string>) ?? {},
+        customer: (message['customer'] as Offer['customer']) ?? { name: '', phoneNumber: '', email: '' },
         receivedAt: at,
         expiresAt: Number.isFinite(expires) ? expires : at + Number(message['timeoutMs'] ?? 20_000),
       };

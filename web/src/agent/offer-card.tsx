@@ -13,7 +13,8 @@ interface Props {
 export function OfferCard({ offer, pop, onAccept, onReject }: Props) {
   const now = useNow(250);
   const left = offer.expiresAt - now;
-  const who = pop?.customer.name || pop?.customer.phoneNumber || offer.attributes['caller'] || 'Unknown customer';
+  const customer = pop?.customer ?? offer.customer;
+  const who = customer.name || customer.phoneNumber || customer.email || 'Unknown customer';
   return (
     <section className="panel offer" role="alertdialog" aria-label={`Incoming ${channelName(offer.channel)}`}>
       <h2>

@@ -70,6 +70,8 @@ export class LiveSocket {
   private async connect(): Promise<void> {
     this.options.onStatus('connecting');
     const token = await this.options.session.token();
+    // Closed while the token was being fetched (the view went away): do not open a socket nobody owns.
+    if (this.closed) return;
     const url = new URL(this.options.path, location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(url);

@@ -56,12 +56,12 @@ export async function signIn(): Promise<Session> {
     roles,
     site: claims.site ?? config.site,
     token: async () => {
-      try {
-        await keycloak.updateToken(30);
-      } catch {
-        // The refresh token expired too (a long break): sign in again, back to the same page.
+      // Keycloak renews with its refresh token; a provider that gave none (the embedded one: long-lived tokens)
+      // leaves the token as it is until it runs out, and then the user signs in again.
+      if (keycloak.refreshToken) await keycloak.updateToken(30).catch(() => undefined);
+      const expiresAt = (keycloak.tokenParsed?.exp ?? 0) * 1_000;
+      if (expiresAt - Date.now() < 5_000)
         await keycloak.login({ redirectUri: `${location.origin}${CALLBACK_PATH}` });
-      }
       return keycloak.token ?? '';
     },
     logout: () => keycloak.logout({ redirectUri: location.origin }),

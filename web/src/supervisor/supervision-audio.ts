@@ -2,6 +2,7 @@
 // receiving only (monitor) until whisper or barge needs the microphone, taking only the consumers made for it.
 // It lives as long as the connection, not one supervision: the API gives each socket one media peer, and media
 // refuses that peer a second receive transport while the first is open (nothing closes it short of the socket).
+// The server gives it only its own peer's consumers, both in `supervising` and pushed as `media_consumer`.
 import type { LiveSocket } from '../api/live-socket';
 import { VoiceSession, type AudioStats, type ConsumerOffer } from '../voice/voice-session';
 
@@ -16,14 +17,13 @@ const NOTHING: AudioStats = { packetsSent: 0, packetsReceived: 0, inboundLevel: 
 
 export class SupervisionAudio {
   private readonly voice: VoiceSession;
-  private receiveTransportId = '';
   private readonly received = new Set<string>();
   private readonly exposed: { stats: () => Promise<AudioStats> };
   private baseline: Promise<AudioStats> = Promise.resolve(NOTHING);
   private closed = false;
 
   constructor(socket: LiveSocket) {
-    this.voice = new VoiceSession(tapReceiveTransport(socket, (id) => (this.receiveTransportId = id)));
+    this.voice = new VoiceSession(socket);
     this.exposed = { stats: () => this.stats() };
     window.parleySupervision = this.exposed;
   }
@@ -50,13 +50,11 @@ export class SupervisionAudio {
     if (!on) this.voice.microphoneStream?.getTracks().forEach((track) => track.stop());
   }
 
-  /** Consumes and resumes the consumers made for this tab, each once; others (the agent tab's, for whisper) pass. */
+  /** Consumes and resumes the consumers made for this tab, each once (the answer and the push both name them). */
   async receive(offers: readonly unknown[]): Promise<void> {
     for (const each of offers) {
-      const offer = each as Partial<ConsumerOffer> & { transportId?: string };
+      const offer = each as Partial<ConsumerOffer>;
       if (!offer.consumerId || !offer.producerId || this.received.has(offer.consumerId)) continue;
-      // `supervising` lists every consumer the supervision made, those on the agent's tab too (whisper, barge).
-      if (this.receiveTransportId && offer.transportId && offer.transportId !== this.receiveTransportId) continue;
       this.received.add(offer.consumerId);
       await this.voice.receive({
         consumerId: offer.consumerId,
@@ -85,21 +83,4 @@ export class SupervisionAudio {
     this.voice.close();
     if (window.parleySupervision === this.exposed) delete window.parleySupervision;
   }
-}
-
-/**
- * The socket as VoiceSession sees it, noting the id of the receive transport it creates: VoiceSession does not
- * expose it, and it is what tells this tab's consumers from the agent tab's. Everything else is the socket itself.
- */
-function tapReceiveTransport(socket: LiveSocket, seen: (transportId: string) => void): LiveSocket {
-  const tapped = Object.create(socket) as LiveSocket;
-  tapped.request = async (message) => {
-    const answer = await socket.request(message);
-    const request = message['request'] as { op?: unknown; direction?: unknown } | undefined;
-    const result = answer['result'] as { transportId?: unknown } | undefined;
-    if (request?.op === 'create_transport' && request.direction === 'recv' && typeof result?.transportId === 'string')
-      seen(result.transportId);
-    return answer;
-  };
-  return tapped;
 }

@@ -1,8 +1,9 @@
 // The supervisor console (/supervisor, its own lazy chunk): the site's live wallboard (queue tiles, agents by
 // state, every agent with time in state), actions on agents, monitor / whisper / barge with the browser as the
-// supervisor's audio, and the session's actions. Times tick every second from the last figures, without fetching.
+// supervisor's audio, and what was done at the site (the audit log). Times tick every second from the last figures.
 import type { Session } from '../auth/session';
 import { useNow } from '../ui/time';
+import { actionLines } from './action-lines';
 import { ActionsList } from './actions-list';
 import { AgentsTable, AgentStateCounts } from './agents-table';
 import { ConsoleTopBar } from './console-top-bar';
@@ -52,7 +53,12 @@ export default function SupervisorConsole({ session }: { session: Session }) {
             supervise: desk.supervise,
           }}
         />
-        <ActionsList actions={model.actions} />
+        <ActionsList
+          lines={actionLines(model)}
+          loaded={model.auditReadAt !== undefined}
+          error={model.auditError}
+          now={now}
+        />
       </main>
       <div className="notices" aria-live="assertive">
         {model.notices.map((notice) => (

@@ -2,6 +2,7 @@
 // own steps (a pure reducer, so a repeated or late push cannot leave the screen in a state the server never had).
 // Times are epoch ms of this browser's clock: server times are shifted by the offset measured at each snapshot.
 import type { SocketStatus } from '../api/live-socket';
+import { auditEntries, mergeAudit, recordedCommands, type AuditEntry, type AuditKey } from './audit-entries';
 
 export interface QueueTile {
   queueId: string;
@@ -50,7 +51,8 @@ export interface Notice {
   text: string;
 }
 
-/** One of this supervisor's actions in this session, as the console saw it end. */
+/** One of this supervisor's commands in this session, as the console saw it end; listed until the server's audit
+ * log lists its record. */
 export interface ActionRecord {
   id: number;
   at: number;
@@ -59,6 +61,8 @@ export interface ActionRecord {
   target: string;
   outcome: 'pending' | 'ok' | 'failed';
   detail: string;
+  /** The record the server makes of it. */
+  audit: AuditKey | undefined;
 }
 
 export interface SupervisorModel {
@@ -80,6 +84,12 @@ export interface SupervisorModel {
   supervision: Supervision | undefined;
   notices: Notice[];
   actions: ActionRecord[];
+  /** The site's audit log, newest first (the last records read). */
+  audit: AuditEntry[];
+  /** When the audit log was last read (undefined: not yet). */
+  auditReadAt: number | undefined;
+  /** Why the last read of the audit log failed ('' when it did not). */
+  auditError: string;
 }
 
 export function initialModel(): SupervisorModel {
@@ -97,6 +107,9 @@ export function initialModel(): SupervisorModel {
     supervision: undefined,
     notices: [],
     actions: [],
+    audit: [],
+    auditReadAt: undefined,
+    auditError: '',
   };
 }
 
@@ -112,8 +125,11 @@ export type SupervisorEvent =
   | { type: 'supervision_failed' }
   /** The console let go of the supervision (stopped, the call ended, the audio failed); `text` says why if not asked. */
   | { type: 'supervision_ended'; text: string; at: number }
-  | { type: 'action_started'; id: number; who: string; what: string; target: string; at: number }
-  | { type: 'action_finished'; id: number; ok: boolean; detail: string };
+  | { type: 'action_started'; id: number; who: string; what: string; target: string; audit?: AuditKey; at: number }
+  | { type: 'action_finished'; id: number; ok: boolean; detail: string }
+  /** The audit log read: `incremental` when only what is newer than the last read was asked for. */
+  | { type: 'audit_read'; records: unknown; complete: boolean; incremental: boolean; at: number }
+  | { type: 'audit_failed'; text: string };
 
 const MAX_NOTICES = 5;
 const MAX_ACTIONS = 100;
@@ -154,8 +170,8 @@ export function supervisorReducer(model: SupervisorModel, event: SupervisorEvent
       return event.text ? withNotice(ended, 'info', event.text, event.at) : ended;
     }
     case 'action_started': {
-      const { type: _type, ...fields } = event;
-      const action: ActionRecord = { ...fields, outcome: 'pending', detail: '' };
+      const { type: _type, audit, ...fields } = event;
+      const action: ActionRecord = { ...fields, outcome: 'pending', detail: '', audit };
       return { ...model, actions: [action, ...model.actions].slice(0, MAX_ACTIONS) };
     }
     case 'action_finished':
@@ -165,6 +181,15 @@ export function supervisorReducer(model: SupervisorModel, event: SupervisorEvent
           action.id === event.id ? { ...action, outcome: event.ok ? 'ok' : 'failed', detail: event.detail } : action,
         ),
       };
+    case 'audit_read': {
+      const read = auditEntries(event.records, model.clockOffsetMs);
+      const audit = mergeAudit(model.audit, read, !event.incremental || !event.complete);
+      const recorded = recordedCommands(model.actions, audit);
+      const actions = model.actions.filter((action) => !recorded.has(action));
+      return { ...model, audit, actions, auditReadAt: event.at, auditError: '' };
+    }
+    case 'audit_failed':
+      return { ...model, auditError: event.text };
   }
 }
 
@@ -207,8 +232,14 @@ function serverMessage(model: SupervisorModel, message: Record<string, unknown>,
         supervision: { ...current, supervisionId, interactionId: text('interactionId'), mode, phase: 'active' },
       };
     }
-    case 'supervision_stopped':
-      return model.supervision?.supervisionId === text('supervisionId') ? { ...model, supervision: undefined } : model;
+    case 'supervision_stopped': {
+      const current = model.supervision;
+      if (!current?.supervisionId || current.supervisionId !== text('supervisionId')) return model;
+      const ended = { ...model, supervision: undefined };
+      // Media ended it because the call ended; one the console stopped itself says nothing more.
+      if (text('reason') !== 'call_ended' || current.phase === 'stopping') return ended;
+      return withNotice(ended, 'info', `The call ${current.agentName} was on has ended.`, at);
+    }
     case 'error':
       return withNotice(model, 'error', text('message') || text('code') || 'The server refused a request.', at);
     default:

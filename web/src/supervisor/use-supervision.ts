@@ -3,6 +3,7 @@
 // microphone first, and letting go of a supervision whose call has ended.
 import { useCallback, useEffect, useRef, useState, type Dispatch, type RefObject } from 'react';
 import type { LiveSocket, ServerMessage } from '../api/live-socket';
+import type { AuditKey } from './audit-entries';
 import { CommandError, type CommandChannel } from './command-channel';
 import { SupervisionAudio } from './supervision-audio';
 import {
@@ -15,8 +16,16 @@ import {
 
 export const MODE_ACTION: Record<SupervisionMode, string> = { monitor: 'Monitor', whisper: 'Whisper', barge: 'Barge' };
 
-/** Runs one of the supervisor's actions, listing it (pending, then how it ended); false when it failed. */
-export type Act = (what: string, target: string, work: () => Promise<string | void>) => Promise<boolean>;
+/**
+ * Runs one of the supervisor's actions, listing it (pending, then how it ended, until the audit log lists the
+ * record `audit` names); false when it failed.
+ */
+export type Act = (
+  what: string,
+  target: string,
+  audit: AuditKey,
+  work: () => Promise<string | void>,
+) => Promise<boolean>;
 
 export interface SupervisionDeps {
   model: SupervisorModel;
@@ -34,6 +43,8 @@ export interface SupervisionControls {
   stopSupervising: (why?: string) => Promise<void>;
   /** A consumer media pushed by itself (`media_consumer`). */
   receivePushed: (consumer: unknown) => Promise<void>;
+  /** The server ended a supervision by itself (`supervision_stopped`, the call ended): the microphone goes off. */
+  stoppedByServer: (supervisionId: string) => void;
   /** The connection is gone (the server closed the audio peer with it) or the console is leaving. */
   closeAudio: () => void;
 }
@@ -59,6 +70,14 @@ export function useSupervision({
     await audioRef.current?.receive([consumer]);
   }, []);
 
+  const stoppedByServer = useCallback(
+    (supervisionId: string) => {
+      if (modelRef.current.supervision?.supervisionId === supervisionId)
+        void audioRef.current?.speak(false).catch(() => undefined);
+    },
+    [modelRef],
+  );
+
   /** The tab's audio peer for supervisions on this connection, made at the first one. */
   const audioPeer = useCallback((): SupervisionAudio | undefined => {
     const socket = socketRef.current;
@@ -77,7 +96,7 @@ export function useSupervision({
       dispatch({ type: 'supervision_stopping' });
       const supervisionId = current.supervisionId;
       if (supervisionId && modelRef.current.connection === 'open')
-        await act('Stop supervising', current.agentName, async () => {
+        await act('Stop supervising', current.agentName, stopKey(supervisionId), async () => {
           const stopped = (answer: ServerMessage) =>
             answer.type === 'supervision_stopped' && answer['supervisionId'] === supervisionId;
           await channel.run({ type: 'stop_supervising', supervisionId }, stopped);
@@ -96,7 +115,7 @@ export function useSupervision({
       if (!current?.supervisionId || !voice || current.mode === mode) return;
       const { supervisionId, interactionId, mode: previous } = current;
       dispatch({ type: 'supervision_requested', agentId: agent.agentId, agentName: agent.name, mode, at: Date.now() });
-      const ok = await act(MODE_ACTION[mode], agent.name, async () => {
+      const ok = await act(MODE_ACTION[mode], agent.name, superviseKey(mode, interactionId), async () => {
         // The microphone sends before media makes anyone hear it (whisper, barge), and stops first for monitor.
         await voice.speak(mode !== 'monitor');
         const request = {
@@ -128,7 +147,8 @@ export function useSupervision({
       if (current) await stopSupervising();
       dispatch({ type: 'supervision_requested', agentId: agent.agentId, agentName: agent.name, mode, at: Date.now() });
       const voice = audioPeer();
-      const ok = await act(MODE_ACTION[mode], agent.name, async () => {
+      // The interaction is the first of the agent's that is a call: not known yet.
+      const ok = await act(MODE_ACTION[mode], agent.name, superviseKey(mode), async () => {
         if (!voice) throw new CommandError('offline', 'not connected to Parley');
         await voice.begin();
         if (mode !== 'monitor') await voice.speak(true);
@@ -144,14 +164,24 @@ export function useSupervision({
     [act, audioPeer, channel, dispatch, modelRef, stopSupervising, switchMode],
   );
 
-  // The call ended (no agent holds it any more): media has ended the supervision; let go of it here too.
+  // The call ended (no agent holds it any more): media has ended the supervision; let go of it here too. The server
+  // says so itself (`supervision_stopped`, reason call_ended); this is for when its word is lost.
   useEffect(() => {
     const supervision = model.supervision;
     if (supervision && supervisionOrphaned(model))
       void stopSupervising(`The call ${supervision.agentName} was on has ended.`);
   }, [model, stopSupervising]);
 
-  return { audio, supervise, stopSupervising, receivePushed, closeAudio };
+  return { audio, supervise, stopSupervising, receivePushed, stoppedByServer, closeAudio };
+}
+
+/** The audit records of supervise and stop_supervising (supervisor-socket.ts). */
+function superviseKey(mode: SupervisionMode, interactionId?: string): AuditKey {
+  return { action: `call.${mode}`, ...(interactionId ? { target: `interaction/${interactionId}` } : {}) };
+}
+
+function stopKey(supervisionId: string): AuditKey {
+  return { action: 'call.stop_supervising', target: `supervision/${supervisionId}` };
 }
 
 /**

@@ -1,10 +1,11 @@
 // The supervisor console's controller: one supervisor socket per tab feeding the reducer, the commands the screen
-// sends (each recorded in the session's action list), the supervision's audio, and a fallback refresh while the
-// server pushes no queue statistics by itself.
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+// sends (each listed until the audit log lists it), the site's audit log read every few seconds and after each
+// command, the supervision's audio, and a fallback refresh while the server pushes no queue statistics by itself.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type Dispatch, type RefObject } from 'react';
 import { LiveSocket, type ServerMessage } from '../api/live-socket';
 import { apiCall, apiGet } from '../api/rest';
 import type { Session } from '../auth/session';
+import { auditReadSince, MAX_AUDIT_ENTRIES } from './audit-entries';
 import { CommandChannel } from './command-channel';
 import type { SupervisionAudio } from './supervision-audio';
 import {
@@ -12,6 +13,7 @@ import {
   supervisorReducer,
   type AgentRow,
   type SupervisionMode,
+  type SupervisorEvent,
   type SupervisorModel,
 } from './supervisor-model';
 import { useSupervision, type Act } from './use-supervision';
@@ -30,6 +32,10 @@ const PUSHES_STALE_MS = 15_000;
 /** An agent's state changed: its interactions (which agent_state does not carry) are read this long after. */
 const AFTER_STATE_CHANGE_MS = 1_000;
 const REFRESH_TIMEOUT_MS = 5_000;
+/** How often the audit log is read again (it is also read after each of the supervisor's commands). */
+export const AUDIT_POLL_MS = 5_000;
+/** How far back the first read of the audit log goes. */
+const AUDIT_WINDOW_MS = 12 * 60 * 60 * 1000;
 
 const FORCE_ACTION: Record<ForcedState, string> = {
   AVAILABLE: 'Force available',
@@ -59,10 +65,11 @@ export function useSupervisorConsole(session: Session): SupervisorConsole {
     modelRef.current = model;
   }, [model]);
 
+  const readAudit = useAuditReader(session, modelRef, dispatch);
   const act: Act = useCallback(
-    async (what, target, work) => {
+    async (what, target, audit, work) => {
       const id = ++actionIds.current;
-      dispatch({ type: 'action_started', id, who: session.username, what, target, at: Date.now() });
+      dispatch({ type: 'action_started', id, who: session.username, what, target, audit, at: Date.now() });
       try {
         dispatch({ type: 'action_finished', id, ok: true, detail: (await work()) || '' });
         return true;
@@ -71,11 +78,14 @@ export function useSupervisorConsole(session: Session): SupervisorConsole {
         dispatch({ type: 'action_finished', id, ok: false, detail });
         dispatch({ type: 'notice', kind: 'error', text: `${what} ${target} failed: ${detail}`, at: Date.now() });
         return false;
+      } finally {
+        // The server stores its record before it answers: the list shows it now rather than at the next read.
+        readAudit();
       }
     },
-    [session],
+    [session, readAudit],
   );
-  const { audio, supervise, stopSupervising, receivePushed, closeAudio } = useSupervision({
+  const { audio, supervise, stopSupervising, receivePushed, stoppedByServer, closeAudio } = useSupervision({
     model,
     modelRef,
     socketRef,
@@ -104,6 +114,8 @@ export function useSupervisorConsole(session: Session): SupervisorConsole {
         void receivePushed(message['consumer']).catch((error: unknown) =>
           dispatch({ type: 'notice', kind: 'error', text: `Call audio: ${String(error)}`, at: Date.now() }),
         );
+      if (message.type === 'supervision_stopped' && message['reason'] === 'call_ended')
+        stoppedByServer(String(message['supervisionId']));
       if (message.type === 'agent_state' && !afterChange)
         afterChange = setTimeout(() => {
           afterChange = undefined;
@@ -128,21 +140,25 @@ export function useSupervisorConsole(session: Session): SupervisorConsole {
       const { queueStatsAt } = modelRef.current;
       if (queueStatsAt === undefined || Date.now() - queueStatsAt > PUSHES_STALE_MS) refresh();
     }, POLL_MS);
+    readAudit();
+    const auditPoll = setInterval(readAudit, AUDIT_POLL_MS);
     return () => {
       clearTimeout(afterChange);
       clearInterval(poll);
+      clearInterval(auditPoll);
       socket.close();
       socketRef.current = undefined;
       channel.attach(undefined);
       closeAudio();
     };
-  }, [session, channel, refresh, closeAudio, receivePushed]);
+  }, [session, channel, refresh, closeAudio, receivePushed, stoppedByServer, readAudit]);
 
   const forceState = useCallback(
     async (agent: AgentRow, state: ForcedState, reasonId?: string) => {
       const why = state === 'NOT_READY' ? ` (${reasonName(reasonId || 'forced', reasons)})` : '';
       // REST rather than the socket's force_state: its answer and its refusal (a problem document) name the request.
-      await act(FORCE_ACTION[state], agent.name, async () => {
+      const audit = { action: 'agent.force_state', target: `agent/${agent.agentId}` };
+      await act(FORCE_ACTION[state], agent.name, audit, async () => {
         await apiCall(session, 'PUT', `/api/v1/supervisor/agents/${encodeURIComponent(agent.agentId)}/state`, {
           state,
           ...(reasonId ? { reasonId } : {}),
@@ -161,14 +177,59 @@ export function useSupervisorConsole(session: Session): SupervisorConsole {
   );
 }
 
-/** Not-ready reasons a supervisor may force, from the agent catalogue; none (routing's "forced") if refused. */
+/**
+ * Reads the site's audit log: the last AUDIT_WINDOW_MS at first, then what is newer than the newest record listed
+ * (merged by the reducer). One read at a time; one asked for meanwhile runs after it.
+ */
+function useAuditReader(
+  session: Session,
+  modelRef: RefObject<SupervisorModel>,
+  dispatch: Dispatch<SupervisorEvent>,
+): () => void {
+  const reading = useRef(false);
+  const again = useRef(false);
+  const read = useCallback((): void => {
+    if (reading.current) {
+      again.current = true;
+      return;
+    }
+    reading.current = true;
+    void (async () => {
+      do {
+        again.current = false;
+        const kept = modelRef.current.audit;
+        const since = auditReadSince(kept, Date.now(), AUDIT_WINDOW_MS);
+        const query = `since=${encodeURIComponent(since)}&limit=${MAX_AUDIT_ENTRIES}`;
+        try {
+          const answer = await apiGet<{ records?: unknown; complete?: boolean }>(
+            session,
+            `/api/v1/supervisor/audit?${query}`,
+          );
+          dispatch({
+            type: 'audit_read',
+            records: answer.records ?? [],
+            complete: answer.complete !== false,
+            incremental: kept.length > 0,
+            at: Date.now(),
+          });
+        } catch (error) {
+          dispatch({ type: 'audit_failed', text: error instanceof Error ? error.message : String(error) });
+        }
+      } while (again.current);
+      reading.current = false;
+    })();
+  }, [session, modelRef, dispatch]);
+  return read;
+}
+
+/** Not-ready reasons a supervisor may force, from the agent catalogue (supervisors and admins may read it). */
 function useReasons(session: Session): Reason[] {
   const [reasons, setReasons] = useState<Reason[]>([]);
   useEffect(() => {
     let live = true;
     apiGet<{ notReadyReasons?: Reason[] }>(session, '/api/v1/agent/catalogue').then(
       (answer) => live && setReasons(answer.notReadyReasons ?? []),
-      // The catalogue is the agents' (403 for a supervisor only): forcing then names no reason, routing's "forced".
+      // Unreadable now: forcing then names no reason, routing's "forced".
       () => undefined,
     );
     return () => {

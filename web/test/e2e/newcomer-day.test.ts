@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
 import { launchChromium, signInAt, type TestBrowser } from '../support/chromium.js';
 import { startLocalStack, type LocalStack } from '../support/local-stack.js';
 import { startSipCaller, type SipCaller } from '../support/sip-caller.js';
@@ -24,6 +24,30 @@ let chromium: TestBrowser;
 let agent: Page;
 let supervisor: Page;
 let caller: SipCaller | undefined;
+/** The agent socket's frames (without media signalling), printed when a step fails. */
+const agentFrames: string[] = [];
+
+/** The steps build on each other: after one fails, the rest are skipped (the run is already red). */
+let failedStep = '';
+function it(name: string, run: () => Promise<void>, timeoutMs: number): void {
+  vitestIt(
+    name,
+    async (context) => {
+      if (failedStep) context.skip(`an earlier step failed: ${failedStep}`);
+      try {
+        await run();
+      } catch (error) {
+        failedStep = name;
+        // What each browser showed when it failed, beside the step's screenshots.
+        if (agent) await shot(agent, 'failed-agent').catch(() => undefined);
+        console.log(`agent socket, last frames:\n${agentFrames.slice(-60).join('\n')}`);
+        if (supervisor) await shot(supervisor, 'failed-supervisor').catch(() => undefined);
+        throw error;
+      }
+    },
+    timeoutMs,
+  );
+}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
@@ -64,7 +88,14 @@ describe('a newcomer’s first day with Parley', () => {
   }, 60_000);
 
   it('the agent signs in on the OpenID login page and goes available', async () => {
-    agent = await signInAt(chromium.browser, stack.url, 'anna', 'anna-demo-pass');
+    agent = await signInAt(chromium.browser, stack.url, 'anna', 'anna-demo-pass', (socket) => {
+      const keep = (direction: string) => (frame: { payload: string | Buffer }) => {
+        const text = String(frame.payload);
+        if (!/"type":"(media|media_result)"|"token"/.test(text)) agentFrames.push(`${direction} ${text.slice(0, 300)}`);
+      };
+      socket.on('framesent', keep('>>'));
+      socket.on('framereceived', keep('<<'));
+    });
     await expect.poll(() => agent.getByRole('status').filter({ hasText: 'Connected' }).count()).toBe(1);
     await expect.poll(() => agent.getByRole('button', { name: 'Microphone on' }).count(), { timeout: 15_000 }).toBe(1);
     await shot(agent, '01-agent-signed-in');

@@ -2,7 +2,7 @@
 // and PostgreSQL started by the runner, every service, the demo data), in a data folder of its own. Resolves once
 // the runner says the demo is ready; stop() is Ctrl-C (SIGINT), as a person would stop it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,8 @@ export interface LocalStackOptions {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-e2e-'));
+  // The embedded PostgreSQL runs as the user postgres when we are root: it must be able to enter the folder.
+  await chmod(dataDir, 0o755);
   const lines: string[] = [];
   // The runner's own NATS and PostgreSQL on free ports (the machine's 4222/5432 are other tests' business).
   const env: Record<string, string> = {
@@ -37,6 +39,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     PARLEY_LOCAL_PG_PORT: String(await freePort()),
     ...options.env,
   };
+  // Vitest sets NODE_ENV=test, which would make Vite build React's development bundle and the services think
+  // they are under test: a newcomer's shell has neither.
+  delete env['NODE_ENV'];
+  delete env['VITEST'];
   delete env['NATS_URL'];
   delete env['DATABASE_URL'];
   const pnpm = process.env['npm_execpath'];

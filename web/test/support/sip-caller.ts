@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/pro
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodeMuLaw, toneAmplitude, toneMuLaw } from '@parley/media/testing/tone';
+import { decodeMuLaw, muLawRms, toneAmplitude, toneMuLaw } from '@parley/media/testing/tone';
 import { rtpPcap } from './rtp-pcap.js';
 
 export interface CallerOptions {
@@ -22,6 +22,8 @@ export interface ReceivedAudio {
   packets: number;
   /** How strongly `hz` is present in what arrived (≈ the tone's amplitude; ~0 when absent). */
   amplitude: number;
+  /** The level of all that arrived (RMS of the decoded samples). */
+  rms: number;
 }
 
 export interface SipCaller {
@@ -86,6 +88,7 @@ export async function startSipCaller(options: CallerOptions): Promise<SipCaller>
       return {
         packets: payloads.length,
         amplitude: payloads.length > 0 ? toneAmplitude(decodeMuLaw(payloads), hz) : 0,
+        rms: muLawRms(payloads),
       };
     },
     stop: async () => {

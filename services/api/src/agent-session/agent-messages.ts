@@ -107,6 +107,8 @@ export type AgentPush =
       timeoutMs: number;
       expiresAt: string | undefined;
       attributes: Record<string, string>;
+      /** Who it is, as routing was told at enqueue (the screen pop follows with history's record). */
+      customer: { name: string; phoneNumber: string; email: string };
     }
   | { type: 'offer_ended'; offerId: string; reason: string }
   | {

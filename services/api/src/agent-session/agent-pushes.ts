@@ -35,6 +35,11 @@ export function pushFor(event: Envelope): AgentPush | undefined {
       timeoutMs: Number(offer?.timeoutMs ?? 0),
       expiresAt: offer?.expiresAt?.toISOString(),
       attributes: interaction?.attributes ?? {},
+      customer: {
+        name: interaction?.customer?.displayName ?? '',
+        phoneNumber: interaction?.customer?.phoneNumber ?? '',
+        email: interaction?.customer?.email ?? '',
+      },
     };
   }
   const ended = ENDED_OFFERS[event.type];

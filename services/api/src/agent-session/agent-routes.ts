@@ -127,7 +127,7 @@ export function agentRoutes(deps: AgentRoutesDeps): RouteModule {
         scope.get<{ Querystring: { queueId?: string } }>(
           '/catalogue',
           {
-            onRequest,
+            onRequest: authenticate(deps.verifier, ['agent', 'supervisor', 'admin']),
             schema: {
               ...describe,
               summary: 'Not-ready reasons and wrap-up codes the agent may pick',

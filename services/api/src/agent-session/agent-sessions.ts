@@ -136,7 +136,7 @@ export class AgentSessions {
     const push = pushFor(event);
     if (push) this.emit(session, push);
     if (event.type === 'offer.created' && this.screenPop)
-      this.screenPop.contextFor(event.interactionId).then(
+      this.screenPop.contextFor(event.interactionId, event.offerCreated?.interaction).then(
         (context) => context && this.emit(session, context),
         (error: unknown) => this.logger.debug({ err: error }, 'no screen-pop'),
       );

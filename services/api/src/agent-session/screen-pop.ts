@@ -6,7 +6,7 @@
 import type { RpcClient } from '@parley/kit';
 import pLimit from 'p-limit';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
-import { CustomerIdentity } from '@parley/protos/parley/common/v1/interaction';
+import { CustomerIdentity, type Interaction } from '@parley/protos/parley/common/v1/interaction';
 import type { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
 import type { ChatConversations } from '../chat/chat-conversations.js';
 import type { AgentPush } from './agent-messages.js';
@@ -22,12 +22,13 @@ export class ScreenPop {
     private readonly timeoutMs = 1_500,
   ) {}
 
-  contextFor(interactionId: string): Promise<ScreenPopPush | undefined> {
-    return this.limit(() => this.lookUp(interactionId));
+  /** `offered`: the interaction as routing's offer carries it (who the caller is, what the IVR learnt). */
+  contextFor(interactionId: string, offered?: Interaction): Promise<ScreenPopPush | undefined> {
+    return this.limit(() => this.lookUp(interactionId, offered));
   }
 
-  private async lookUp(interactionId: string): Promise<ScreenPopPush | undefined> {
-    const known = await this.identityOf(interactionId);
+  private async lookUp(interactionId: string, offered: Interaction | undefined): Promise<ScreenPopPush | undefined> {
+    const known = await this.identityOf(interactionId, offered);
     if (!known) return undefined;
     const context = await this.history
       ?.getScreenPopContext({ identity: known.identity, interactionId, recentLimit: 5 }, { timeoutMs: this.timeoutMs })
@@ -38,8 +39,8 @@ export class ScreenPop {
       customer: {
         id: context?.customer?.id ?? known.identity.customerId,
         name: context?.customer?.displayName || known.identity.displayName,
-        phoneNumber: known.identity.phoneNumber,
-        email: known.identity.email,
+        phoneNumber: known.identity.phoneNumber || (context?.customer?.phoneNumbers[0] ?? ''),
+        email: known.identity.email || (context?.customer?.emails[0] ?? ''),
       },
       attributes: known.attributes,
       recent: (context?.recent ?? []).map((summary) => ({
@@ -55,6 +56,7 @@ export class ScreenPop {
 
   private async identityOf(
     interactionId: string,
+    offered: Interaction | undefined,
   ): Promise<{ identity: CustomerIdentity; attributes: Record<string, string> } | undefined> {
     const chat = await this.chats?.get(interactionId).catch(() => undefined);
     if (chat)
@@ -66,6 +68,10 @@ export class ScreenPop {
         }),
         attributes: chat.attributes,
       };
+    // The offer already says who is calling; history may not have stored the interaction yet.
+    const identity = offered?.customer;
+    if (identity && (identity.phoneNumber || identity.email || identity.customerId || identity.displayName))
+      return { identity, attributes: offered.attributes };
     const record = await this.history
       ?.getInteraction({ interactionId }, { timeoutMs: this.timeoutMs })
       .catch(() => undefined);

@@ -1,12 +1,19 @@
 // The audit log: every state-changing call through the API (who, what, on what, when, from where, and how it ended,
 // refusals included) as one JSON record in the PARLEY_AUDIT JetStream stream, subject `parley.audit.<site>.<action>`,
-// kept for a year. JetStream, not just a log line: records survive pod restarts, can be read back by site or action,
-// and a record that cannot be stored fails the call rather than going unrecorded.
+// kept for a year. JetStream, not just a log line: records survive pod restarts, can be read back by site or action
+// (audit-reader.ts), and a record that cannot be stored fails the call rather than going unrecorded.
 import { nanos } from '@nats-io/transport-node';
-import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  DiscardPolicy,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { publishToStream, upsertStream, type NatsConnection } from '@parley/kit';
 import { ulid } from 'ulid';
 import type { Principal } from '../auth/principal.js';
+import { readAudit, type AuditPage, type AuditQuery } from './audit-reader.js';
 
 export interface AuditStreamConfig {
   stream: string;
@@ -50,6 +57,8 @@ export interface AuditRecord extends AuditEntry {
 }
 
 export class AuditLog {
+  private jsm: Promise<JetStreamManager> | undefined;
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly config: AuditStreamConfig = defaultAuditStream,
@@ -65,6 +74,8 @@ export class AuditLog {
       discard: DiscardPolicy.Old,
       max_age: nanos(config.maxAgeMs),
       duplicate_window: nanos(2 * 60 * 1000),
+      // Read back with direct gets (any replica of the stream answers, no consumer is made).
+      allow_direct: true,
     });
   }
 
@@ -93,6 +104,14 @@ export class AuditLog {
       timeoutMs: 5_000,
     });
     return record;
+  }
+
+  /** Stored records, newest first: one site's (every site's without one), since a time, bounded (audit-reader.ts). */
+  async read(query: AuditQuery): Promise<AuditPage> {
+    this.jsm ??= jetstreamManager(this.nc, { checkAPI: false });
+    const subjectPrefix =
+      query.site === undefined ? undefined : `${this.config.subjectPrefix}.${subjectToken(query.site)}.`;
+    return readAudit(await this.jsm, { stream: this.config.stream, subjectPrefix }, query);
   }
 }
 

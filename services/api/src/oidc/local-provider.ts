@@ -16,7 +16,10 @@ export interface LocalProviderOptions {
   users: readonly RealmUser[];
   /** Where the web client may be redirected after login (its origin's callback URLs). */
   redirectUris: readonly string[];
-  /** Access token lifetime (default 300 s, Keycloak's default). */
+  /**
+   * Access token lifetime (default 300 s, Keycloak's). The embedded provider issues no refresh tokens: its opaque
+   * ones break keycloak-js (which decodes refresh tokens as JWTs, as Keycloak's are), so a local sign-in lasts this.
+   */
   accessTokenSeconds?: number;
 }
 
@@ -124,8 +127,10 @@ export async function startLocalProvider(options: LocalProviderOptions): Promise
   provider.proxy = false;
   const handle = provider.callback();
 
+  const webOrigins = new Set(options.redirectUris.map((uri) => new URL(uri).origin));
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? '/';
+    if (answerWebClientCors(request, response, webOrigins)) return;
     if (!url.startsWith(prefix)) {
       response.writeHead(404).end();
       return;
@@ -148,6 +153,27 @@ export async function startLocalProvider(options: LocalProviderOptions): Promise
     issuer,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * CORS for the web client's origins (those of its redirect URIs), as Keycloak answers them: keycloak-js calls the
+ * token endpoint with credentials, which oidc-provider's own CORS does not allow (and it stands aside when a
+ * response already carries CORS headers). Other origins get no CORS headers from here. True: the request is
+ * answered (a preflight).
+ */
+function answerWebClientCors(request: IncomingMessage, response: ServerResponse, webOrigins: ReadonlySet<string>) {
+  const origin = request.headers.origin;
+  response.setHeader('vary', 'Origin');
+  if (!origin || !webOrigins.has(origin)) return false;
+  response.setHeader('access-control-allow-origin', origin);
+  response.setHeader('access-control-allow-credentials', 'true');
+  if (request.method !== 'OPTIONS' || !request.headers['access-control-request-method']) return false;
+  response.setHeader('access-control-allow-methods', 'GET,POST');
+  const headers = request.headers['access-control-request-headers'];
+  if (headers) response.setHeader('access-control-allow-headers', headers);
+  response.setHeader('access-control-max-age', '600');
+  response.writeHead(204).end();
+  return true;
 }
 
 /** GET: the login form; POST …/login: check the realm user's password and finish the interaction. */

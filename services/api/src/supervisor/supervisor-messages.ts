@@ -58,7 +58,9 @@ export type SupervisorServerMessage =
   | { type: 'agent_state'; agentId: string; state: string; reason: string; at: string }
   | { type: 'queue_stats'; queue: Omit<QueueView, 'name'> }
   | { type: 'state_forced'; agentId: string; state: string }
+  /** `consumers`: the ones media made for this dashboard's peer only (consume, then resume each). */
   | { type: 'supervising'; supervisionId: string; interactionId: string; mode: string; consumers: unknown[] }
-  | { type: 'supervision_stopped'; supervisionId: string }
+  /** `stopped`: the answer to stop_supervising; `call_ended`: media ended it because the call ended. */
+  | { type: 'supervision_stopped'; supervisionId: string; reason: 'stopped' | 'call_ended' }
   | MediaAnswer
   | { type: 'error'; code: string; message: string };

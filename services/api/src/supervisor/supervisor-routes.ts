@@ -1,6 +1,6 @@
-// The supervisor's routes: the site's live snapshot and forcing an agent's state over REST (for dashboards that
-// poll, and scripts), and the supervisor socket (live events, supervision with audio). Supervisors of this API's
-// site and admins only; changes are audited.
+// The supervisor's routes: the site's live snapshot, forcing an agent's state and the audit log over REST (for
+// dashboards that poll, and scripts), and the supervisor socket (live events, supervision with audio). Supervisors
+// of this API's site and admins only; changes are audited.
 import type { FastifyInstance } from 'fastify';
 import { audited } from '../admin/service-call.js';
 import { canSuperviseSite } from '../auth/permissions.js';
@@ -8,6 +8,7 @@ import type { RouteModule } from '../http/app.js';
 import { authenticate } from '../http/authenticate.js';
 import { sendProblem } from '../http/problem.js';
 import { forceAgentState, type ForcedState } from './force-agent-state.js';
+import { auditRouteSchema, readSiteAudit, type AuditQuerystring } from './site-audit.js';
 import { siteSnapshot } from './site-views.js';
 import { serveSupervisorSocket, type SupervisorSocketDeps } from './supervisor-socket.js';
 
@@ -73,6 +74,10 @@ export function supervisorRoutes(deps: SupervisorSocketDeps): RouteModule {
             if (!outcome.ok) return sendProblem(reply, outcome.problem);
             return { agentId, state: request.body.state };
           },
+        );
+
+        scope.get<{ Querystring: AuditQuerystring }>('/audit', { schema: auditRouteSchema }, async (request) =>
+          readSiteAudit(deps.audit, request.principal!, deps.site, request.query),
         );
 
         scope.get(

@@ -35,9 +35,14 @@ const flow = {
 /** Keyed "METHOD /openapi/path". */
 const matrix: Record<string, Case> = {
   'GET /api/v1/me': { roles: everyone, path: '/api/v1/me', ok: 200 },
-  'GET /api/v1/agent/catalogue': { roles: ['agent'], path: '/api/v1/agent/catalogue', ok: 200 },
+  'GET /api/v1/agent/catalogue': { roles: everyone, path: '/api/v1/agent/catalogue', ok: 200 },
   'GET /api/v1/agent/history': { roles: ['agent'], path: '/api/v1/agent/history?limit=5', ok: 200 },
   'GET /api/v1/supervisor/snapshot': { roles: ['supervisor', 'admin'], path: '/api/v1/supervisor/snapshot', ok: 200 },
+  'GET /api/v1/supervisor/audit': {
+    roles: ['supervisor', 'admin'],
+    path: '/api/v1/supervisor/audit?since=2020-01-01T00:00:00Z&limit=10',
+    ok: 200,
+  },
   'PUT /api/v1/supervisor/agents/{agentId}/state': {
     roles: ['supervisor', 'admin'],
     path: '/api/v1/supervisor/agents/anna/state',

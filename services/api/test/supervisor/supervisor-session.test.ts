@@ -1,7 +1,7 @@
 // The supervisor's side, every part real (routing, NATS, the embedded OpenID provider, WebSockets): the site
 // snapshot over REST and on the socket, forcing an agent's state (seen live by the supervisor and by the agent's own
-// tab, and audited), and the site rule — a supervisor of another site, an agent, or an agent of another site is
-// refused.
+// tab, and audited), the not-ready reasons to force with, and the site rule — a supervisor of another site, an
+// agent, or an agent of another site is refused.
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import { AgentState, NotReadyReason } from '@parley/protos/parley/common/v1/agent';
 import { LoginAgentRequest } from '@parley/protos/parley/routing/v1/routing';
@@ -64,6 +64,14 @@ describe('the supervisor session', () => {
     expect((await call('GET', '/api/v1/supervisor/snapshot')).status).toBe(401);
     expect((await call('GET', '/api/v1/supervisor/snapshot', await token('anna'))).status).toBe(403);
     expect((await call('GET', '/api/v1/supervisor/snapshot', await token('zofia'))).status).toBe(403);
+  });
+
+  it('lets supervisors and admins read the not-ready reasons they may force (the agent catalogue)', async () => {
+    for (const username of ['marek', 'admin']) {
+      const catalogue = await call('GET', '/api/v1/agent/catalogue', await token(username));
+      expect(catalogue.status).toBe(200);
+      expect(catalogue.body.notReadyReasons).toContainEqual({ code: 'coaching', name: 'Coaching' });
+    }
   });
 
   it("forces an agent's state, seen live by the supervisor and the agent's tab, and audited", async () => {

@@ -1,7 +1,7 @@
 // Turns the engine's events into parley.events.v1 envelopes: ids, subject ids and the typed payload.
 import { AgentState as ProtoAgentState } from '@parley/protos/parley/common/v1/agent';
 import { Channel as ProtoChannel } from '@parley/protos/parley/common/v1/channel';
-import { AbandonPoint, InteractionState } from '@parley/protos/parley/common/v1/interaction';
+import { AbandonPoint, CustomerIdentity, InteractionState } from '@parley/protos/parley/common/v1/interaction';
 import { OverflowAction } from '@parley/protos/parley/common/v1/queue';
 import { Envelope } from '@parley/protos/parley/events/v1/envelope';
 import { OverflowReason } from '@parley/protos/parley/events/v1/interaction_events';
@@ -107,6 +107,14 @@ export function toEnvelope(event: RoutingEvent, context: EnvelopeContext): Envel
             queueId: event.queueId,
             agentId: event.agentId,
             state: InteractionState.INTERACTION_STATE_OFFERED,
+            ...(event.about
+              ? {
+                  customer: CustomerIdentity.fromPartial(event.about.customer ?? {}),
+                  attributes: { ...event.about.attributes },
+                  entryPoint: event.about.entryPoint,
+                  callId: event.about.callId,
+                }
+              : {}),
           },
           timeoutMs: event.expiresAt - event.at,
           expiresAt: new Date(event.expiresAt),

@@ -60,7 +60,7 @@ export class ReplayedState {
       const request = decodeRequest(operation.method, operation.request);
       // Refused when it ran, refused now: it changed nothing then either.
       await this.machine.apply(operation.method, request, operation.at).catch(() => undefined);
-      const events = this.machine.engine.drainEvents();
+      const events = this.machine.drainEvents();
       // Hooks are not asked again: the engine's decision deadline falls back for interactions still deciding.
       this.machine.engine.drainDecisionRequests();
       if (events.length > 0) this.recent.push({ sequence, at: operation.at, events });

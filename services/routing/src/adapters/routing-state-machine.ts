@@ -7,6 +7,7 @@ import { RoutingCatalogSnapshot, RoutingStateSnapshot } from '@parley/protos/par
 import { promisify } from 'node:util';
 import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import type { HookDecision } from '../domain/decisions.js';
+import type { RoutingEvent } from '../domain/events.js';
 import { RoutingEngine } from '../domain/engine.js';
 import type { EngineState } from '../domain/engine-snapshot.js';
 import { toQueueConfig } from '../rpc/mappers.js';
@@ -129,6 +130,23 @@ export class RoutingStateMachine {
       offersIssued: snapshot.offersIssued,
       engine: JSON.parse(Buffer.from(snapshot.engineJson).toString()) as EngineState,
       catalog: snapshot.catalog ?? RoutingCatalogSnapshot.fromPartial({}),
+    });
+  }
+
+  /**
+   * The events of the operation just applied; each offer carries the interaction's customer and attributes from the
+   * catalog (the same on a standby replaying the log, so the envelopes stay identical).
+   */
+  drainEvents(): RoutingEvent[] {
+    return this.engine.drainEvents().map((event) => {
+      if (event.type !== 'offer.created') return event;
+      const stored = this.catalog.interactions.get(event.interactionId);
+      if (!stored) return event;
+      const customer = stored.customer ? { ...stored.customer } : undefined;
+      return {
+        ...event,
+        about: { customer, attributes: stored.attributes, entryPoint: stored.entryPoint, callId: stored.callId },
+      };
     });
   }
 

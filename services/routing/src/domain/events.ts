@@ -27,6 +27,11 @@ export type RoutingEvent = At &
         queueId: string;
         channel: Channel;
         expiresAt: number;
+        /**
+         * Who the customer is and what the IVR or pre-chat form learnt, as enqueued (added by the state machine from
+         * its catalog, which the engine does not hold), so the agent's desk can show them with the ring.
+         */
+        about?: OfferedInteraction;
       }
     | { type: 'offer.accepted'; offerId: string; interactionId: string; agentId: string }
     | { type: 'offer.rejected' | 'offer.timed_out'; offerId: string; interactionId: string; agentId: string }
@@ -67,3 +72,15 @@ export type RoutingEvent = At &
   );
 
 export type RoutingEventType = RoutingEvent['type'];
+
+/** The customer's identity fields (CustomerIdentity's, by name) and the interaction's attributes. */
+export interface OfferedInteraction {
+  customer:
+    | Readonly<
+        Partial<Record<'customerId' | 'phoneNumber' | 'email' | 'chatVisitorId' | 'crmRef' | 'displayName', string>>
+      >
+    | undefined;
+  attributes: Readonly<Record<string, string>>;
+  entryPoint: string;
+  callId: string;
+}

@@ -101,7 +101,15 @@ describe('routing service over NATS', () => {
     );
     await client.enqueueInteraction(
       EnqueueInteractionRequest.fromPartial({
-        interaction: { id: 'chat-1', channel: Channel.CHANNEL_CHAT, siteId: 'waw', queueId: 'support', priority: 1 },
+        interaction: {
+          id: 'chat-1',
+          channel: Channel.CHANNEL_CHAT,
+          siteId: 'waw',
+          queueId: 'support',
+          priority: 1,
+          customer: { displayName: 'Jan Kowalski', email: 'jan@example.com' },
+          attributes: { topic: 'refund' },
+        },
       }),
     );
 
@@ -109,6 +117,11 @@ describe('routing service over NATS', () => {
       description: 'the offer event',
     });
     expect(offer.agentId).toBe('ania');
+    // The desk rings with who it is and what they said, before any other look-up.
+    expect(offer.offerCreated?.interaction).toMatchObject({
+      customer: { displayName: 'Jan Kowalski', email: 'jan@example.com' },
+      attributes: { topic: 'refund' },
+    });
     await client.acceptOffer({ offerId: offer.offerId, agentId: 'ania' });
     await waitFor(() => events.some((e) => e.type === 'interaction.connected' && e.interactionId === 'chat-1'), {
       description: 'connected',
