@@ -184,7 +184,10 @@ export function toEnvelope(event: RoutingEvent, context: EnvelopeContext): Envel
         interactionId: event.interactionId,
         agentId: event.agentId,
         correlationId: event.interactionId,
-        interactionCompleted: {},
+        interactionCompleted: {
+          wrapUpCodeId: event.wrapUpCodeId ?? '',
+          wrapUpTimedOut: event.wrapUpTimedOut ?? false,
+        },
       });
     case 'interaction.abandoned':
       return Envelope.fromPartial({

@@ -324,7 +324,12 @@ export class RoutingEngine {
     this.afterAgentChange(agent, now, 'wrap-up');
   }
 
-  completeWrapUp(interactionId: string, now: number): void {
+  /** `outcome`: the agent's disposition code, or that the queue's wrap-up time ran out. */
+  completeWrapUp(
+    interactionId: string,
+    now: number,
+    outcome: { wrapUpCodeId?: string; timedOut?: boolean } = {},
+  ): void {
     const interaction = this.interaction(interactionId);
     if (interaction.phase !== 'wrap_up')
       throw illegal(`interaction "${interactionId}" is ${interaction.phase}, not in wrap-up`, { interactionId });
@@ -332,7 +337,14 @@ export class RoutingEngine {
     agent.wrapping[interaction.channel]--;
     this.lines.unhold(interaction);
     this.interactions.delete(interactionId);
-    this.emit({ type: 'interaction.completed', at: now, interactionId, agentId: agent.id });
+    this.emit({
+      type: 'interaction.completed',
+      at: now,
+      interactionId,
+      agentId: agent.id,
+      ...(outcome.wrapUpCodeId ? { wrapUpCodeId: outcome.wrapUpCodeId } : {}),
+      ...(outcome.timedOut ? { wrapUpTimedOut: true } : {}),
+    });
     this.afterAgentChange(agent, now, 'wrap-up completed');
   }
 
@@ -527,7 +539,7 @@ export class RoutingEngine {
         return;
       }
       case 'wrap_up':
-        if (interaction?.phase === 'wrap_up') this.completeWrapUp(interaction.id, at);
+        if (interaction?.phase === 'wrap_up') this.completeWrapUp(interaction.id, at, { timedOut: true });
         return;
       case 'decision':
         // No answer was recorded in time (the adapter reports its own timeout first): stop waiting for one.

@@ -38,7 +38,15 @@ export type RoutingEvent = At &
     | { type: 'offer.rescinded'; offerId: string; interactionId: string; agentId: string; reason: string }
     | { type: 'interaction.connected'; interactionId: string; agentId: string; queueId: string; waitMs: number }
     | { type: 'interaction.wrap_up_started'; interactionId: string; agentId: string }
-    | { type: 'interaction.completed'; interactionId: string; agentId: string }
+    | {
+        type: 'interaction.completed';
+        interactionId: string;
+        agentId: string;
+        /** The disposition the agent chose (a wrap-up code id). */
+        wrapUpCodeId?: string;
+        /** The queue's wrap-up time ran out before the agent finished. */
+        wrapUpTimedOut?: boolean;
+      }
     | { type: 'interaction.abandoned'; interactionId: string; queueId: string; waitMs: number; whileOffered: boolean }
     | {
         type: 'interaction.overflowed';

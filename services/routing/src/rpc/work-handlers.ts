@@ -125,7 +125,7 @@ export function workHandlers(ctx: HandlerContext): WorkHandlers {
       // applies the policy: the engine's wrap-up timeout leaves the agent available.
       if (policy && !policy.autoAvailable && agent.presence === 'available')
         engine.setPresence(agent.id, 'not_ready', 'after_call_work', now);
-      engine.completeWrapUp(interaction.id, now);
+      engine.completeWrapUp(interaction.id, now, { wrapUpCodeId: request.wrapUpCodeId });
       const answer = ended(interaction, InteractionState.INTERACTION_STATE_COMPLETED, now);
       await ctx.commit();
       return { interaction: answer, agentStatus: agentStatus(engine, catalog, agent) };

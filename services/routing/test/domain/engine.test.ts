@@ -320,6 +320,29 @@ describe('routing engine', () => {
     expect(offersIn(e.drainEvents())[0]?.interactionId).toBe('v2');
   });
 
+  it('completes a wrap-up with the agent’s disposition, or says the wrap-up time ran out', () => {
+    const e = engine();
+    e.upsertQueue(queue({ id: 'q', wrapUpMs: 30_000 }), t0);
+    e.upsertAgent(agent({ id: 'a' }), t0);
+    e.upsertAgent(agent({ id: 'b' }), t0);
+    e.setPresence('a', 'available', '', t0);
+    e.setPresence('b', 'available', '', t0);
+    e.enqueue(voice('v1'), t0);
+    e.enqueue(voice('v2'), t0);
+    const offered = e.drainEvents();
+    e.accept(offerOf(offered, 'v1'), t0 + 1_000);
+    e.accept(offerOf(offered, 'v2'), t0 + 2_000);
+    e.end('v1', t0 + 10_000);
+    e.end('v2', t0 + 10_000);
+    e.completeWrapUp('v1', t0 + 15_000, { wrapUpCodeId: 'resolved' });
+    e.advance(t0 + 45_000);
+    const completed = e.drainEvents().filter((ev) => ev.type === 'interaction.completed');
+    expect(completed).toEqual([
+      expect.objectContaining({ interactionId: 'v1', wrapUpCodeId: 'resolved' }),
+      expect.objectContaining({ interactionId: 'v2', wrapUpTimedOut: true }),
+    ]);
+  });
+
   it('reports every agent state change with the time spent in the previous state', () => {
     const e = engine();
     e.upsertQueue(queue({ id: 'q' }), t0);
