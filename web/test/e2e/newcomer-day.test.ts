@@ -200,7 +200,7 @@ describe('a newcomer’s first day with Parley', () => {
     await visitor.locator('[data-parley-chat]').waitFor({ state: 'attached' });
     await shot(visitor, '09-visitor-site');
     // The widget lives in a shadow root; playwright's locators pierce it.
-    await visitor.getByRole('button', { name: 'Talk to us' }).click();
+    await visitor.getByRole('button', { name: 'Chat with Demo shop' }).click();
     await visitor.getByLabel('Name', { exact: true }).fill('Ola Visitor');
     await visitor.getByLabel('What is it about?').fill('delivery');
     await visitor.getByRole('button', { name: 'Start chat' }).click();

@@ -25,7 +25,12 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
 }
 
+/** The ports the stack's defaults take on loopback (API, OpenID provider, SIP): someone else's stack must not hold them. */
+const FIXED_PORTS = [8080, 8081];
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  for (const port of FIXED_PORTS)
+    if (!(await portFree(port))) throw new Error(`port ${port} is taken: is another Parley stack (pnpm start) running?`);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-e2e-'));
   // The embedded PostgreSQL runs as the user postgres when we are root: it must be able to enter the folder.
   await chmod(dataDir, 0o755);
@@ -96,7 +101,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } finally {
     clearTimeout(timer);
   }
-  return { url: 'http://127.0.0.1:8080', output: () => lines.join('\n'), stop };
+  const url = 'http://127.0.0.1:8080';
+  // The ready line comes from the runner; the API may still be binding its port.
+  for (let waited = 0; ; waited += 250) {
+    const answer = await fetch(`${url}/api/v1/client-config`).catch(() => undefined);
+    if (answer?.ok) break;
+    if (waited > 30_000) {
+      await stop();
+      throw new Error(`the API did not answer at ${url}:\n${lines.slice(-40).join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { url, output: () => lines.join('\n'), stop };
 }
 
 function groupAlive(group: number): boolean {
@@ -106,6 +122,14 @@ function groupAlive(group: number): boolean {
   } catch {
     return false;
   }
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 async function freePort(): Promise<number> {
