@@ -67,7 +67,15 @@ export function AgentDesktop({ session, path }: { session: Session; path: string
   const current = selected && model.work[selected] ? selected : work[0]?.interactionId;
   const title = (item: Work) => {
     const pop = model.pops[item.interactionId];
-    return item.visitorName || pop?.customer.name || pop?.customer.phoneNumber || 'customer';
+    const offered = model.offered[item.interactionId]?.customer;
+    return (
+      item.visitorName ||
+      pop?.customer.name ||
+      pop?.customer.phoneNumber ||
+      offered?.name ||
+      offered?.phoneNumber ||
+      'customer'
+    );
   };
   const codeName = (id: string) => catalogue.wrapUpCodes.find((code) => code.id === id)?.name ?? id;
 
@@ -133,7 +141,7 @@ export function AgentDesktop({ session, path }: { session: Session; path: string
                   {item.phase === 'wrap_up' ? (
                     <WrapUpPanel work={item} title={title(item)} codes={catalogue.wrapUpCodes} send={send} />
                   ) : item.channel === 'CHAT' ? (
-                    <ChatPanel work={item} send={send} />
+                    <ChatPanel work={item} title={title(item)} send={send} />
                   ) : (
                     <VoicePanel work={item} title={title(item)} voice={voice} send={send} />
                   )}

@@ -61,6 +61,8 @@ export interface AgentModel {
   reason: string;
   stateSince: number;
   offers: Offer[];
+  /** What each offer said about its interaction, kept after the offer ends: its pushes may come after. */
+  offered: Record<string, Offer>;
   work: Record<string, Work>;
   pops: Record<string, ScreenPop>;
   notices: Notice[];
@@ -74,6 +76,7 @@ export const initialModel: AgentModel = {
   reason: '',
   stateSince: Date.now(),
   offers: [],
+  offered: {},
   work: {},
   pops: {},
   notices: [],
@@ -131,13 +134,17 @@ function serverMessage(model: AgentModel, message: Record<string, unknown>, at: 
         receivedAt: at,
         expiresAt: Number.isFinite(expires) ? expires : at + Number(message['timeoutMs'] ?? 20_000),
       };
-      return { ...model, offers: [...model.offers, offer] };
+      return {
+        ...model,
+        offers: [...model.offers, offer],
+        offered: { ...model.offered, [offer.interactionId]: offer },
+      };
     }
     case 'offer_ended':
     case 'rejected':
       return { ...model, offers: model.offers.filter((offer) => offer.offerId !== text('offerId')) };
     case 'accepted': {
-      const offer = model.offers.find((each) => each.offerId === text('offerId'));
+      const offer = model.offered[text('interactionId')];
       const id = text('interactionId');
       const offers = model.offers.filter((each) => each.offerId !== text('offerId'));
       const existing = model.work[id];
@@ -214,9 +221,13 @@ function interactionPhase(model: AgentModel, id: string, phase: string, deadline
   if (phase === 'completed' || phase === 'transferred') {
     const { [id]: _gone, ...work } = model.work;
     const { [id]: _pop, ...pops } = model.pops;
-    return { ...model, work, pops };
+    const { [id]: _offer, ...offered } = model.offered;
+    return { ...model, work, pops, offered };
   }
-  const existing = model.work[id] ?? newWork(id, 'VOICE', '', {}, phase, at);
+  // The interaction's first push may overtake the reply to the accept: take what the offer said about it.
+  const offer = model.offered[id];
+  const existing =
+    model.work[id] ?? newWork(id, offer?.channel ?? 'VOICE', offer?.queueId ?? '', offer?.attributes, phase, at);
   const shown = phase === 'resumed' ? 'connected' : phase;
   const wrapUpDeadline = Date.parse(deadline);
   return patchWork({ ...model, work: { ...model.work, [id]: existing } }, id, {

@@ -7,19 +7,21 @@ import { searchAnswers } from './canned-answers';
 
 interface Props {
   work: Work;
+  /** Who the visitor is (the transcript's name, else the screen pop's). */
+  title: string;
   send: (message: Record<string, unknown>) => void;
 }
 
 const MARKS = { sent: '✓ sent', delivered: '✓✓ delivered', read: '✓✓ read' } as const;
 
-export function ChatPanel({ work, send }: Props) {
+export function ChatPanel({ work, title, send }: Props) {
   const [draft, setDraft] = useState('');
   const [query, setQuery] = useState('');
   const [showAnswers, setShowAnswers] = useState(false);
   const typing = useRef(false);
   const list = useRef<HTMLOListElement>(null);
   const id = work.interactionId;
-  const name = work.visitorName || 'Visitor';
+  const name = work.visitorName || title || 'Visitor';
   const ended = work.phase === 'wrap_up' || work.transcript.some((line) => line.from === 'system');
 
   useEffect(() => {

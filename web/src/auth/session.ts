@@ -60,8 +60,7 @@ export async function signIn(): Promise<Session> {
       // leaves the token as it is until it runs out, and then the user signs in again.
       if (keycloak.refreshToken) await keycloak.updateToken(30).catch(() => undefined);
       const expiresAt = (keycloak.tokenParsed?.exp ?? 0) * 1_000;
-      if (expiresAt - Date.now() < 5_000)
-        await keycloak.login({ redirectUri: `${location.origin}${CALLBACK_PATH}` });
+      if (expiresAt - Date.now() < 5_000) await keycloak.login({ redirectUri: `${location.origin}${CALLBACK_PATH}` });
       return keycloak.token ?? '';
     },
     logout: () => keycloak.logout({ redirectUri: location.origin }),

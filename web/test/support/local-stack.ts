@@ -30,7 +30,8 @@ const FIXED_PORTS = [8080, 8081];
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   for (const port of FIXED_PORTS)
-    if (!(await portFree(port))) throw new Error(`port ${port} is taken: is another Parley stack (pnpm start) running?`);
+    if (!(await portFree(port)))
+      throw new Error(`port ${port} is taken: is another Parley stack (pnpm start) running?`);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-e2e-'));
   // The embedded PostgreSQL runs as the user postgres when we are root: it must be able to enter the folder.
   await chmod(dataDir, 0o755);
