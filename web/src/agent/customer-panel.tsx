@@ -28,8 +28,12 @@ export function CustomerPanel({ pop }: { pop: ScreenPop | undefined }) {
           </>
         )}
       </dl>
-      <h3 style={{ marginTop: '0.8rem' }}>Details</h3>
-      <Attributes attributes={pop.attributes} />
+      {Object.values(pop.attributes).some((value) => value !== '') && (
+        <>
+          <h3 style={{ marginTop: '0.8rem' }}>Details</h3>
+          <Attributes attributes={pop.attributes} />
+        </>
+      )}
       <h3 style={{ marginTop: '0.8rem' }}>Recent contacts</h3>
       {recent.length === 0 ? (
         <p className="muted">No earlier contacts.</p>

@@ -20,6 +20,8 @@ export interface CallerOptions {
 
 export interface ReceivedAudio {
   packets: number;
+  /** Per RTP stream (SSRC) that arrived: its packets and how strongly `hz` is in it. */
+  streams: { ssrc: string; packets: number; amplitude: number; rms: number }[];
   /** How strongly `hz` is present in what arrived (≈ the tone's amplitude; ~0 when absent). */
   amplitude: number;
   /** The level of all that arrived (RMS of the decoded samples). */
@@ -84,9 +86,18 @@ export async function startSipCaller(options: CallerOptions): Promise<SipCaller>
   return {
     finished,
     receivedSince: async (sinceMs, hz) => {
-      const payloads = rtpPayloadsSince(await readFile(capture), mediaPort, sinceMs);
+      const packets = rtpPayloadsSince(await readFile(capture), mediaPort, sinceMs);
+      const payloads = packets.map((packet) => packet.payload);
+      const bySsrc = new Map<number, { ssrc: number; payload: Uint8Array }[]>();
+      for (const packet of packets) bySsrc.set(packet.ssrc, [...(bySsrc.get(packet.ssrc) ?? []), packet]);
       return {
         packets: payloads.length,
+        streams: [...bySsrc].map(([ssrc, stream]) => ({
+          ssrc: ssrc.toString(16),
+          packets: stream.length,
+          amplitude: toneAmplitude(decodeMuLaw(stream.map((packet) => packet.payload)), hz),
+          rms: muLawRms(stream.map((packet) => packet.payload)),
+        })),
         amplitude: payloads.length > 0 ? toneAmplitude(decodeMuLaw(payloads), hz) : 0,
         rms: muLawRms(payloads),
       };
@@ -101,8 +112,8 @@ export async function startSipCaller(options: CallerOptions): Promise<SipCaller>
 }
 
 /** PCMU (payload type 0) RTP payloads to `port` captured at or after `sinceMs`, from a pcap tcpdump is writing. */
-function rtpPayloadsSince(file: Buffer, port: number, sinceMs: number): Uint8Array[] {
-  const payloads: Uint8Array[] = [];
+function rtpPayloadsSince(file: Buffer, port: number, sinceMs: number): { ssrc: number; payload: Uint8Array }[] {
+  const payloads: { ssrc: number; payload: Uint8Array }[] = [];
   for (let offset = 24; offset + 16 <= file.length;) {
     const seconds = file.readUInt32LE(offset);
     const micros = file.readUInt32LE(offset + 4);
@@ -115,7 +126,8 @@ function rtpPayloadsSince(file: Buffer, port: number, sinceMs: number): Uint8Arr
     const udp = ip + (frame[ip]! & 0x0f) * 4;
     if (frame.readUInt16BE(udp + 2) !== port) continue;
     const rtp = frame.subarray(udp + 8);
-    if (rtp.length > 12 && (rtp[1]! & 0x7f) === 0) payloads.push(rtp.subarray(12));
+    if (rtp.length > 12 && (rtp[1]! & 0x7f) === 0)
+      payloads.push({ ssrc: rtp.readUInt32BE(8), payload: rtp.subarray(12) });
   }
   return payloads;
 }
