@@ -147,7 +147,11 @@ describe('a newcomer’s first day with Parley', () => {
     const atCaller = await eventually(
       'the agent heard at the caller',
       () => caller!.receivedSince(answeredAt + 1_000, AGENT_HZ),
-      (audio) => audio.streams.some((stream) => stream.packets > 100 && stream.amplitude > 300),
+      // The agent's tone is the loudest frequency in it (not the caller's own, not music), at a speaking level.
+      (audio) =>
+        audio.streams.some(
+          (stream) => stream.packets > 100 && Math.abs(stream.peakHz - AGENT_HZ) <= 20 && stream.rms > 1_000,
+        ),
     );
     console.log(`RTP streams at the caller after the answer: ${JSON.stringify(atCaller.streams)}`);
     await shot(agent, '05-agent-on-call');

@@ -21,7 +21,7 @@ export interface CallerOptions {
 export interface ReceivedAudio {
   packets: number;
   /** Per RTP stream (SSRC) that arrived: its packets and how strongly `hz` is in it. */
-  streams: { ssrc: string; packets: number; amplitude: number; rms: number }[];
+  streams: { ssrc: string; packets: number; amplitude: number; rms: number; peakHz: number }[];
   /** How strongly `hz` is present in what arrived (≈ the tone's amplitude; ~0 when absent). */
   amplitude: number;
   /** The level of all that arrived (RMS of the decoded samples). */
@@ -97,6 +97,7 @@ export async function startSipCaller(options: CallerOptions): Promise<SipCaller>
           packets: stream.length,
           amplitude: toneAmplitude(decodeMuLaw(stream.map((packet) => packet.payload)), hz),
           rms: muLawRms(stream.map((packet) => packet.payload)),
+          peakHz: strongestFrequency(decodeMuLaw(stream.map((packet) => packet.payload))),
         })),
         amplitude: payloads.length > 0 ? toneAmplitude(decodeMuLaw(payloads), hz) : 0,
         rms: muLawRms(payloads),
@@ -109,6 +110,17 @@ export async function startSipCaller(options: CallerOptions): Promise<SipCaller>
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The strongest frequency of 8 kHz audio between 200 and 2,000 Hz, in 10 Hz steps (what tone it is). */
+function strongestFrequency(pcm: Int16Array): number {
+  let best = 0;
+  let bestAmplitude = 0;
+  for (let hz = 200; hz <= 2_000; hz += 10) {
+    const amplitude = toneAmplitude(pcm, hz);
+    if (amplitude > bestAmplitude) [best, bestAmplitude] = [hz, amplitude];
+  }
+  return best;
 }
 
 /** PCMU (payload type 0) RTP payloads to `port` captured at or after `sinceMs`, from a pcap tcpdump is writing. */
