@@ -88,7 +88,8 @@ export async function startApiService(options: ApiServiceOptions) {
       host.shutdown.add(`site ${domain} feed`, () => feed.close());
       return feed;
     });
-    // Consumers media makes for browser peers by itself, by peer: each goes to the tab or dashboard owning the peer.
+    // Consumers media makes for browser peers by itself, by peer (each goes to the tab or dashboard owning the peer),
+    // and supervisions media ended by itself (the call went), by supervision id.
     const mediaConsumers = new EventFeed(
       host.nc,
       eventFilter(options.eventStreams ?? defaultEventStreams, 'media', config.PARLEY_SITE),

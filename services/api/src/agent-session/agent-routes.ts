@@ -1,6 +1,7 @@
 // The agent desktop's REST reads: what the agent may pick (not-ready reasons, wrap-up codes) and the agent's own
-// recent interactions from history. Agents only (the role the agent socket needs); a service that cannot be reached
-// answers 503 through the app's error handler.
+// recent interactions from history. The history is the agent's own (agents only); the catalogue is read by
+// supervisors and admins too (forcing an agent not ready names a reason). A service that cannot be reached answers
+// 503 through the app's error handler.
 import type { Logger, RpcClient } from '@parley/kit';
 import { Channel, Direction } from '@parley/protos/parley/common/v1/channel';
 import { InteractionState } from '@parley/protos/parley/common/v1/interaction';
@@ -42,7 +43,7 @@ const errors = Object.fromEntries(
     [
       [400, 'The query is not valid; `fields` names each bad field.'],
       [401, 'No bearer token, or one that does not verify.'],
-      [403, 'The token lacks the agent role.'],
+      [403, 'The token lacks a role this route admits.'],
       [429, 'Too many requests.'],
       [500, 'Our fault.'],
       [503, 'Routing or history is unavailable or did not answer in time; retry shortly (Retry-After).'],
