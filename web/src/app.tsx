@@ -1,8 +1,9 @@
 // Chooses the desk by path and role: agents get the agent desktop (also at /history), supervisors and admins the
 // supervisor console (/supervisor, loaded on demand so agents never download it).
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import type { Session } from './auth/session';
 import { AgentDesktop } from './agent/agent-desktop';
+import { usePath } from './ui/navigation';
 
 const SupervisorConsole = lazy(() => import('./supervisor/supervisor-console'));
 
@@ -26,24 +27,4 @@ export function App({ session }: { session: Session }) {
       </button>
     </main>
   );
-}
-
-/** The current path, following the desk's own links (pushState) and the browser's back button. */
-export function usePath(): string {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const update = () => setPath(location.pathname);
-    addEventListener('popstate', update);
-    addEventListener('parley:navigate', update);
-    return () => {
-      removeEventListener('popstate', update);
-      removeEventListener('parley:navigate', update);
-    };
-  }, []);
-  return path;
-}
-
-export function navigate(path: string): void {
-  history.pushState(null, '', path);
-  dispatchEvent(new Event('parley:navigate'));
 }

@@ -1,8 +1,9 @@
 // The agent desktop: state and connection at the top, ringing offers, the contacts in hand side by side (calls,
 // chats, wrap-ups), the customer of the selected one, and the agent's history (/history).
 import { useCallback, useEffect, useState } from 'react';
-import { navigate } from '../app';
+import { navigate } from '../ui/navigation';
 import type { Session } from '../auth/session';
+import { Notices } from '../ui/notices';
 import { askNotificationPermission, startRinging, stopRinging } from '../voice/ringer';
 import type { Work } from './agent-model';
 import { useCatalogue } from './catalogue';
@@ -152,16 +153,7 @@ export function AgentDesktop({ session, path }: { session: Session; path: string
           <CustomerPanel pop={current ? model.pops[current] : offers[0] && model.pops[offers[0].interactionId]} />
         </main>
       )}
-      <div className="notices" aria-live="assertive">
-        {model.notices.map((notice) => (
-          <div key={notice.id} className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
-            {notice.text}
-            <button type="button" aria-label="Dismiss" onClick={() => desk.dismiss(notice.id)}>
-              ×
-            </button>
-          </div>
-        ))}
-      </div>
+      <Notices notices={model.notices} onDismiss={desk.dismiss} />
     </>
   );
 }

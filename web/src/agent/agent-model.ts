@@ -46,11 +46,9 @@ export interface Work {
   callConnected: boolean;
 }
 
-export interface Notice {
-  id: number;
-  kind: 'error' | 'info';
-  text: string;
-}
+import type { Notice } from '../ui/notices';
+
+export type { Notice };
 
 export interface AgentModel {
   connection: SocketStatus;

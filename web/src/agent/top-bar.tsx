@@ -1,7 +1,7 @@
 // The desk's top bar: who is signed in, the connection and microphone as they really are, navigation, sign-out;
 // a banner when the desk is offline or the microphone is blocked, saying what to do.
 import type { ReactNode } from 'react';
-import { navigate } from '../app';
+import { navigate } from '../ui/navigation';
 import type { Session } from '../auth/session';
 import type { AgentDesk } from './use-agent-desk';
 

@@ -1,6 +1,6 @@
 // The console's top bar: the site, the connection as it really is (a banner when the figures stop being live),
 // who is signed in, the way to the agent desk for those who also take calls, and sign-out.
-import { navigate } from '../app';
+import { navigate } from '../ui/navigation';
 import type { Session } from '../auth/session';
 import type { SupervisorModel } from './supervisor-model';
 

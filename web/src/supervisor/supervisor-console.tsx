@@ -1,6 +1,7 @@
 // The supervisor console (/supervisor, its own lazy chunk): the site's live wallboard (queue tiles, agents by
 // state, every agent with time in state), actions on agents, monitor / whisper / barge with the browser as the
 // supervisor's audio, and what was done at the site (the audit log). Times tick every second from the last figures.
+import { Notices } from '../ui/notices';
 import type { Session } from '../auth/session';
 import { useNow } from '../ui/time';
 import { actionLines } from './action-lines';
@@ -60,16 +61,7 @@ export default function SupervisorConsole({ session }: { session: Session }) {
           now={now}
         />
       </main>
-      <div className="notices" aria-live="assertive">
-        {model.notices.map((notice) => (
-          <div key={notice.id} className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
-            {notice.text}
-            <button type="button" aria-label="Dismiss" onClick={() => desk.dismiss(notice.id)}>
-              ×
-            </button>
-          </div>
-        ))}
-      </div>
+      <Notices notices={model.notices} onDismiss={desk.dismiss} />
     </>
   );
 }

@@ -45,11 +45,9 @@ export interface Supervision {
   since: number;
 }
 
-export interface Notice {
-  id: number;
-  kind: 'error' | 'info';
-  text: string;
-}
+import type { Notice } from '../ui/notices';
+
+export type { Notice };
 
 /** One of this supervisor's commands in this session, as the console saw it end; listed until the server's audit
  * log lists its record. */

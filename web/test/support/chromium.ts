@@ -3,6 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CHROMIUM, fakeMediaChromiumArgs } from '@parley/media/testing/chromium-flags';
 import wavefile from 'wavefile';
 import { chromium, type Browser, type Page, type WebSocket } from 'playwright-core';
 
@@ -17,22 +18,9 @@ export async function launchChromium(microphoneHz: number): Promise<TestBrowser>
   const wavPath = path.join(directory, 'microphone.wav');
   await writeFile(wavPath, talkingWav(microphoneHz));
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wavPath}`,
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+    args: fakeMediaChromiumArgs(wavPath),
   });
   return {
     browser,

@@ -1,43 +1,27 @@
 // The agent's own recent interactions (GET /api/v1/agent/history) from the history service running with its own
 // PostgreSQL database: a chat the agent handled is listed with its customer once history has it, another agent's
 // list does not show it, and with history gone the route answers 503.
-import { loadHistoryConfig } from '@parley/history/config';
-import { startHistoryService } from '@parley/history/service';
-import { testDatabaseAdminUrl, uniqueName, waitFor } from '@parley/kit/testing';
-import pg from 'pg';
+import { waitFor } from '@parley/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiStack, chatDesk, serviceEnvironment, SITE, startApiStack } from '../support/api-stack.js';
+import { type ApiStack, chatDesk, SITE, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
+import { startStackHistory, type StackHistory } from '../support/stack-history.js';
 
-const databaseName = uniqueName('api_agent_history').replace(/-/g, '_').toLowerCase();
 let stack: ApiStack;
-let history: Awaited<ReturnType<typeof startHistoryService>> | undefined;
+let history: StackHistory | undefined;
 
 beforeAll(async () => {
   stack = await startApiStack({
     ...chatDesk(2, { wrapUp: true }),
     users: [{ username: 'bartek', password: 'bartek-demo-pass', name: 'Bartek', roles: ['agent'], site: SITE }],
   });
-  history = await startHistoryService({
-    config: loadHistoryConfig({
-      ...serviceEnvironment(),
-      DATABASE_URL: testDatabaseAdminUrl,
-      HISTORY_DATABASE_NAME: databaseName,
-      HISTORY_RPC_DOMAIN: stack.domains.history,
-    }),
-    eventStreams: stack.streams.config,
-    handleSignals: false,
-  });
+  history = await startStackHistory(stack, 'api_agent_history');
 }, 90_000);
 
 afterAll(async () => {
-  await history?.stop();
+  await history?.close();
   await stack?.stop();
-  const admin = new pg.Client({ connectionString: testDatabaseAdminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-  await admin.end();
 });
 
 const tokenOf = async (username: string) =>
@@ -124,7 +108,6 @@ describe("the agent's history", () => {
 
   it('answers 503 while history cannot be reached', async () => {
     await history?.stop();
-    history = undefined;
     const listed = await agentHistory(await tokenOf('anna'));
     expect(listed).toMatchObject({ status: 503, retryAfter: '1', body: { status: 503 } });
   });

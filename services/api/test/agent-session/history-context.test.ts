@@ -1,45 +1,29 @@
 // The agent's desk with the history service running (PostgreSQL, its own test database): a customer's second chat
 // pops up with the first one among their recent contacts, and a note the agent writes on the socket is stored in the
 // interaction's history.
-import { loadHistoryConfig } from '@parley/history/config';
-import { startHistoryService } from '@parley/history/service';
 import { createNatsRpcClient } from '@parley/kit';
-import { testDatabaseAdminUrl, uniqueName, waitFor } from '@parley/kit/testing';
+import { waitFor } from '@parley/kit/testing';
 
 import { HistoryServiceService } from '@parley/protos/parley/history/v1/history';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiStack, chatDesk, serviceEnvironment, startApiStack } from '../support/api-stack.js';
+import { type ApiStack, chatDesk, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket, type JsonSocketClient } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
+import { startStackHistory, type StackHistory } from '../support/stack-history.js';
 
-const databaseName = uniqueName('api_history').replace(/-/g, '_').toLowerCase();
 let stack: ApiStack;
-let history: Awaited<ReturnType<typeof startHistoryService>>;
+let history: StackHistory | undefined;
 
 beforeAll(async () => {
   stack = await startApiStack({
     ...chatDesk(2, { wrapUp: true }),
   });
-  history = await startHistoryService({
-    config: loadHistoryConfig({
-      ...serviceEnvironment(),
-      DATABASE_URL: testDatabaseAdminUrl,
-      HISTORY_DATABASE_NAME: databaseName,
-      HISTORY_RPC_DOMAIN: stack.domains.history,
-    }),
-    eventStreams: stack.streams.config,
-    handleSignals: false,
-  });
+  history = await startStackHistory(stack, 'api_history');
 }, 90_000);
 
 afterAll(async () => {
-  await history?.stop();
+  await history?.close();
   await stack?.stop();
-  const admin = new pg.Client({ connectionString: testDatabaseAdminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-  await admin.end();
 });
 
 async function startChat(name: string, email: string) {

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, fakeMediaChromiumArgs } from './chromium-flags.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 
 export interface BrowserSession {
   browser: Browser;
@@ -37,20 +38,7 @@ export async function openPage(script: string, microphoneWav: Uint8Array): Promi
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wavPath}`,
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+    args: fakeMediaChromiumArgs(wavPath),
   });
   const page = await browser.newPage();
   const { port } = server.address() as AddressInfo;
