@@ -4,9 +4,7 @@
 // tab cannot touch another tab's transports or consumers, and closing the tab closes its peer at media. (The audio
 // itself is proven in media's browser tests with Chromium.)
 import { createNatsRpcClient } from '@parley/kit';
-import { loadMediaConfig } from '@parley/media/config';
 import { RtpPeer } from '@parley/media/testing';
-import { startMediaService } from '@parley/media/service';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import {
   AudioCodec,
@@ -16,14 +14,15 @@ import {
 } from '@parley/protos/parley/media/v1/media';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, type ApiStack, Queue, serviceEnvironment, SITE, startApiStack } from '../support/api-stack.js';
+import { Agent, type ApiStack, Queue, SITE, startApiStack } from '../support/api-stack.js';
 import { openJsonSocket, type JsonSocketClient } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
+import { startStackMedia, type StackMedia } from '../support/stack-media.js';
 import { uniqueName } from '@parley/kit/testing';
 
 const mediaDomain = uniqueName('api-media');
 let stack: ApiStack;
-let media: Awaited<ReturnType<typeof startMediaService>>;
+let media: StackMedia;
 
 beforeAll(async () => {
   stack = await startApiStack({
@@ -31,17 +30,7 @@ beforeAll(async () => {
     agents: [Agent.fromPartial({ id: 'anna', displayName: 'Anna', siteId: SITE })],
     apiEnvironment: { API_MEDIA_RPC_DOMAIN: mediaDomain },
   });
-  media = await startMediaService({
-    config: loadMediaConfig({
-      ...serviceEnvironment(),
-      MEDIA_WORKERS: '1',
-      MEDIA_RPC_DOMAIN: mediaDomain,
-      MEDIA_RTP_MIN_PORT: '51000',
-      MEDIA_RTP_MAX_PORT: '51499',
-    }),
-    eventStreams: stack.streams.config,
-    handleSignals: false,
-  });
+  media = await startStackMedia(stack, mediaDomain, { min: 51000, max: 51499 });
 }, 60_000);
 
 afterAll(async () => {

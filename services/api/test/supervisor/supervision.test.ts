@@ -7,8 +7,6 @@
 // (The audio itself is media's browser tests' part.)
 import { createNatsRpcClient, type NatsRpcServer } from '@parley/kit';
 import { uniqueName, waitFor } from '@parley/kit/testing';
-import { loadMediaConfig } from '@parley/media/config';
-import { startMediaService } from '@parley/media/service';
 import { RtpPeer } from '@parley/media/testing';
 import { Channel } from '@parley/protos/parley/common/v1/channel';
 import {
@@ -20,15 +18,16 @@ import {
 import { Call, SipGatewayServiceService } from '@parley/protos/parley/sipgateway/v1/sip_gateway';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, Queue, serviceEnvironment, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
+import { Agent, Queue, SITE, startApiStack, type ApiStack } from '../support/api-stack.js';
 import { auditRecords } from '../support/audit-records.js';
 import { openJsonSocket, type JsonSocketClient } from '../support/json-socket-client.js';
 import { loginAt } from '../support/oidc-login.js';
+import { startStackMedia, type StackMedia } from '../support/stack-media.js';
 import { serveStandIn } from '../support/stand-in-service.js';
 
 const mediaDomain = uniqueName('api-supervision-media');
 let stack: ApiStack;
-let media: Awaited<ReturnType<typeof startMediaService>>;
+let media: StackMedia;
 let gateway: NatsRpcServer;
 /** The calls the stand-in gateway has, by interaction. */
 const calls = new Map<string, Call>();
@@ -40,17 +39,7 @@ beforeAll(async () => {
     agents: [Agent.fromPartial({ id: 'anna', displayName: 'Anna', siteId: SITE })],
     apiEnvironment: { API_MEDIA_RPC_DOMAIN: mediaDomain },
   });
-  media = await startMediaService({
-    config: loadMediaConfig({
-      ...serviceEnvironment(),
-      MEDIA_WORKERS: '1',
-      MEDIA_RPC_DOMAIN: mediaDomain,
-      MEDIA_RTP_MIN_PORT: '51500',
-      MEDIA_RTP_MAX_PORT: '51999',
-    }),
-    eventStreams: stack.streams.config,
-    handleSignals: false,
-  });
+  media = await startStackMedia(stack, mediaDomain, { min: 51500, max: 51999 });
   gateway = await serveStandIn(stack.nc, SipGatewayServiceService, stack.domains.sipGateway, {
     listActiveCalls: async (request) => {
       const call = calls.get(request.interactionId);
